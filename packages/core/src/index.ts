@@ -1,1 +1,22 @@
-export {};
+// @nabla/core: tensors with reverse-mode autograd, and the interface every backend implements.
+export type * from './backend.js';
+export * from './errors.js';
+export * from './registry.js';
+export { Generator, manualSeed, defaultGenerator } from './rng.js';
+export { Tensor, type TensorLike, type NestedArray } from './tensor.js';
+export * from './creation.js';
+export { noGrad, isGradEnabled, setGradEnabled, type GradNode } from './autograd.js';
+export {
+  add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge, neg, exp, log, sqrt, abs, sign, where, clamp,
+} from './ops/elementwise.js';
+export { sum, mean, max, min, argmax, argmin, sumTo } from './ops/reduce.js';
+export {
+  reshape, flatten, permute, transpose, expand, squeeze, unsqueeze, slice, select, concat, stack, clone,
+} from './ops/views.js';
+export { matmul } from './ops/matmul.js';
+export {
+  activation, activationComposed, activationBackwardComposed, sigmoid, tanh, relu, leakyRelu, elu, swish, silu, prelu,
+  softmax, logSoftmax, linear, softmaxCrossEntropy, oneHotOf, batchNorm, type BatchNormResult,
+} from './ops/nn.js';
+export * as optimKernels from './ops/optim.js';
+export { sizeOf, contiguousStrides, broadcastShapes } from './shape.js';

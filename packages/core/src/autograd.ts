@@ -1,0 +1,130 @@
+// Reverse-mode autograd on a tape, like PyTorch: every op that produces a tensor needing a gradient records a
+// node with its inputs and a backward closure; `backward()` walks the nodes in reverse topological order.
+// Backward closures are written over Tensor ops (so over the backend primitives) and run with recording off.
+
+import { NablaError, fmtShape } from './errors.js';
+import type { Tensor } from './tensor.js';
+
+export interface GradNode {
+  /** The op's name, shown in errors and by `tensor.gradFn.name`. */
+  readonly name: string;
+  readonly inputs: readonly Tensor[];
+  /** Gradients with respect to each input (null where an input needs none), given the output's gradient. */
+  backward(grad: Tensor): readonly (Tensor | null)[];
+}
+
+let gradEnabled = true;
+
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/** Runs fn with gradient recording off (torch.no_grad). */
+export function noGrad<T>(fn: () => T): T {
+  const previous = gradEnabled;
+  gradEnabled = false;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = previous;
+  }
+}
+
+/** Turns recording on or off and returns the previous setting (for code that cannot use a callback). */
+export function setGradEnabled(enabled: boolean): boolean {
+  const previous = gradEnabled;
+  gradEnabled = enabled;
+  return previous;
+}
+
+/** True when an op over these inputs must record a node. */
+export function needsGrad(a: Tensor, b?: Tensor, c?: Tensor): boolean {
+  return gradEnabled && (a.requiresGrad || (b?.requiresGrad ?? false) || (c?.requiresGrad ?? false));
+}
+
+/** Marks `out` as produced by an op, so gradients flow back to `inputs` through `backward`. */
+export function record(
+  out: Tensor, name: string, inputs: readonly Tensor[], backward: (grad: Tensor) => readonly (Tensor | null)[],
+): Tensor {
+  out.requiresGrad = true;
+  out.gradFn = { name, inputs, backward };
+  return out;
+}
+
+function topoOrder(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const visited = new Set<Tensor>();
+  const stack: [Tensor, number][] = [[root, 0]];
+  visited.add(root);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const [t, i] = top;
+    const inputs = t.gradFn?.inputs ?? [];
+    if (i < inputs.length) {
+      top[1] = i + 1;
+      const next = inputs[i]!;
+      if (next.requiresGrad && !visited.has(next)) {
+        visited.add(next);
+        stack.push([next, 0]);
+      }
+    } else {
+      stack.pop();
+      order.push(t);
+    }
+  }
+  return order.reverse();
+}
+
+/**
+ * Computes gradients of `root` with respect to every leaf that requires grad, accumulating into `.grad`.
+ * Called through `tensor.backward(grad?)`.
+ */
+export function runBackward(root: Tensor, grad: Tensor | undefined, helpers: BackwardHelpers): void {
+  if (!root.requiresGrad) {
+    throw new NablaError('backward: this tensor does not require grad (no input had requiresGrad: true, or it was made under noGrad)');
+  }
+  let seed: Tensor;
+  if (grad === undefined) {
+    if (root.size !== 1) {
+      throw new NablaError(
+        `backward: a tensor of shape ${fmtShape(root.shape)} needs an explicit gradient of the same shape ` +
+        '(only a single-element output has the implicit gradient 1)',
+      );
+    }
+    seed = helpers.onesLike(root);
+  } else {
+    if (grad.shape.length !== root.shape.length || grad.shape.some((d, i) => d !== root.shape[i])) {
+      throw new NablaError(`backward: gradient of shape ${fmtShape(grad.shape)} does not match the output shape ${fmtShape(root.shape)}`);
+    }
+    seed = grad;
+  }
+  const grads = new Map<Tensor, Tensor>([[root, seed]]);
+  const previous = setGradEnabled(false);
+  try {
+    for (const t of topoOrder(root)) {
+      const g = grads.get(t);
+      if (g === undefined) continue;
+      grads.delete(t);
+      if (t.gradFn === null || t.retainsGrad) helpers.accumulate(t, g);
+      if (t.gradFn === null) continue;
+      const inputGrads = t.gradFn.backward(g);
+      const inputs = t.gradFn.inputs;
+      for (let i = 0; i < inputs.length; i++) {
+        const input = inputs[i]!;
+        const ig = inputGrads[i];
+        if (!input.requiresGrad || ig === null || ig === undefined) continue;
+        const existing = grads.get(input);
+        grads.set(input, existing === undefined ? ig : helpers.add(existing, ig));
+      }
+    }
+  } finally {
+    setGradEnabled(previous);
+  }
+}
+
+/** What runBackward needs from the tensor module (passed in to keep this file free of op imports). */
+export interface BackwardHelpers {
+  onesLike(t: Tensor): Tensor;
+  add(a: Tensor, b: Tensor): Tensor;
+  accumulate(leaf: Tensor, grad: Tensor): void;
+}

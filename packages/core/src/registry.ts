@@ -1,0 +1,118 @@
+// The backend registry: backends register a factory with a priority; the highest-priority backend that
+// is available serves unless the user picks one. The state lives on globalThis under a Symbol.for key, so
+// two copies of @nabla/core loaded side by side (two bundles, two node_modules) share one registry.
+
+import type { Backend, BackendInfo } from './backend.js';
+import { NablaError } from './errors.js';
+
+interface Entry {
+  name: string;
+  factory: () => Backend;
+  priority: number;
+  instance?: Backend;
+  failure?: string;
+}
+
+interface RegistryState {
+  entries: Map<string, Entry>;
+  current: Backend | null;
+  chosen: string | null;
+  /** Thread count set by the user, applied to backends instantiated later too. */
+  threads: number | null;
+}
+
+const KEY = Symbol.for('@nabla/core/registry');
+const globalSlot = globalThis as unknown as Record<symbol, RegistryState | undefined>;
+const state: RegistryState = (globalSlot[KEY] ??= { entries: new Map(), current: null, chosen: null, threads: null });
+
+/**
+ * Registers a backend. The factory runs on first use; if it throws, the backend is reported unavailable
+ * with the thrown message as the reason, and the next one by priority serves.
+ */
+export function registerBackend(name: string, factory: () => Backend, priority = 0): void {
+  state.entries.set(name, { name, factory, priority });
+  if (state.chosen === null) state.current = null; // re-pick by priority on next use
+}
+
+/** Registers a backend that cannot run here, so that `backendInfo(name)` can say why. */
+export function registerUnavailableBackend(name: string, reason: string, priority = 0): void {
+  state.entries.set(name, {
+    name, priority, failure: reason,
+    factory: () => { throw new NablaError(reason); },
+  });
+}
+
+function instantiate(entry: Entry): Backend | null {
+  if (entry.instance) return entry.instance;
+  if (entry.failure !== undefined) return null;
+  try {
+    entry.instance = entry.factory();
+    if (state.threads !== null) entry.instance.setNumThreads?.(state.threads);
+    return entry.instance;
+  } catch (err) {
+    entry.failure = err instanceof Error ? err.message : String(err);
+    return null;
+  }
+}
+
+/** Makes `name` the backend for every op from now on. Existing tensors stay valid: storage is shared. */
+export function setBackend(name: string): Backend {
+  const entry = state.entries.get(name);
+  if (!entry) {
+    throw new NablaError(
+      `setBackend('${name}'): no such backend; registered: ${[...state.entries.keys()].join(', ') || 'none'} ` +
+      `(import '@nabla/backend-js' or '@nabla/backend-native' to register one)`,
+    );
+  }
+  const backend = instantiate(entry);
+  if (!backend) throw new NablaError(`setBackend('${name}'): backend unavailable: ${entry.failure}`);
+  state.current = backend;
+  state.chosen = name;
+  return backend;
+}
+
+/** The backend in use: the one set by `setBackend`, else the available one with the highest priority. */
+export function getBackend(): Backend {
+  if (state.current) return state.current;
+  const ranked = [...state.entries.values()].sort((a, b) => b.priority - a.priority);
+  for (const entry of ranked) {
+    const backend = instantiate(entry);
+    if (backend) {
+      state.current = backend;
+      return backend;
+    }
+  }
+  throw new NablaError(
+    ranked.length === 0
+      ? "no backend registered: import '@nabla/backend-js' (or '@nabla/backend-native') once in your program"
+      : `no backend available: ${ranked.map((e) => `${e.name}: ${e.failure}`).join('; ')}`,
+  );
+}
+
+/** Every registered backend with whether it can run and why not. */
+export function listBackends(): BackendInfo[] {
+  return [...state.entries.values()]
+    .sort((a, b) => b.priority - a.priority)
+    .map((entry) => backendInfo(entry.name));
+}
+
+/** What is known about one backend (default: the one in use): available or not, why, and details. */
+export function backendInfo(name?: string): BackendInfo {
+  const entry = name === undefined ? state.entries.get(getBackend().name) : state.entries.get(name);
+  if (!entry) return { name: name ?? '?', available: false, reason: 'not registered' };
+  const backend = instantiate(entry);
+  if (!backend) return { name: entry.name, available: false, reason: entry.failure };
+  const info = backend.info?.() ?? { name: entry.name, available: true };
+  return { ...info, name: entry.name, available: true };
+}
+
+/** Sets the worker-thread count of backends that have threads (the native one); others ignore it. */
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new NablaError(`setNumThreads(${n}): expected an integer >= 1`);
+  for (const entry of state.entries.values()) entry.instance?.setNumThreads?.(n);
+  state.threads = n;
+}
+
+export function getNumThreads(): number {
+  return getBackend().getNumThreads?.() ?? 1;
+}

@@ -1,0 +1,201 @@
+// The Tensor: a float32 view {storage, shape, strides, offset} with an optional autograd node.
+// Methods delegate to the op functions, which are also exported on their own (add(a, b) == a.add(b)).
+
+import type { View } from './backend.js';
+import { runBackward, type GradNode } from './autograd.js';
+import { NablaError, fmtShape } from './errors.js';
+import { contiguousStrides, isContiguous, sizeOf } from './shape.js';
+import { getBackend } from './registry.js';
+import * as ew from './ops/elementwise.js';
+import * as red from './ops/reduce.js';
+import * as vw from './ops/views.js';
+import { matmul } from './ops/matmul.js';
+import * as nn from './ops/nn.js';
+
+export type Scalar = number;
+export type TensorLike = Tensor | number;
+export type NestedArray = number | NestedArray[];
+
+let nextId = 1;
+
+export class Tensor implements View {
+  readonly storage: Float32Array;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+  /** Number of elements. */
+  readonly size: number;
+  /** True when the elements are laid out row-major without gaps from `offset`. */
+  readonly isContiguous: boolean;
+  /** A small integer that names this tensor in messages and debugging. */
+  readonly id: number;
+  requiresGrad = false;
+  /** The gradient accumulated by backward(), for leaves (and for tensors that called retainGrad()). */
+  grad: Tensor | null = null;
+  /** The op that produced this tensor, when it was recorded for autograd; null for leaves. */
+  gradFn: GradNode | null = null;
+  retainsGrad = false;
+
+  /** Low level: wraps storage without copying. Use `tensor()`, `zeros()`... to create tensors. */
+  constructor(storage: Float32Array, shape: readonly number[], strides?: readonly number[], offset = 0) {
+    this.storage = storage;
+    this.shape = shape;
+    this.strides = strides ?? contiguousStrides(shape);
+    this.offset = offset;
+    this.size = sizeOf(shape);
+    this.isContiguous = strides === undefined || isContiguous(shape, this.strides);
+    this.id = nextId++;
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  // ---- reading values -------------------------------------------------------------------------
+
+  /** The elements in row-major order. Shares memory with the tensor when it is contiguous (like .numpy()). */
+  data(): Float32Array {
+    if (this.isContiguous) return this.storage.subarray(this.offset, this.offset + this.size);
+    const out = new Float32Array(this.size);
+    getBackend().copy(this, out);
+    return out;
+  }
+
+  /** The elements as nested arrays of numbers (a number for a 0-d tensor). */
+  toArray(): NestedArray {
+    const flat = this.data();
+    if (this.shape.length === 0) return flat[0]!;
+    let pos = 0;
+    const build = (dim: number): NestedArray[] => {
+      const n = this.shape[dim]!;
+      const out: NestedArray[] = new Array(n);
+      for (let i = 0; i < n; i++) out[i] = dim === this.shape.length - 1 ? flat[pos++]! : build(dim + 1);
+      return out;
+    };
+    return build(0);
+  }
+
+  /** The value of a single-element tensor. */
+  item(): number {
+    if (this.size !== 1) throw new NablaError(`item: expected a tensor with one element, got shape ${fmtShape(this.shape)}`);
+    return this.storage[this.offset]!;
+  }
+
+  toString(): string {
+    const values = this.size <= 64 ? JSON.stringify(this.toArray()) : `${this.size} values`;
+    return `Tensor(shape=${fmtShape(this.shape)}, ${values}${this.requiresGrad ? ', requiresGrad' : ''})`;
+  }
+
+  // ---- autograd -------------------------------------------------------------------------------
+
+  /** Computes gradients of this tensor with respect to every leaf that requires grad. */
+  backward(grad?: Tensor): void {
+    runBackward(this, grad, backwardHelpers);
+  }
+
+  /** Sets requiresGrad on a leaf (chainable). */
+  requiresGrad_(value = true): this {
+    if (this.gradFn !== null && !value) throw new NablaError('requiresGrad_(false): only leaves can stop requiring grad; use detach()');
+    this.requiresGrad = value;
+    return this;
+  }
+
+  /** Keeps .grad on a non-leaf tensor after backward(). */
+  retainGrad(): this {
+    this.retainsGrad = true;
+    return this;
+  }
+
+  /** The same values (shared storage), cut from the graph. */
+  detach(): Tensor {
+    return new Tensor(this.storage, this.shape, this.strides, this.offset);
+  }
+
+  /** A contiguous copy with its own storage (recorded for autograd). */
+  clone(): Tensor {
+    return vw.clone(this);
+  }
+
+  // ---- elementwise ----------------------------------------------------------------------------
+  add(other: TensorLike): Tensor { return ew.add(this, other); }
+  sub(other: TensorLike): Tensor { return ew.sub(this, other); }
+  mul(other: TensorLike): Tensor { return ew.mul(this, other); }
+  div(other: TensorLike): Tensor { return ew.div(this, other); }
+  pow(other: TensorLike): Tensor { return ew.pow(this, other); }
+  maximum(other: TensorLike): Tensor { return ew.maximum(this, other); }
+  minimum(other: TensorLike): Tensor { return ew.minimum(this, other); }
+  eq(other: TensorLike): Tensor { return ew.eq(this, other); }
+  ne(other: TensorLike): Tensor { return ew.ne(this, other); }
+  lt(other: TensorLike): Tensor { return ew.lt(this, other); }
+  le(other: TensorLike): Tensor { return ew.le(this, other); }
+  gt(other: TensorLike): Tensor { return ew.gt(this, other); }
+  ge(other: TensorLike): Tensor { return ew.ge(this, other); }
+  neg(): Tensor { return ew.neg(this); }
+  exp(): Tensor { return ew.exp(this); }
+  log(): Tensor { return ew.log(this); }
+  sqrt(): Tensor { return ew.sqrt(this); }
+  abs(): Tensor { return ew.abs(this); }
+  square(): Tensor { return ew.mul(this, this); }
+  clamp(min?: number, max?: number): Tensor { return ew.clamp(this, min, max); }
+
+  // ---- activations ----------------------------------------------------------------------------
+  sigmoid(): Tensor { return nn.sigmoid(this); }
+  tanh(): Tensor { return nn.tanh(this); }
+  relu(): Tensor { return nn.relu(this); }
+  leakyRelu(alpha = 0.01): Tensor { return nn.leakyRelu(this, alpha); }
+  elu(alpha = 1): Tensor { return nn.elu(this, alpha); }
+  swish(): Tensor { return nn.swish(this); }
+  softmax(axis = -1): Tensor { return nn.softmax(this, axis); }
+  logSoftmax(axis = -1): Tensor { return nn.logSoftmax(this, axis); }
+
+  // ---- reductions -----------------------------------------------------------------------------
+  sum(axes?: number | number[], keepdims = false): Tensor { return red.sum(this, axes, keepdims); }
+  mean(axes?: number | number[], keepdims = false): Tensor { return red.mean(this, axes, keepdims); }
+  max(axes?: number | number[], keepdims = false): Tensor { return red.max(this, axes, keepdims); }
+  min(axes?: number | number[], keepdims = false): Tensor { return red.min(this, axes, keepdims); }
+  argmax(axis = -1, keepdims = false): Tensor { return red.argmax(this, axis, keepdims); }
+
+  // ---- shape and views ------------------------------------------------------------------------
+  matmul(other: Tensor): Tensor { return matmul(this, other); }
+  reshape(...shape: number[] | [number[]]): Tensor { return vw.reshape(this, flatArgs(shape)); }
+  view(...shape: number[] | [number[]]): Tensor { return vw.reshape(this, flatArgs(shape)); }
+  flatten(startAxis = 0, endAxis = -1): Tensor { return vw.flatten(this, startAxis, endAxis); }
+  transpose(axis0 = -2, axis1 = -1): Tensor { return vw.transpose(this, axis0, axis1); }
+  /** Transpose of the last two axes. */
+  get T(): Tensor { return vw.transpose(this, -2, -1); }
+  permute(...axes: number[] | [number[]]): Tensor { return vw.permute(this, flatArgs(axes)); }
+  expand(...shape: number[] | [number[]]): Tensor { return vw.expand(this, flatArgs(shape)); }
+  squeeze(axis?: number): Tensor { return vw.squeeze(this, axis); }
+  unsqueeze(axis: number): Tensor { return vw.unsqueeze(this, axis); }
+  /** Elements [start, end) along `axis` (a view). Negative indices count from the end. */
+  slice(axis: number, start: number, end?: number, step = 1): Tensor { return vw.slice(this, axis, start, end, step); }
+  /** The sub-tensor at position `i` along `axis`, with that axis removed (a view). */
+  select(axis: number, i: number): Tensor { return vw.select(this, axis, i); }
+  /** Shorthand for select(0, i). */
+  index(i: number): Tensor { return vw.select(this, 0, i); }
+  contiguous(): Tensor { return this.isContiguous ? this : vw.clone(this); }
+}
+
+function flatArgs(args: number[] | [number[]]): number[] {
+  return Array.isArray(args[0]) ? args[0] : (args as number[]);
+}
+
+const backwardHelpers = {
+  onesLike(t: Tensor): Tensor {
+    return new Tensor(new Float32Array(t.size).fill(1), t.shape);
+  },
+  add(a: Tensor, b: Tensor): Tensor {
+    return ew.add(a, b);
+  },
+  /** First gradient: an own contiguous copy (a gradient may alias another tensor); later ones add in place. */
+  accumulate(leaf: Tensor, g: Tensor): void {
+    if (leaf.grad === null) {
+      const own = new Float32Array(g.size);
+      getBackend().copy(g, own);
+      leaf.grad = new Tensor(own, leaf.shape);
+    } else {
+      const acc = leaf.grad;
+      getBackend().binary('add', acc, g, acc.isContiguous && acc.offset === 0 ? acc.storage : acc.data());
+    }
+  },
+};

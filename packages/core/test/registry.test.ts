@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import {
+  registerBackend, registerUnavailableBackend, setBackend, getBackend, listBackends, backendInfo, setNumThreads,
+  type Backend,
+} from '../src/index.js';
+
+/** A backend whose primitives are never called here: these tests only look at the registry. */
+function fake(name: string, extra: Partial<Backend> = {}): Backend {
+  const fail = (): never => { throw new Error(`${name}: not for computing`); };
+  return {
+    name, unary: fail, binary: fail, where: fail, reduce: fail, argmax: fail, gemm: fail, copy: fail, fill: fail, ...extra,
+  };
+}
+
+describe('backend registry', () => {
+  it('serves the available backend with the highest priority, and says why others are unavailable', () => {
+    registerBackend('low', () => fake('low'), 1);
+    registerBackend('high', () => fake('high'), 5);
+    registerBackend('broken', () => { throw new Error('addon missing: build failed'); }, 9);
+    registerUnavailableBackend('absent', 'no compiler at install time', 8);
+    expect(getBackend().name).toBe('high');
+    const infos = listBackends();
+    expect(infos.map((b) => b.name)).toEqual(['broken', 'absent', 'high', 'low']);
+    expect(backendInfo('broken')).toMatchObject({ available: false, reason: 'addon missing: build failed' });
+    expect(backendInfo('absent')).toMatchObject({ available: false, reason: 'no compiler at install time' });
+    expect(() => setBackend('absent')).toThrow(/backend unavailable: no compiler at install time/);
+    expect(() => setBackend('nope')).toThrow(/no such backend; registered: .*low/);
+    setBackend('low');
+    expect(getBackend().name).toBe('low');
+  });
+
+  it('passes the thread count to backends that have threads, including ones created later', () => {
+    let threads = 0;
+    setNumThreads(3);
+    registerBackend('threaded', () => fake('threaded', { setNumThreads: (n) => { threads = n; }, getNumThreads: () => threads }), 0);
+    setBackend('threaded');
+    expect(threads).toBe(3);
+    expect(() => setNumThreads(0)).toThrow(/expected an integer >= 1/);
+  });
+
+  it('shares one registry between two copies of core loaded side by side', async () => {
+    // @ts-expect-error -- a second module instance of the same source, as a second install would give
+    const again = await import('../src/registry.ts?copy');
+    expect(again.getBackend().name).toBe(getBackend().name);
+  });
+});
