@@ -187,15 +187,19 @@ const backwardHelpers = {
   add(a: Tensor, b: Tensor): Tensor {
     return ew.add(a, b);
   },
-  /** First gradient: an own contiguous copy (a gradient may alias another tensor); later ones add in place. */
+  /**
+   * First gradient: an own contiguous copy (a gradient may alias another tensor, e.g. add passes its
+   * upstream gradient to both inputs). Later ones add in place, so optimizers can keep one grad buffer.
+   */
   accumulate(leaf: Tensor, g: Tensor): void {
-    if (leaf.grad === null) {
-      const own = new Float32Array(g.size);
-      getBackend().copy(g, own);
-      leaf.grad = new Tensor(own, leaf.shape);
-    } else {
-      const acc = leaf.grad;
-      getBackend().binary('add', acc, g, acc.isContiguous && acc.offset === 0 ? acc.storage : acc.data());
+    const acc = leaf.grad;
+    if (acc !== null && acc.isContiguous && acc.offset === 0 && acc.size === g.size) {
+      getBackend().binary('add', acc, g, acc.storage);
+      return;
     }
+    const own = new Float32Array(g.size);
+    getBackend().copy(g, own);
+    const t = new Tensor(own, leaf.shape);
+    leaf.grad = acc === null ? t : ew.add(acc, t);
   },
 };
