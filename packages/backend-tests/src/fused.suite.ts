@@ -36,7 +36,9 @@ export function fusedSuite(name: string): void {
         const dy = randomTensor(gen, [37, 29]);
         const [[y, dx], [ry, rdx]] = onBoth(name, () => forwardBackward((t) => activation(t, act, alpha), x, dy));
         assertClose(y, ry, `${act} forward (${has('activation')})`, { rtol: 2e-6, atol: 1e-7 });
-        assertClose(dx, rdx, `${act} backward (${has('activationBackward')})`, { rtol: 1e-5, atol: 1e-7 });
+        // The composition rounds y before forming y(1 - y) or 1 - y², so near saturation it carries absolute
+        // errors of a few float32 ulps of 1; a fused kernel may be more accurate than that.
+        assertClose(dx, rdx, `${act} backward (${has('activationBackward')})`, { rtol: 1e-5, atol: 1e-6 });
         for (const v of [...y.data(), ...dx.data()]) expect(Number.isFinite(v)).toBe(true);
       });
     }
@@ -132,7 +134,9 @@ export function fusedSuite(name: string): void {
           grads.forEach((g, i) => step(p, g, state, i + 1));
           return [p, ...state];
         });
-        got.forEach((arr, i) => assertClose(arr, want[i]!, `${label} ${i === 0 ? 'param' : `state ${i}`}`, { rtol: 1e-5, atol: 1e-7 }));
+        // Each primitive of the composition rounds to float32; a fused step rounds once. Intermediate values
+        // of order 1 make a few ulps of 1 the fair absolute tolerance.
+        got.forEach((arr, i) => assertClose(arr, want[i]!, `${label} ${i === 0 ? 'param' : `state ${i}`}`, { rtol: 1e-5, atol: 1e-6 }));
       });
     }
   });
