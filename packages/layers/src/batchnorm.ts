@@ -1,0 +1,127 @@
+// BatchNorm1d over [batch, features] or [batch, features, length], as PyTorch's nn.BatchNorm1d.
+// Training: normalise with the batch mean and biased variance (core's batchNorm, fused when the backend has
+// it) and move the running statistics towards the batch's, using the unbiased variance var * n / (n - 1).
+// Eval: normalise with the running statistics.
+
+import { ValueError, ShapeError, batchNorm, fmtShape, ones, zeros, add, mul, sub, noGrad, type Tensor } from '@nabla/core';
+import { Module } from './module.js';
+
+export interface BatchNorm1dOptions {
+  /** Added to the variance before the square root (default 1e-5). */
+  eps?: number;
+  /** Weight of the newest batch in the running statistics (default 0.1); null for a cumulative average. */
+  momentum?: number | null;
+  /** Learn a scale ('weight', init 1) and shift ('bias', init 0) per feature (default true). */
+  affine?: boolean;
+  /** Keep running statistics for eval mode (default true); without them eval uses batch statistics. */
+  trackRunningStats?: boolean;
+}
+
+export class BatchNorm1d extends Module {
+  readonly numFeatures: number;
+  readonly eps: number;
+  readonly momentum: number | null;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+
+  constructor(numFeatures: number, options: BatchNorm1dOptions = {}) {
+    super();
+    if (!Number.isInteger(numFeatures) || numFeatures < 1) {
+      throw new ValueError(`BatchNorm1d: numFeatures must be a positive integer, got ${numFeatures}`);
+    }
+    const eps = options.eps ?? 1e-5;
+    if (!(eps > 0)) throw new ValueError(`BatchNorm1d: eps must be positive, got ${eps}`);
+    const momentum = options.momentum === undefined ? 0.1 : options.momentum;
+    if (momentum !== null && !(momentum >= 0 && momentum <= 1)) {
+      throw new ValueError(`BatchNorm1d: momentum must be in [0, 1] or null, got ${momentum}`);
+    }
+    this.numFeatures = numFeatures;
+    this.eps = eps;
+    this.momentum = momentum;
+    this.affine = options.affine ?? true;
+    this.trackRunningStats = options.trackRunningStats ?? true;
+    this.registerParameter('weight', this.affine ? ones([numFeatures]) : null);
+    this.registerParameter('bias', this.affine ? zeros([numFeatures]) : null);
+    this.registerBuffer('running_mean', this.trackRunningStats ? zeros([numFeatures]) : null);
+    this.registerBuffer('running_var', this.trackRunningStats ? ones([numFeatures]) : null);
+    this.registerBuffer('num_batches_tracked', this.trackRunningStats ? zeros([]) : null);
+  }
+
+  /** Scale per feature (gamma), or null without affine. */
+  get weight(): Tensor | null {
+    return this.getParameter('weight');
+  }
+
+  /** Shift per feature (beta), or null without affine. */
+  get bias(): Tensor | null {
+    return this.getParameter('bias');
+  }
+
+  get runningMean(): Tensor | null {
+    return this.getBuffer('running_mean');
+  }
+
+  get runningVar(): Tensor | null {
+    return this.getBuffer('running_var');
+  }
+
+  /** Number of training batches seen (a 0-d tensor, as PyTorch's buffer). */
+  get numBatchesTracked(): Tensor | null {
+    return this.getBuffer('num_batches_tracked');
+  }
+
+  forward(x: Tensor): Tensor {
+    if ((x.rank !== 2 && x.rank !== 3) || x.shape[1] !== this.numFeatures) {
+      throw new ShapeError(
+        `BatchNorm1d(${this.numFeatures}): input has shape ${fmtShape(x.shape)}, expected [batch, ${this.numFeatures}] ` +
+        `or [batch, ${this.numFeatures}, length]`,
+      );
+    }
+    // [N, C, L] is normalised as N*L rows of C features.
+    const rows2d = x.rank === 2 ? x : x.permute(0, 2, 1).reshape(-1, this.numFeatures);
+    const y = this.training || !this.trackRunningStats ? this.batchStatistics(x, rows2d) : this.runningStatistics(rows2d);
+    if (x.rank === 2) return y;
+    return y.reshape(x.shape[0]!, x.shape[2]!, this.numFeatures).permute(0, 2, 1);
+  }
+
+  private batchStatistics(x: Tensor, rows2d: Tensor): Tensor {
+    const rows = rows2d.shape[0]!;
+    if (rows < 2) {
+      throw new ValueError(
+        `BatchNorm1d: training needs more than one value per feature to estimate a variance, got input of shape ` +
+        `${fmtShape(x.shape)}; use a batch of 2 or more, or call eval()`,
+      );
+    }
+    const { y, mean, variance } = batchNorm(rows2d, this.weight, this.bias, this.eps);
+    if (this.training && this.trackRunningStats) this.updateRunningStats(mean, variance, rows);
+    return y;
+  }
+
+  private updateRunningStats(mean: Tensor, variance: Tensor, rows: number): void {
+    const count = this.numBatchesTracked!.storage;
+    count[0] = count[0]! + 1;
+    const f = this.momentum ?? 1 / count[0]!;
+    const unbiased = rows / (rows - 1);
+    const rm = this.runningMean!.data();
+    const rv = this.runningVar!.data();
+    const m = mean.data();
+    const v = variance.data();
+    for (let i = 0; i < this.numFeatures; i++) {
+      rm[i] = (1 - f) * rm[i]! + f * m[i]!;
+      rv[i] = (1 - f) * rv[i]! + f * v[i]! * unbiased;
+    }
+  }
+
+  private runningStatistics(rows2d: Tensor): Tensor {
+    const invStd = noGrad(() => add(this.runningVar!, this.eps).sqrt().pow(-1));
+    let y = mul(sub(rows2d, this.runningMean!), invStd);
+    if (this.weight) y = mul(y, this.weight);
+    if (this.bias) y = add(y, this.bias);
+    return y;
+  }
+
+  protected override extraRepr(): string {
+    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.affine}, ` +
+      `track_running_stats=${this.trackRunningStats}`;
+  }
+}

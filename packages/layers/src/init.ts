@@ -1,0 +1,114 @@
+// Initializers that fill a tensor in place (like torch.nn.init.*_), drawing from the seeded generator.
+// Fans follow PyTorch: for a weight of shape [out, in, ...rest], fanIn = in * prod(rest), fanOut = out * prod(rest).
+
+import { NablaError, ValueError, defaultGenerator, fmtShape, type Generator, type Tensor } from '@nabla/core';
+
+export type FanMode = 'fanIn' | 'fanOut';
+export type Nonlinearity = 'linear' | 'identity' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'selu';
+
+export function computeFans(t: Tensor): { fanIn: number; fanOut: number } {
+  if (t.rank < 2) {
+    throw new ValueError(`init: fan in and fan out need a tensor with at least 2 dimensions, got shape ${fmtShape(t.shape)}`);
+  }
+  const receptive = t.shape.slice(2).reduce((p, d) => p * d, 1);
+  return { fanIn: t.shape[1]! * receptive, fanOut: t.shape[0]! * receptive };
+}
+
+/** The recommended gain for a nonlinearity (PyTorch's calculate_gain); `param` is leakyRelu's slope. */
+export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
+  switch (nonlinearity) {
+    case 'linear':
+    case 'identity':
+    case 'sigmoid':
+      return 1;
+    case 'tanh':
+      return 5 / 3;
+    case 'relu':
+      return Math.SQRT2;
+    case 'leakyRelu': {
+      const slope = param ?? 0.01;
+      return Math.sqrt(2 / (1 + slope * slope));
+    }
+    case 'selu':
+      return 3 / 4;
+    default:
+      throw new ValueError(`calculateGain: unknown nonlinearity '${String(nonlinearity)}'`);
+  }
+}
+
+/** Writes values from `sample` into every element of t (t must own contiguous storage, as parameters do). */
+function fill(t: Tensor, sample: () => number): Tensor {
+  if (!t.isContiguous) throw new NablaError(`init: tensor of shape ${fmtShape(t.shape)} is not contiguous`);
+  const d = t.storage;
+  for (let i = t.offset; i < t.offset + t.size; i++) d[i] = sample();
+  return t;
+}
+
+export interface RandomInitOptions {
+  generator?: Generator;
+}
+
+export function uniform(t: Tensor, low = 0, high = 1, options: RandomInitOptions = {}): Tensor {
+  if (!(high >= low)) throw new ValueError(`init.uniform: high (${high}) must not be below low (${low})`);
+  const g = options.generator ?? defaultGenerator();
+  return fill(t, () => low + (high - low) * g.uniform());
+}
+
+export function normal(t: Tensor, mean = 0, std = 1, options: RandomInitOptions = {}): Tensor {
+  if (!(std >= 0)) throw new ValueError(`init.normal: std must be >= 0, got ${std}`);
+  const g = options.generator ?? defaultGenerator();
+  return fill(t, () => mean + std * g.normal());
+}
+
+export function constant(t: Tensor, value: number): Tensor {
+  return fill(t, () => value);
+}
+
+export const zeros = (t: Tensor): Tensor => constant(t, 0);
+export const ones = (t: Tensor): Tensor => constant(t, 1);
+
+export interface KaimingOptions extends RandomInitOptions {
+  /** Negative slope of the leaky ReLU that follows (PyTorch's `a`, default 0). */
+  a?: number;
+  mode?: FanMode;
+  nonlinearity?: Nonlinearity;
+}
+
+function kaimingStd(t: Tensor, options: KaimingOptions): number {
+  const fans = computeFans(t);
+  const fan = (options.mode ?? 'fanIn') === 'fanIn' ? fans.fanIn : fans.fanOut;
+  if (fan === 0) throw new ValueError(`init: cannot initialise an empty tensor of shape ${fmtShape(t.shape)}`);
+  return calculateGain(options.nonlinearity ?? 'leakyRelu', options.a ?? 0) / Math.sqrt(fan);
+}
+
+/** He uniform: U(-b, b) with b = gain * sqrt(3 / fan). */
+export function kaimingUniform(t: Tensor, options: KaimingOptions = {}): Tensor {
+  const bound = Math.sqrt(3) * kaimingStd(t, options);
+  return uniform(t, -bound, bound, options);
+}
+
+/** He normal: N(0, (gain / sqrt(fan))²). */
+export function kaimingNormal(t: Tensor, options: KaimingOptions = {}): Tensor {
+  return normal(t, 0, kaimingStd(t, options), options);
+}
+
+export interface XavierOptions extends RandomInitOptions {
+  gain?: number;
+}
+
+function xavierStd(t: Tensor, options: XavierOptions): number {
+  const { fanIn, fanOut } = computeFans(t);
+  if (fanIn + fanOut === 0) throw new ValueError(`init: cannot initialise an empty tensor of shape ${fmtShape(t.shape)}`);
+  return (options.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut));
+}
+
+/** Glorot uniform: U(-b, b) with b = gain * sqrt(6 / (fanIn + fanOut)). */
+export function xavierUniform(t: Tensor, options: XavierOptions = {}): Tensor {
+  const bound = Math.sqrt(3) * xavierStd(t, options);
+  return uniform(t, -bound, bound, options);
+}
+
+/** Glorot normal: N(0, gain² * 2 / (fanIn + fanOut)). */
+export function xavierNormal(t: Tensor, options: XavierOptions = {}): Tensor {
+  return normal(t, 0, xavierStd(t, options), options);
+}

@@ -1,0 +1,52 @@
+// Linear: y = x · Wᵀ + b with W stored as [out, in] (PyTorch's layout), so weights move between the two as
+// they are. Initialised as PyTorch does: W and b uniform in ±1/sqrt(in) (Kaiming uniform with a = sqrt(5)).
+
+import { ValueError, linear, zeros, type Generator, type Tensor } from '@nabla/core';
+import { Module } from './module.js';
+import { kaimingUniform, uniform } from './init.js';
+
+export interface LinearOptions {
+  bias?: boolean;
+  /** Generator for the initial weights (default: the global one seeded by manualSeed). */
+  generator?: Generator;
+}
+
+function checkFeatures(name: string, n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new ValueError(`Linear: ${name} must be a positive integer, got ${n}`);
+}
+
+export class Linear extends Module {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+
+  constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
+    super();
+    checkFeatures('inFeatures', inFeatures);
+    checkFeatures('outFeatures', outFeatures);
+    this.inFeatures = inFeatures;
+    this.outFeatures = outFeatures;
+    const generator = options.generator;
+    const weight = kaimingUniform(zeros([outFeatures, inFeatures]), { a: Math.sqrt(5), generator });
+    this.registerParameter('weight', weight);
+    const bound = 1 / Math.sqrt(inFeatures);
+    this.registerParameter('bias', (options.bias ?? true) ? uniform(zeros([outFeatures]), -bound, bound, { generator }) : null);
+  }
+
+  /** [outFeatures, inFeatures]. */
+  get weight(): Tensor {
+    return this.getParameter('weight')!;
+  }
+
+  /** [outFeatures], or null when built with { bias: false }. */
+  get bias(): Tensor | null {
+    return this.getParameter('bias');
+  }
+
+  forward(x: Tensor): Tensor {
+    return linear(x, this.weight, this.bias);
+  }
+
+  protected override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${this.bias !== null}`;
+  }
+}

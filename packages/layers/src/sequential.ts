@@ -1,0 +1,45 @@
+// Sequential: runs its modules in order, each one's output the next one's input. Children are named
+// '0', '1', ... so state-dict keys match PyTorch's nn.Sequential ('0.weight', '2.running_mean').
+
+import { NablaError, type Tensor } from '@nabla/core';
+import { Module } from './module.js';
+
+export class Sequential extends Module {
+  private readonly layers: Module[] = [];
+
+  constructor(...modules: Module[]) {
+    super();
+    for (const m of modules) this.add(m);
+  }
+
+  /** Appends a module (chainable). */
+  add(module: Module): this {
+    if (!(module instanceof Module)) {
+      throw new NablaError(`Sequential.add: argument ${this.layers.length} is not a Module (got ${typeof module})`);
+    }
+    this.registerModule(String(this.layers.length), module);
+    this.layers.push(module);
+    return this;
+  }
+
+  override get length(): number {
+    return this.layers.length;
+  }
+
+  /** The module at position i (negative counts from the end). */
+  at(i: number): Module {
+    const m = this.layers.at(i);
+    if (!m) throw new NablaError(`Sequential.at(${i}): index out of range for ${this.layers.length} modules`);
+    return m;
+  }
+
+  [Symbol.iterator](): Iterator<Module> {
+    return this.layers[Symbol.iterator]();
+  }
+
+  forward(x: Tensor): Tensor {
+    let y = x;
+    for (const m of this.layers) y = m.forward(y);
+    return y;
+  }
+}

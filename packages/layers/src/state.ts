@@ -1,0 +1,78 @@
+// Loading a state dict: check every key and shape first, then copy values into the existing storage, so
+// a failed load changes nothing and optimizers that hold the parameters keep seeing the same tensors.
+
+import { NablaError, Tensor, fmtShape } from '@nabla/core';
+
+export interface LoadStateDictOptions {
+  /** Missing and unexpected keys are errors (default true). Shape mismatches are errors either way. */
+  strict?: boolean;
+}
+
+export interface LoadResult {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+function entriesOf(dict: Map<string, Tensor> | Record<string, Tensor>): [string, Tensor][] {
+  if (dict instanceof Map) return [...dict.entries()];
+  if (dict === null || typeof dict !== 'object') {
+    throw new NablaError(`loadStateDict: expected a Map or an object of tensors, got ${dict === null ? 'null' : typeof dict}`);
+  }
+  return Object.entries(dict);
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** Writes the elements of `src` into the storage of `dst` (same shape), whatever the layout of either. */
+function copyInto(dst: Tensor, src: Tensor): void {
+  const values = src.data();
+  if (dst.isContiguous) {
+    dst.storage.set(values, dst.offset);
+    return;
+  }
+  // A strided destination: walk its index space in row-major order.
+  const index = new Array<number>(dst.rank).fill(0);
+  for (let i = 0; i < values.length; i++) {
+    let at = dst.offset;
+    for (let d = 0; d < dst.rank; d++) at += index[d]! * dst.strides[d]!;
+    dst.storage[at] = values[i]!;
+    for (let d = dst.rank - 1; d >= 0; d--) {
+      if (++index[d]! < dst.shape[d]!) break;
+      index[d] = 0;
+    }
+  }
+}
+
+export function applyStateDict(
+  owner: string, current: Map<string, Tensor>, dict: Map<string, Tensor> | Record<string, Tensor>,
+  options: LoadStateDictOptions,
+): LoadResult {
+  const strict = options.strict ?? true;
+  const given = new Map(entriesOf(dict));
+  const missingKeys = [...current.keys()].filter((k) => !given.has(k));
+  const unexpectedKeys = [...given.keys()].filter((k) => !current.has(k));
+  const problems: string[] = [];
+  for (const [key, value] of given) {
+    const target = current.get(key);
+    if (!target) continue;
+    if (!(value instanceof Tensor)) {
+      problems.push(`'${key}' is ${value === null ? 'null' : typeof value}, expected a Tensor`);
+    } else if (!sameShape(value.shape, target.shape)) {
+      problems.push(`'${key}' has shape ${fmtShape(value.shape)}, the module's is ${fmtShape(target.shape)}`);
+    }
+  }
+  if (strict && missingKeys.length > 0) problems.push(`missing keys: ${missingKeys.map((k) => `'${k}'`).join(', ')}`);
+  if (strict && unexpectedKeys.length > 0) {
+    problems.push(`unexpected keys: ${unexpectedKeys.map((k) => `'${k}'`).join(', ')}`);
+  }
+  if (problems.length > 0) {
+    throw new NablaError(`${owner}.loadStateDict: nothing was loaded because:\n  ${problems.join('\n  ')}`);
+  }
+  for (const [key, value] of given) {
+    const target = current.get(key);
+    if (target) copyInto(target, value);
+  }
+  return { missingKeys, unexpectedKeys };
+}

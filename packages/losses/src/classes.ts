@@ -1,0 +1,146 @@
+// Loss classes: hold the options and call the loss functions. Like PyTorch's criterion objects they are
+// callable: `lossFn(pred, target)` is `lossFn.forward(pred, target)`.
+
+import { ValueError, type NestedArray, type Tensor } from '@nabla/core';
+import { checkReduction, type Reduction, type ReductionOptions } from './common.js';
+import { huberLoss, maeLoss, mseLoss, type HuberOptions } from './regression.js';
+import { categoricalCrossEntropyLoss, crossEntropyLoss, type CrossEntropyOptions } from './crossEntropy.js';
+import {
+  bceLoss, bceWithLogitsLoss, hingeLoss, logLoss, type BCEOptions, type BCEWithLogitsOptions,
+} from './binary.js';
+
+type Target = Tensor | NestedArray;
+
+// Declaration merging gives instances the call signature that the constructor makes real.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface Loss {
+  (pred: Tensor, target: Target): Tensor;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export abstract class Loss {
+  declare readonly reduction: Reduction;
+
+  constructor(options: ReductionOptions = {}) {
+    // A function object with the subclass's prototype, so the instance can be called directly.
+    const self = ((pred: Tensor, target: Target) => self.forward(pred, target)) as unknown as Loss;
+    Object.setPrototypeOf(self, new.target.prototype);
+    delete (self as { name?: unknown }).name;
+    delete (self as { length?: unknown }).length;
+    (self as { reduction: Reduction }).reduction = checkReduction(new.target.name, options.reduction);
+    return self;
+  }
+
+  abstract forward(pred: Tensor, target: Target): Tensor;
+
+  toString(): string {
+    return `${this.constructor.name}(reduction='${this.reduction}')`;
+  }
+
+  /** What console.log shows in Node (a loss is a function object, which Node would print as one). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+export class MSELoss extends Loss {
+  forward(pred: Tensor, target: Target): Tensor {
+    return mseLoss(pred, target, { reduction: this.reduction });
+  }
+}
+
+export class MAELoss extends Loss {
+  forward(pred: Tensor, target: Target): Tensor {
+    return maeLoss(pred, target, { reduction: this.reduction });
+  }
+}
+
+/** PyTorch's name for MAELoss. */
+export class L1Loss extends MAELoss {}
+
+export class HuberLoss extends Loss {
+  readonly delta: number;
+
+  constructor(options: HuberOptions = {}) {
+    super(options);
+    this.delta = options.delta ?? 1;
+    if (!(this.delta > 0 && Number.isFinite(this.delta))) {
+      throw new ValueError(`HuberLoss: delta must be a positive number, got ${this.delta}`);
+    }
+  }
+
+  forward(pred: Tensor, target: Target): Tensor {
+    return huberLoss(pred, target, { reduction: this.reduction, delta: this.delta });
+  }
+}
+
+export class CrossEntropyLoss extends Loss {
+  readonly labelSmoothing: number;
+  readonly weight: Tensor | null;
+
+  constructor(options: CrossEntropyOptions = {}) {
+    super(options);
+    this.labelSmoothing = options.labelSmoothing ?? 0;
+    this.weight = options.weight ?? null;
+    // Checked here too, so a bad option fails where the loss is built rather than at the first batch.
+    if (!(this.labelSmoothing >= 0 && this.labelSmoothing <= 1)) {
+      throw new ValueError(`CrossEntropyLoss: labelSmoothing must be in [0, 1], got ${this.labelSmoothing}`);
+    }
+    if (this.weight && this.weight.rank !== 1) {
+      throw new ValueError(`CrossEntropyLoss: weight must have shape [classes], got [${this.weight.shape.join(', ')}]`);
+    }
+  }
+
+  forward(logits: Tensor, targets: Target): Tensor {
+    return crossEntropyLoss(logits, targets, {
+      reduction: this.reduction, labelSmoothing: this.labelSmoothing, weight: this.weight,
+    });
+  }
+}
+
+export class CategoricalCrossEntropyLoss extends Loss {
+  forward(probs: Tensor, targets: Target): Tensor {
+    return categoricalCrossEntropyLoss(probs, targets, { reduction: this.reduction });
+  }
+}
+
+export class BCELoss extends Loss {
+  readonly weight: Tensor | null;
+
+  constructor(options: BCEOptions = {}) {
+    super(options);
+    this.weight = options.weight ?? null;
+  }
+
+  forward(pred: Tensor, target: Target): Tensor {
+    return bceLoss(pred, target, { reduction: this.reduction, weight: this.weight });
+  }
+}
+
+export class BCEWithLogitsLoss extends Loss {
+  readonly weight: Tensor | null;
+  readonly posWeight: Tensor | null;
+
+  constructor(options: BCEWithLogitsOptions = {}) {
+    super(options);
+    this.weight = options.weight ?? null;
+    this.posWeight = options.posWeight ?? null;
+  }
+
+  forward(logits: Tensor, target: Target): Tensor {
+    return bceWithLogitsLoss(logits, target, { reduction: this.reduction, weight: this.weight, posWeight: this.posWeight });
+  }
+}
+
+/** Binary log loss: BCE on probabilities under the name scikit-learn and Keras use. */
+export class LogLoss extends BCELoss {
+  override forward(pred: Tensor, target: Target): Tensor {
+    return logLoss(pred, target, { reduction: this.reduction, weight: this.weight });
+  }
+}
+
+export class HingeLoss extends Loss {
+  forward(pred: Tensor, target: Target): Tensor {
+    return hingeLoss(pred, target, { reduction: this.reduction });
+  }
+}
