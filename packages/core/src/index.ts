@@ -5,7 +5,8 @@ export * from './registry.js';
 export { Generator, manualSeed, defaultGenerator } from './rng.js';
 export { Tensor, type TensorLike, type NestedArray } from './tensor.js';
 export * from './creation.js';
-export { noGrad, isGradEnabled, setGradEnabled, type GradNode } from './autograd.js';
+// record + needsGrad are the custom-op API: compute an output without recording, then attach its gradient.
+export { noGrad, isGradEnabled, setGradEnabled, record, needsGrad, type GradNode } from './autograd.js';
 export {
   add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge, neg, exp, log, sqrt, abs, sign, where, clamp,
 } from './ops/elementwise.js';
