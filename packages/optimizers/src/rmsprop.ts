@@ -1,0 +1,52 @@
+// RMSprop (torch.optim.RMSprop): a running average of squared gradients, optionally centered (subtracting
+// the squared running mean of the gradient) and with momentum. Steps in the backend's in-place kernel.
+
+import { optimKernels, type Tensor } from '@nabla/core';
+import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
+import { checkBoolean, checkNumber } from './options.js';
+
+export interface RMSpropOptions {
+  /** Learning rate (default 1e-2). */
+  lr: number;
+  /** Smoothing constant of the squared-gradient average (default 0.99). */
+  alpha: number;
+  /** Added to the denominator (default 1e-8). */
+  eps: number;
+  /** L2 penalty added to the gradient (default 0). */
+  weightDecay: number;
+  /** Momentum factor (default 0). */
+  momentum: number;
+  /** Normalise by the estimated variance of the gradient instead of its second moment (default false). */
+  centered: boolean;
+}
+
+export const RMSPROP_DEFAULTS: Readonly<RMSpropOptions> = Object.freeze({
+  lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false,
+});
+
+function validate(where: string, o: RMSpropOptions): void {
+  checkNumber(where, 'lr', o.lr, 0);
+  checkNumber(where, 'alpha', o.alpha, 0);
+  checkNumber(where, 'eps', o.eps, 0);
+  checkNumber(where, 'weightDecay', o.weightDecay, 0);
+  checkNumber(where, 'momentum', o.momentum, 0);
+  checkBoolean(where, 'centered', o.centered);
+}
+
+export class RMSprop extends Optimizer<RMSpropOptions> {
+  constructor(params: ParamsInput<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
+    super(
+      { kind: 'RMSprop', defaults: { ...RMSPROP_DEFAULTS }, validate, stateKeys: ['square_avg', 'momentum_buffer', 'grad_avg'] },
+      params, options,
+    );
+  }
+
+  protected update(p: Tensor, grad: Float32Array, group: ParamGroup<RMSpropOptions>, state: ParamState): void {
+    const { lr, alpha, eps, weightDecay, momentum, centered } = group;
+    state.step = ((state.step as number | undefined) ?? 0) + 1;
+    const squareAvg = this.buffer(state, 'square_avg', p).storage;
+    const momentumBuf = momentum > 0 ? this.buffer(state, 'momentum_buffer', p).storage : null;
+    const gradAvg = centered ? this.buffer(state, 'grad_avg', p).storage : null;
+    optimKernels.rmspropStep(p.storage, grad, squareAvg, momentumBuf, gradAvg, { lr, alpha, eps, weightDecay, momentum, centered });
+  }
+}
