@@ -1,0 +1,110 @@
+// DataLoader: batches of a dataset as tensors, in a seeded order that is the same on every machine.
+//
+// Each batch is built by copying its rows into ONE new Float32Array for x and one for y, which the batch
+// tensors then adopt. The buffers are fresh per batch on purpose: a user (or autograd) may keep a batch
+// after the loop moves on, so a reused buffer would silently change data they hold.
+
+import { Tensor, ValueError, tensor } from '@nabla/core';
+import { checkPositiveInteger, describe, sizeOfShape } from './checks.js';
+import { copySamples, type Dataset } from './dataset.js';
+import { permutation, toSeed32 } from './random.js';
+
+export interface DataLoaderOptions {
+  /** Samples per batch, a positive integer. Default 1 (as in PyTorch). */
+  batchSize?: number;
+  /** Visit the samples in a new random order every epoch. Default false (dataset order). */
+  shuffle?: boolean;
+  /** Skip the last batch when it is smaller than batchSize. Default false. */
+  dropLast?: boolean;
+  /** Seed of the shuffle; epoch e uses seed + e. Default 0, so runs are reproducible unless you change it. */
+  seed?: number;
+}
+
+export interface Batch {
+  /** [batch, ...dataset.xShape] */
+  x: Tensor;
+  /** [batch, ...dataset.yShape]; class indices give [batch]. */
+  y: Tensor;
+}
+
+export class DataLoader implements Iterable<Batch>, AsyncIterable<Batch> {
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly dropLast: boolean;
+  readonly seed: number;
+  /** The epoch the next iteration runs; starts at 0 and counts up each time an iteration begins. */
+  epoch = 0;
+
+  constructor(readonly dataset: Dataset, options: DataLoaderOptions = {}) {
+    if (dataset === null || typeof dataset !== 'object' || typeof dataset.get !== 'function' ||
+        !Number.isInteger(dataset.length)) {
+      throw new TypeError('DataLoader: expected a dataset with a length and get(index)');
+    }
+    this.batchSize = checkPositiveInteger('DataLoader', 'batchSize', options.batchSize ?? 1);
+    this.shuffle = checkBoolean('shuffle', options.shuffle ?? false);
+    this.dropLast = checkBoolean('dropLast', options.dropLast ?? false);
+    this.seed = options.seed ?? 0;
+    toSeed32(this.seed, 'DataLoader: seed'); // validate now rather than at the first epoch
+  }
+
+  /** Number of batches in one epoch. */
+  get length(): number {
+    const n = this.dataset.length;
+    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+
+  /** Sets the epoch the next iteration runs (to resume a run, or to replay one epoch's order). */
+  setEpoch(epoch: number): void {
+    if (!Number.isSafeInteger(epoch) || epoch < 0) {
+      throw new RangeError(`DataLoader.setEpoch: epoch must be a non-negative integer, got ${epoch}`);
+    }
+    this.epoch = epoch;
+  }
+
+  /** The order in which epoch `epoch` visits the dataset: a permutation seeded by seed + epoch, or 0..n-1. */
+  order(epoch: number): Uint32Array {
+    const n = this.dataset.length;
+    if (this.shuffle) return permutation(n, this.seed + epoch);
+    const identity = new Uint32Array(n);
+    for (let i = 0; i < n; i++) identity[i] = i;
+    return identity;
+  }
+
+  /** Iterates one epoch; every call starts the next epoch. */
+  [Symbol.iterator](): Iterator<Batch> {
+    return this.batches(this.order(this.epoch++));
+  }
+
+  /**
+   * Iterates one epoch with `for await`. The loop yields to the event loop between batches, so timers,
+   * I/O and progress output keep running during a long epoch.
+   */
+  async *[Symbol.asyncIterator](): AsyncIterator<Batch> {
+    for (const batch of this.batches(this.order(this.epoch++))) {
+      yield batch;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private *batches(order: Uint32Array): Generator<Batch> {
+    const { dataset, batchSize } = this;
+    const count = this.length;
+    const xShape = [...dataset.xShape];
+    const yShape = [...dataset.yShape];
+    const xRow = sizeOfShape(xShape);
+    const yRow = sizeOfShape(yShape);
+    for (let b = 0; b < count; b++) {
+      const start = b * batchSize;
+      const rows = Math.min(batchSize, order.length - start);
+      const x = new Float32Array(rows * xRow);
+      const y = new Float32Array(rows * yRow);
+      copySamples('DataLoader', dataset, order, start, rows, x, y);
+      yield { x: tensor(x, [rows, ...xShape]), y: tensor(y, [rows, ...yShape]) };
+    }
+  }
+}
+
+function checkBoolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new ValueError(`DataLoader: ${name} must be true or false, got ${describe(value)}`);
+  return value;
+}
