@@ -1,1 +1,9 @@
-export {};
+export * from './types.js';
+export * from './history.js';
+export * from './metrics.js';
+export * from './callbacks.js';
+export * from './progress.js';
+export * from './fit.js';
+export * from './safetensors.js';
+export * from './checkpoint.js';
+export * from './modelCheckpoint.js';

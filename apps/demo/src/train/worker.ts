@@ -1,0 +1,94 @@
+// One backend's training run of the recipe (run in a child process by the `train` command): load MNIST,
+// build the seeded MLP, fit with the test set as validation, and report speed, accuracy and memory.
+
+import { getNumThreads, setNumThreads } from '@nabla/core';
+import { CrossEntropyLoss } from '@nabla/losses';
+import { Adam } from '@nabla/optimizers';
+import { fit } from '@nabla/train';
+import { useBackend } from '../backends.js';
+import { peakRssMb } from '../child.js';
+import { RECIPE, firstBatches, loader, mnist, recipeModel, weightsDigest } from '../recipe.js';
+
+export interface TrainTask {
+  backend: string;
+  epochs: number;
+  /** Training samples per epoch (rounded up to whole batches); null for all 60000. */
+  limit: number | null;
+  /** Test samples for accuracy; null for all 10000. */
+  testLimit: number | null;
+  seed: number;
+  threads: number | null;
+  /** Show the progress bar / epoch lines. */
+  progress: boolean;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  testLoss: number;
+  testAccuracy: number;
+  seconds: number;
+  samplesPerSecond: number;
+}
+
+export interface TrainResult {
+  backend: string;
+  description: string;
+  threads: number;
+  initialWeights: string;
+  firstStepLoss: number;
+  samplesPerEpoch: number;
+  epochs: EpochRecord[];
+  /** Loss of every training step. */
+  stepLoss: number[];
+  samplesPerSecond: number;
+  secondsPerEpoch: number;
+  testAccuracy: number;
+  peakRssMb: number;
+}
+
+export async function trainOne(task: TrainTask): Promise<TrainResult> {
+  const description = useBackend(task.backend);
+  if (task.threads !== null) setNumThreads(task.threads);
+  const train = mnist('train');
+  const test = mnist('test', task.testLimit === null ? {} : { limit: task.testLimit });
+  const full = loader(train, RECIPE.batchSize, true, task.seed);
+  const batches = task.limit === null ? full.length : Math.ceil(task.limit / RECIPE.batchSize);
+  const data = batches >= full.length ? full : firstBatches(full, batches);
+  const model = recipeModel(task.seed);
+  const initialWeights = weightsDigest(model.parameters());
+  const loss = new CrossEntropyLoss();
+  const history = await fit(model, data, {
+    loss,
+    optimizer: new Adam(model.parameters(), { lr: RECIPE.lr }),
+    epochs: task.epochs,
+    validation: loader(test, 1000, false),
+    metrics: ['accuracy'],
+    progress: task.progress ? { label: task.backend } : false,
+  });
+  const epochs = history.epochs.map((e) => ({
+    epoch: e.epoch + 1,
+    loss: e.loss,
+    accuracy: e.metrics.accuracy!,
+    testLoss: e.valLoss!,
+    testAccuracy: e.valMetrics!.accuracy!,
+    seconds: e.seconds,
+    samplesPerSecond: e.samplesPerSecond,
+  }));
+  const last = epochs[epochs.length - 1]!;
+  return {
+    backend: task.backend,
+    description,
+    threads: getNumThreads(),
+    initialWeights,
+    firstStepLoss: history.stepLoss.values()[0]!,
+    samplesPerEpoch: history.epochs[0]!.samples,
+    epochs,
+    stepLoss: history.stepLoss.toArray(),
+    samplesPerSecond: history.samplesPerSecond,
+    secondsPerEpoch: epochs.reduce((a, e) => a + e.seconds, 0) / epochs.length,
+    testAccuracy: last.testAccuracy,
+    peakRssMb: peakRssMb(),
+  };
+}

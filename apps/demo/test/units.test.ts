@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { checkAgreement, resultsTable } from '../src/train/command.js';
+import type { TrainResult } from '../src/train/worker.js';
+import { targetVerdicts } from '../src/bench/command.js';
+import { curveStats } from '../src/experiments/learningRate.js';
+import { formatTable } from '../src/table.js';
+import { escapeHtml } from '../src/report.js';
+import { useBackend } from '../src/backends.js';
+import { MLP_SHAPES, gemmGflops } from '../src/bench/matmul.js';
+import { addOverhead } from '../src/bench/overhead.js';
+
+function result(backend: string, firstStepLoss: number, initialWeights = 'abc', samplesPerSecond = 1000): TrainResult {
+  return {
+    backend, description: backend, threads: 1, initialWeights, firstStepLoss, samplesPerEpoch: 256, epochs: [], stepLoss: [],
+    samplesPerSecond, secondsPerEpoch: 1, testAccuracy: 0.9, peakRssMb: 100,
+  };
+}
+
+describe('first-step agreement', () => {
+  it('agrees within float tolerance, and says so', () => {
+    const a = checkAgreement([result('native', 2.302585), result('js', 2.3025862)]);
+    expect(a.ok).toBe(true);
+    expect(a.message).toMatch(/identical initial weights \(digest abc\); first-step losses agree/);
+  });
+
+  it('flags different losses and different weights', () => {
+    expect(checkAgreement([result('native', 2.30), result('js', 2.31)]).ok).toBe(false);
+    const w = checkAgreement([result('native', 2.3, 'abc'), result('js', 2.3, 'def')]);
+    expect(w.ok).toBe(false);
+    expect(w.message).toMatch(/DIFFERENT initial weights/);
+    expect(checkAgreement([result('js', 2.3)]).message).toMatch(/only one backend/);
+  });
+
+  it('puts the speedup over js in the table', () => {
+    const table = resultsTable([result('native', 2.3, 'a', 30_000), result('js', 2.3, 'a', 2_000)]);
+    expect(table).toMatch(/native .* 15\.0x/);
+    expect(table).toMatch(/js .* 1\.0x/);
+  });
+});
+
+describe('bench verdicts', () => {
+  it('compare the 1-thread rate with each target', () => {
+    const v = targetVerdicts([
+      { backend: 'native', threads: 1, steps: 1, samples: 1, seconds: 1, samplesPerSecond: 80_000, peakRssMb: 1 },
+      { backend: 'js', threads: 1, steps: 1, samples: 1, seconds: 1, samplesPerSecond: 1_000, peakRssMb: 1 },
+    ]);
+    expect(v[0]).toMatch(/native, 1 thread: 80,000 samples\/s >= target 75,000: met/);
+    expect(v[1]).toMatch(/js, 1 thread: 1,000 samples\/s < target 2,400: NOT met/);
+  });
+});
+
+describe('loss-curve statistics', () => {
+  it('find a blow-up, the final level and the jitter', () => {
+    const blowUp = curveStats(Float64Array.from([2, 50, 20, 5, 2.5, 2.2, 2.4, 2.1, 2.3, 2.2]));
+    expect(blowUp.peakOverStart).toBe(25);
+    expect(blowUp.early).toBeCloseTo((2 + 50 + 20) / 3);
+    expect(blowUp.final).toBeCloseTo((2.1 + 2.3 + 2.2) / 3);
+    const smooth = curveStats(Float64Array.from({ length: 10 }, (_, i) => 2 - i * 0.1));
+    expect(smooth.peakOverStart).toBe(1);
+    expect(smooth.jitter).toBeCloseTo(0.1 / 1.3, 5);
+  });
+});
+
+describe('text and HTML helpers', () => {
+  it('aligns table columns', () => {
+    expect(formatTable(['name', 'n'], [['a', 1], ['bbb', 22]])).toBe('name   n\n----  --\na      1\nbbb   22');
+  });
+
+  it('escapes HTML', () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+  });
+});
+
+describe('bench pieces', () => {
+  it('time a correct gemm and a real add through the public API', () => {
+    useBackend('js');
+    for (const shape of [MLP_SHAPES[2]!, MLP_SHAPES[4]!]) {
+      expect(gemmGflops(shape, { minSeconds: 0.001, rounds: 1 })).toBeGreaterThan(0);
+    }
+    const overhead = addOverhead(1000);
+    expect(overhead.ops).toBe(1000);
+    expect(overhead.microsecondsPerOp).toBeCloseTo((overhead.seconds / 1000) * 1e6, 6);
+  });
+});

@@ -1,0 +1,239 @@
+// fit, evaluate and predict: the training loop of Keras / TensorFlow.js over nabla's modules.
+//
+// The hot path of a step is zeroGrad, forward, loss, backward, step, then ONE .item() to read the loss.
+// Everything else per step reuses memory: metrics read the output tensor's memory, per-step values go into
+// growable Float64Arrays, and the logs object passed to onBatchEnd is the same object every step.
+
+import { NablaError, ValueError, concat, setGradEnabled, slice, type Tensor } from '@nabla/core';
+import { type BatchLogs, type Callback, type TrainContext } from './callbacks.js';
+import { History, type EpochLog } from './history.js';
+import { resolveMetric, type Metric, type MetricSpec } from './metrics.js';
+import { ProgressBar, type ProgressOptions } from './progress.js';
+import { callLoss, type BatchSource, type LossLike, type OptimizerLike, type SchedulerLike, type TrainableModel } from './types.js';
+
+export interface FitOptions {
+  loss: LossLike;
+  optimizer: OptimizerLike;
+  /** Default 1. */
+  epochs?: number;
+  /** Evaluated after every epoch: gives val_loss and val_<metric> in the logs. */
+  validation?: BatchSource;
+  metrics?: readonly MetricSpec[];
+  /** Stepped once per epoch, after validation, with val_loss (or the training loss without validation). */
+  scheduler?: SchedulerLike;
+  callbacks?: readonly Callback[];
+  /** A progress bar (or one line per epoch when not a TTY). Default true; false for silence. */
+  progress?: boolean | ProgressOptions;
+}
+
+function checkModel(where: string, model: TrainableModel): void {
+  // A Module of @nabla/layers is a callable object (typeof 'function'), so both kinds are accepted.
+  if (model === null || (typeof model !== 'object' && typeof model !== 'function') || typeof model.forward !== 'function' ||
+      typeof model.parameters !== 'function') {
+    throw new ValueError(`${where}: model must have forward(x) and parameters() (a Module of @nabla/layers)`);
+  }
+}
+
+function checkSource(where: string, name: string, data: unknown): asserts data is BatchSource {
+  const ok = data !== null && typeof data === 'object' &&
+    (Symbol.iterator in data || Symbol.asyncIterator in data);
+  if (!ok) throw new ValueError(`${where}: ${name} must be a DataLoader or an iterable of {x, y} batches`);
+}
+
+function checkBatch(where: string, batch: unknown, index: number): void {
+  const b = batch as { x?: { shape?: unknown }; y?: { shape?: unknown } } | null;
+  if (!b || typeof b !== 'object' || !b.x?.shape || !b.y?.shape) {
+    throw new ValueError(`${where}: batch ${index} is not an {x, y} pair of tensors`);
+  }
+}
+
+function resolveMetrics(specs: readonly MetricSpec[] | undefined): Metric[] {
+  const metrics = (specs ?? []).map(resolveMetric);
+  const names = new Set<string>();
+  for (const m of metrics) {
+    if (names.has(m.name)) throw new ValueError(`fit: metric ${JSON.stringify(m.name)} is listed twice`);
+    names.add(m.name);
+  }
+  return metrics;
+}
+
+function metricResults(metrics: readonly Metric[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of metrics) out[m.name] = m.result();
+  return out;
+}
+
+/** Trains `model` on `data` for `options.epochs` epochs and returns the history. */
+export async function fit(model: TrainableModel, data: BatchSource, options: FitOptions): Promise<History> {
+  checkModel('fit', model);
+  checkSource('fit', 'training data', data);
+  if (!options || typeof options !== 'object') throw new ValueError('fit: options {loss, optimizer, ...} are required');
+  const { loss, optimizer } = options;
+  if (typeof loss !== 'function' && typeof loss?.forward !== 'function') {
+    throw new ValueError('fit: options.loss must be a loss object with forward(pred, target) or a function');
+  }
+  if (typeof optimizer?.step !== 'function' || typeof optimizer.zeroGrad !== 'function') {
+    throw new ValueError('fit: options.optimizer must have zeroGrad() and step()');
+  }
+  const epochs = options.epochs ?? 1;
+  if (!Number.isInteger(epochs) || epochs < 1) throw new ValueError(`fit: epochs must be a positive integer, got ${epochs}`);
+  if (options.validation !== undefined) checkSource('fit', 'validation data', options.validation);
+
+  const metrics = resolveMetrics(options.metrics);
+  const stepsPerEpoch = typeof data.length === 'number' ? data.length : undefined;
+  const history = new History(metrics.map((m) => m.name), (stepsPerEpoch ?? 256) * epochs);
+  const callbacks: Callback[] = [...(options.callbacks ?? [])];
+  if (options.progress !== false) {
+    callbacks.push(new ProgressBar(typeof options.progress === 'object' ? options.progress : {}));
+  }
+  const ctx: TrainContext = { model, optimizer, epochs, stepsPerEpoch, history, stopTraining: false };
+  const logs: BatchLogs = {
+    epoch: 0, step: 0, globalStep: 0, batchSize: 0, loss: NaN, meanLoss: NaN, metrics: {}, samples: 0,
+    samplesPerSecond: 0, elapsed: 0,
+  };
+  const stepSeries = metrics.map((m) => history.stepMetrics[m.name]!);
+
+  for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
+  for (let epoch = 0; epoch < epochs && !ctx.stopTraining; epoch++) {
+    model.train?.();
+    for (const m of metrics) m.reset();
+    for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);
+    const lr = optimizer.paramGroups?.[0]?.lr;
+    let lossSum = 0;
+    let samples = 0;
+    let step = 0;
+    const start = performance.now();
+    for await (const batch of data) {
+      if (step === 0) checkBatch('fit', batch, 0);
+      optimizer.zeroGrad();
+      const pred = model.forward(batch.x);
+      const lossTensor = callLoss(loss, pred, batch.y);
+      lossTensor.backward();
+      optimizer.step();
+      const value = lossTensor.item();
+      const n = batch.x.shape[0] ?? 1;
+      lossSum += value * n;
+      samples += n;
+      history.stepLoss.push(value);
+      for (let i = 0; i < metrics.length; i++) {
+        const m = metrics[i]!;
+        stepSeries[i]!.push(m.update(pred, batch.y));
+        logs.metrics[m.name] = m.result();
+      }
+      const elapsed = (performance.now() - start) / 1000;
+      logs.epoch = epoch;
+      logs.step = step;
+      logs.batchSize = n;
+      logs.loss = value;
+      logs.meanLoss = lossSum / samples;
+      logs.samples = samples;
+      logs.elapsed = elapsed;
+      logs.samplesPerSecond = elapsed > 0 ? samples / elapsed : 0;
+      // Indexed loops: no iterator objects on the hot path.
+      for (let i = 0; i < callbacks.length; i++) callbacks[i]!.onBatchEnd?.(logs, ctx);
+      logs.globalStep++;
+      step++;
+      if (ctx.stopTraining) break;
+    }
+    if (step === 0) throw new NablaError('fit: the training data produced no batches');
+    const seconds = (performance.now() - start) / 1000;
+    const log: EpochLog = {
+      epoch, loss: lossSum / samples, metrics: metricResults(metrics), seconds, samples,
+      samplesPerSecond: seconds > 0 ? samples / seconds : NaN, steps: step,
+    };
+    if (lr !== undefined) log.lr = lr;
+    if (options.validation !== undefined) {
+      const val = await evaluateWith(model, options.validation, loss, metrics, 'fit (validation)');
+      log.valLoss = val.loss;
+      log.valMetrics = val.metrics;
+    }
+    options.scheduler?.step(log.valLoss ?? log.loss);
+    history.epochs.push(log);
+    for (const cb of callbacks) await cb.onEpochEnd?.(log, ctx);
+    if (ctx.stopTraining && epoch < epochs - 1) history.stoppedEarly = true;
+  }
+  for (const cb of callbacks) await cb.onTrainEnd?.(history, ctx);
+  return history;
+}
+
+export interface EvaluateOptions {
+  loss?: LossLike;
+  metrics?: readonly MetricSpec[];
+}
+
+export interface EvaluateResult {
+  /** Mean loss over the samples (NaN without a loss). */
+  loss: number;
+  metrics: Record<string, number>;
+  samples: number;
+  seconds: number;
+}
+
+/** Runs `model` in eval mode without gradients over `data` and returns the mean loss and the metrics. */
+export async function evaluate(model: TrainableModel, data: BatchSource, options: EvaluateOptions = {}): Promise<EvaluateResult> {
+  checkModel('evaluate', model);
+  checkSource('evaluate', 'data', data);
+  return evaluateWith(model, data, options.loss, resolveMetrics(options.metrics), 'evaluate');
+}
+
+async function evaluateWith(
+  model: TrainableModel, data: BatchSource, loss: LossLike | undefined, metrics: readonly Metric[], where: string,
+): Promise<EvaluateResult> {
+  model.eval?.();
+  for (const m of metrics) m.reset();
+  let lossSum = 0;
+  let samples = 0;
+  let index = 0;
+  const start = performance.now();
+  // Not noGrad(fn): the loop awaits, and noGrad takes a synchronous function.
+  const previous = setGradEnabled(false);
+  try {
+    for await (const batch of data) {
+      if (index++ === 0) checkBatch(where, batch, 0);
+      const pred = model.forward(batch.x);
+      const n = batch.x.shape[0] ?? 1;
+      if (loss !== undefined) lossSum += callLoss(loss, pred, batch.y).item() * n;
+      for (const m of metrics) m.update(pred, batch.y);
+      samples += n;
+    }
+  } finally {
+    setGradEnabled(previous);
+  }
+  if (samples === 0) throw new NablaError(`${where}: the data produced no samples`);
+  return {
+    loss: loss === undefined ? NaN : lossSum / samples,
+    metrics: metricResults(metrics),
+    samples,
+    seconds: (performance.now() - start) / 1000,
+  };
+}
+
+export interface PredictOptions {
+  /** Rows per forward pass. Default 256. */
+  batchSize?: number;
+}
+
+/** The model's outputs for every row of x (in eval mode, without gradients), batch by batch. */
+export function predict(model: TrainableModel, x: Tensor, options: PredictOptions = {}): Tensor {
+  checkModel('predict', model);
+  const batchSize = options.batchSize ?? 256;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new ValueError(`predict: batchSize must be a positive integer, got ${batchSize}`);
+  }
+  if (x === null || typeof x !== 'object' || !Array.isArray(x.shape) || x.rank < 1) {
+    throw new ValueError('predict: x must be a tensor with the samples along its first axis');
+  }
+  const rows = x.shape[0]!;
+  if (rows === 0) throw new ValueError('predict: x has no rows');
+  model.eval?.();
+  const previous = setGradEnabled(false);
+  try {
+    const outputs: Tensor[] = [];
+    for (let start = 0; start < rows; start += batchSize) {
+      outputs.push(model.forward(slice(x, 0, start, Math.min(rows, start + batchSize))));
+    }
+    return outputs.length === 1 ? outputs[0]! : concat(outputs, 0);
+  } finally {
+    setGradEnabled(previous);
+  }
+}

@@ -1,0 +1,65 @@
+// ModelCheckpoint: saves the model (and its optimizer's state) to a safetensors checkpoint after each epoch,
+// or only when the monitored value improves, through save() of checkpoint.ts.
+
+import { ValueError } from '@nabla/core';
+import { BestTracker, monitoredValue, type Callback, type Mode, type TrainContext } from './callbacks.js';
+import { save, type StatefulModel, type StatefulOptimizer } from './checkpoint.js';
+import type { EpochLog } from './history.js';
+
+export interface ModelCheckpointOptions {
+  /** Where to write. "{epoch}" becomes the 1-based epoch number, e.g. "ckpt/epoch-{epoch}.safetensors". */
+  path: string;
+  /** Key to watch for saveBestOnly: 'val_loss' (default), 'loss', 'val_accuracy'... */
+  monitor?: string;
+  mode?: Mode;
+  /** Write only when the monitored value improves on the best so far. Default false (every epoch). */
+  saveBestOnly?: boolean;
+  /** Also save the optimizer's state (to resume training). Default true. */
+  saveOptimizer?: boolean;
+}
+
+function isStatefulModel(m: unknown): m is StatefulModel {
+  const s = m as Partial<StatefulModel> | null;
+  return typeof s?.stateDict === 'function' && typeof s.loadStateDict === 'function';
+}
+
+function isStatefulOptimizer(o: unknown): o is StatefulOptimizer {
+  const s = o as Partial<StatefulOptimizer> | null;
+  return typeof s?.kind === 'string' && typeof s.stateDict === 'function' && typeof s.loadStateDict === 'function';
+}
+
+export class ModelCheckpoint implements Callback {
+  readonly monitor: string;
+  /** Paths written, in order. */
+  readonly saved: string[] = [];
+  /** Epoch (0-based) of the last file written, or -1. */
+  lastSavedEpoch = -1;
+  private tracker: BestTracker;
+
+  constructor(private readonly options: ModelCheckpointOptions) {
+    if (!options || typeof options.path !== 'string' || options.path.length === 0) {
+      throw new ValueError('ModelCheckpoint: options.path must be a non-empty string');
+    }
+    this.monitor = options.monitor ?? 'val_loss';
+    this.tracker = new BestTracker(options.mode ?? 'auto', this.monitor);
+  }
+
+  onTrainBegin(ctx: TrainContext): void {
+    if (!isStatefulModel(ctx.model)) {
+      throw new ValueError('ModelCheckpoint: the model needs stateDict() and loadStateDict() (a Module of @nabla/layers)');
+    }
+    this.tracker = new BestTracker(this.options.mode ?? 'auto', this.monitor);
+  }
+
+  async onEpochEnd(log: EpochLog, ctx: TrainContext): Promise<void> {
+    if (this.options.saveBestOnly && !this.tracker.improves(monitoredValue('ModelCheckpoint', log, this.monitor))) return;
+    const path = this.options.path.replaceAll('{epoch}', String(log.epoch + 1));
+    const withOptimizer = (this.options.saveOptimizer ?? true) && isStatefulOptimizer(ctx.optimizer);
+    await save(path, ctx.model as StatefulModel, {
+      optimizer: withOptimizer ? (ctx.optimizer as unknown as StatefulOptimizer) : undefined,
+      metadata: { epoch: String(log.epoch + 1), loss: String(log.loss), ...(log.valLoss !== undefined ? { val_loss: String(log.valLoss) } : {}) },
+    });
+    this.saved.push(path);
+    this.lastSavedEpoch = log.epoch;
+  }
+}

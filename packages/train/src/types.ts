@@ -1,0 +1,43 @@
+// The shapes fit/evaluate/predict need from a model, a loss, an optimizer, a scheduler and a data source.
+// They are structural on purpose: any Module of @nabla/layers, loss of @nabla/losses, optimizer or
+// scheduler of @nabla/optimizers and DataLoader of @nabla/data fits, and so does a hand-written object.
+
+import type { Tensor } from '@nabla/core';
+
+export interface TrainableModel {
+  forward(x: Tensor): Tensor;
+  parameters(): Iterable<Tensor>;
+  /** Switches to training mode (dropout on, batch statistics in BatchNorm). */
+  train?(mode?: boolean): unknown;
+  /** Switches to inference mode. */
+  eval?(): unknown;
+  stateDict?(): Map<string, Tensor>;
+  loadStateDict?(state: Map<string, Tensor>): unknown;
+}
+
+/** A loss object with forward(pred, target), or a plain function of the same shape. */
+export type LossLike = { forward(pred: Tensor, target: Tensor): Tensor } | ((pred: Tensor, target: Tensor) => Tensor);
+
+export interface OptimizerLike {
+  zeroGrad(): void;
+  step(): void;
+  /** Read to log the learning rate per epoch, when the optimizer has groups. */
+  readonly paramGroups?: readonly { lr: number }[];
+}
+
+/** A learning-rate scheduler. fit calls step once per epoch, with the monitored loss (for reduce-on-plateau). */
+export interface SchedulerLike {
+  step(metric?: number): void;
+}
+
+export interface Batch {
+  x: Tensor;
+  y: Tensor;
+}
+
+/** Batches to train or evaluate on: a DataLoader, an array of batches, any (async) iterable. */
+export type BatchSource = (Iterable<Batch> | AsyncIterable<Batch>) & { readonly length?: number };
+
+export function callLoss(loss: LossLike, pred: Tensor, target: Tensor): Tensor {
+  return typeof loss === 'function' ? loss(pred, target) : loss.forward(pred, target);
+}
