@@ -1,0 +1,167 @@
+// The AVX2 kernel set: a 6×16 micro-kernel (two ymm of B per k step, one broadcast of A per row, 12 ymm
+// accumulators: 15 of the 16 registers) and the shared C++ blocks compiled for AVX2+FMA. Every function
+// carries the target attribute and only runs after best_isa() saw avx2 and fma.
+#include "kernels.h"
+
+#ifdef NABLA_HAVE_X86_KERNELS
+#include <immintrin.h>
+
+#include "kernel_templates.h"
+
+#define NABLA_AVX2 __attribute__((target("avx2,fma")))
+#define NABLA_X86_TARGET NABLA_AVX2
+#include "pack_x86.h"
+
+namespace nabla {
+namespace detail {
+namespace {
+
+constexpr int kMr = 6;
+constexpr int kNr = 16;
+
+NABLA_AVX2 void micro(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha,
+                      float beta, int64_t rows, int64_t cols) {
+  for (int r = 0; r < kMr; ++r) _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc), _MM_HINT_T0);
+  // Named accumulators, not an array: with an array GCC keeps a memory copy updated inside the loop.
+  __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  for (int64_t p = 0; p < kc; ++p, a += kMr, b += kNr) {
+    const __m256 b0 = _mm256_load_ps(b);
+    const __m256 b1 = _mm256_load_ps(b + 8);
+#define NABLA_AVX2_ROW(r)                             \
+  {                                                   \
+    const __m256 ar = _mm256_broadcast_ss(a + r);     \
+    c##r##0 = _mm256_fmadd_ps(ar, b0, c##r##0);       \
+    c##r##1 = _mm256_fmadd_ps(ar, b1, c##r##1);       \
+  }
+    NABLA_AVX2_ROW(0)
+    NABLA_AVX2_ROW(1)
+    NABLA_AVX2_ROW(2)
+    NABLA_AVX2_ROW(3)
+    NABLA_AVX2_ROW(4)
+    NABLA_AVX2_ROW(5)
+#undef NABLA_AVX2_ROW
+  }
+  const __m256 lo[kMr] = {c00, c10, c20, c30, c40, c50};
+  const __m256 hi[kMr] = {c01, c11, c21, c31, c41, c51};
+  const __m256 va = _mm256_set1_ps(alpha);
+  if (rows == kMr && cols == kNr) {
+    if (beta == 0.0f) {
+      for (int r = 0; r < kMr; ++r) {
+        _mm256_storeu_ps(c + r * ldc, _mm256_mul_ps(va, lo[r]));
+        _mm256_storeu_ps(c + r * ldc + 8, _mm256_mul_ps(va, hi[r]));
+      }
+    } else {
+      const __m256 vb = _mm256_set1_ps(beta);
+      for (int r = 0; r < kMr; ++r) {
+        float* cr = c + r * ldc;
+        _mm256_storeu_ps(cr, _mm256_fmadd_ps(va, lo[r], _mm256_mul_ps(vb, _mm256_loadu_ps(cr))));
+        _mm256_storeu_ps(cr + 8, _mm256_fmadd_ps(va, hi[r], _mm256_mul_ps(vb, _mm256_loadu_ps(cr + 8))));
+      }
+    }
+    return;
+  }
+  // Edge tile: through a small buffer (the accumulators stay indexed by constants only), then plain loops.
+  alignas(32) float tile[kMr][kNr];
+  for (int r = 0; r < kMr; ++r) {
+    _mm256_store_ps(tile[r], lo[r]);
+    _mm256_store_ps(tile[r] + 8, hi[r]);
+  }
+  store_tile(&tile[0][0], kNr, c, ldc, alpha, beta, rows, cols);
+}
+
+NABLA_AVX2 void pack_a(bool trans, const float* A, int64_t lda, int64_t rows, int64_t kc, float* dst) {
+  pack_a_x86_6(trans, A, lda, rows, kc, dst);
+  static_assert(kMr == 6, "pack_a_x86_6 packs 6-row panels");
+}
+
+NABLA_AVX2 void pack_b(bool trans, const float* B, int64_t ldb, int64_t kc, int64_t cols, float* dst) {
+  pack_b_x86<kNr>(trans, B, ldb, kc, cols, dst);
+}
+
+// One strip of the direct kernel: RB rows of C × 16 columns (cols of them real), over all k.
+template <int RB, bool TA>
+NABLA_AVX2 void narrow_tile(int64_t k, const float* a, int64_t lda, const float* bp, int64_t ldbp, float alpha,
+                            float beta, float* c, int64_t ldc, int64_t cols) {
+  // The first k step (k >= 1) initializes the accumulators: a zeroing loop would become a memset and pin
+  // them to the stack.
+  __m256 lo[RB], hi[RB];
+  for (int r = 0; r < RB; ++r) {
+    const __m256 ar = _mm256_set1_ps(a[TA ? r : r * lda]);
+    lo[r] = _mm256_mul_ps(ar, _mm256_load_ps(bp));
+    hi[r] = _mm256_mul_ps(ar, _mm256_load_ps(bp + 8));
+  }
+  for (int64_t p = 1; p < k; ++p) {
+    bp += ldbp;
+    const __m256 b0 = _mm256_load_ps(bp), b1 = _mm256_load_ps(bp + 8);
+    for (int r = 0; r < RB; ++r) {
+      const __m256 ar = _mm256_set1_ps(TA ? a[p * lda + r] : a[r * lda + p]);
+      lo[r] = _mm256_fmadd_ps(ar, b0, lo[r]);
+      hi[r] = _mm256_fmadd_ps(ar, b1, hi[r]);
+    }
+  }
+  if (cols == 16) {
+    const __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
+    for (int r = 0; r < RB; ++r) {
+      __m256 x0 = _mm256_mul_ps(va, lo[r]), x1 = _mm256_mul_ps(va, hi[r]);
+      if (beta != 0.0f) {
+        x0 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(c + r * ldc), x0);
+        x1 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(c + r * ldc + 8), x1);
+      }
+      _mm256_storeu_ps(c + r * ldc, x0);
+      _mm256_storeu_ps(c + r * ldc + 8, x1);
+    }
+    return;
+  }
+  alignas(32) float tile[RB][16];
+  for (int r = 0; r < RB; ++r) {
+    _mm256_store_ps(tile[r], lo[r]);
+    _mm256_store_ps(tile[r] + 8, hi[r]);
+  }
+  store_tile(&tile[0][0], 16, c, ldc, alpha, beta, RB, cols);
+}
+
+template <int RB, bool TA>
+NABLA_AVX2 void narrow_rows(int64_t n, int64_t k, float alpha, const float* a, int64_t lda, const float* bp,
+                            int64_t ldbp, float beta, float* c, int64_t ldc) {
+  for (int64_t j0 = 0; j0 < n; j0 += 16)
+    narrow_tile<RB, TA>(k, a, lda, bp + j0, ldbp, alpha, beta, c + j0, ldc, std::min<int64_t>(16, n - j0));
+}
+
+template <bool TA>
+NABLA_AVX2 void narrow_all(int64_t m, int64_t n, int64_t k, float alpha, const float* A, int64_t lda,
+                           const float* Bp, int64_t ldbp, float beta, float* C, int64_t ldc) {
+  auto rows_at = [&](int64_t i0) { return TA ? A + i0 : A + i0 * lda; };
+  int64_t i0 = 0;
+  for (; i0 + 6 <= m; i0 += 6) narrow_rows<6, TA>(n, k, alpha, rows_at(i0), lda, Bp, ldbp, beta, C + i0 * ldc, ldc);
+  // The last m % 6 rows in blocks of 4, 2 and 1, so that most keep several accumulator chains.
+  if (m - i0 >= 4) {
+    narrow_rows<4, TA>(n, k, alpha, rows_at(i0), lda, Bp, ldbp, beta, C + i0 * ldc, ldc);
+    i0 += 4;
+  }
+  if (m - i0 >= 2) {
+    narrow_rows<2, TA>(n, k, alpha, rows_at(i0), lda, Bp, ldbp, beta, C + i0 * ldc, ldc);
+    i0 += 2;
+  }
+  if (m - i0 >= 1) narrow_rows<1, TA>(n, k, alpha, rows_at(i0), lda, Bp, ldbp, beta, C + i0 * ldc, ldc);
+}
+
+NABLA_AVX2 void narrow(bool transA, int64_t m, int64_t n, int64_t k, float alpha, const float* A, int64_t lda,
+                       const float* Bp, int64_t ldbp, float beta, float* C, int64_t ldc) {
+  if (transA) {
+    narrow_all<true>(m, n, k, alpha, A, lda, Bp, ldbp, beta, C, ldc);
+  } else {
+    narrow_all<false>(m, n, k, alpha, A, lda, Bp, ldbp, beta, C, ldc);
+  }
+}
+
+}  // namespace
+
+const KernelSet& avx2_kernels() {
+  static const KernelSet set{Isa::Avx2, kMr, kNr, 120, 256, 1024, pack_a, pack_b, micro, narrow};
+  return set;
+}
+
+}  // namespace detail
+}  // namespace nabla
+#endif  // NABLA_HAVE_X86_KERNELS

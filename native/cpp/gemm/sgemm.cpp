@@ -1,0 +1,247 @@
+// The sgemm driver: picks the kernel set of the active ISA, splits large problems over the thread pool,
+// and runs each part through BLIS-style blocking (pack a kc×nc block of B and an mc×kc block of A into
+// micro-panels, then sweep the micro-kernel over them). Narrow shapes (m, n or k < 16) skip packing A.
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+#include "kernels.h"
+#include "sgemm.h"
+
+namespace nabla {
+namespace {
+
+using detail::KernelSet;
+using detail::op_at;
+
+// Below this many multiply-adds a second thread costs more (waking it, packing twice) than it saves.
+constexpr int64_t kParallelWork = int64_t{1} << 21;
+// Narrow problems: m, n or k below this take the direct kernel.
+constexpr int64_t kNarrow = 16;
+
+const KernelSet& kernels_for(Isa isa) {
+#ifdef NABLA_HAVE_X86_KERNELS
+  if (isa == Isa::Avx512) return detail::avx512_kernels();
+  if (isa == Isa::Avx2) return detail::avx2_kernels();
+#else
+  (void)isa;
+#endif
+  return detail::portable_kernels();
+}
+
+// Per-thread, 64-byte aligned scratch that only grows: packing never allocates once a thread has seen its
+// largest block. (Aligned by hand: std::aligned_alloc is missing from some C++17 libraries, e.g. MSVC's.)
+class Scratch {
+ public:
+  Scratch() = default;
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  ~Scratch() { std::free(raw_); }
+  float* get(size_t floats) {
+    if (floats > capacity_) {
+      std::free(raw_);
+      raw_ = std::malloc(floats * sizeof(float) + 64);
+      if (raw_ == nullptr) {
+        capacity_ = 0;
+        throw std::bad_alloc();
+      }
+      const uintptr_t aligned = (reinterpret_cast<uintptr_t>(raw_) + 63) / 64 * 64;
+      data_ = reinterpret_cast<float*>(aligned);
+      capacity_ = floats;
+    }
+    return data_;
+  }
+
+ private:
+  void* raw_ = nullptr;
+  float* data_ = nullptr;
+  size_t capacity_ = 0;
+};
+
+enum ScratchSlot { kPackA = 0, kPackB = 1 };
+
+float* scratch(ScratchSlot slot, size_t floats) {
+  thread_local Scratch buffers[2];
+  return buffers[slot].get(floats);
+}
+
+int64_t round_up(int64_t x, int64_t unit) { return (x + unit - 1) / unit * unit; }
+
+// Block size for splitting `total` into the fewest blocks of at most about `block`, made equal so that no
+// block is a thin remainder, and a multiple of `unit`.
+int64_t balanced_block(int64_t total, int64_t block, int64_t unit) {
+  const int64_t count = (total + block - 1) / block;
+  return round_up((total + count - 1) / count, unit);
+}
+
+// C = beta * C for the cases that need no product (k == 0 or alpha == 0); beta == 0 writes zeros.
+void scale_c(int64_t m, int64_t n, float beta, float* C, int64_t ldc) {
+  if (beta == 1.0f) return;
+  for (int64_t i = 0; i < m; ++i) {
+    float* c = C + i * ldc;
+    if (beta == 0.0f) {
+      std::fill(c, c + n, 0.0f);
+    } else {
+      for (int64_t j = 0; j < n; ++j) c[j] *= beta;
+    }
+  }
+}
+
+struct Problem {
+  bool transA, transB;
+  int64_t m, n, k;
+  float alpha;
+  const float* A;
+  int64_t lda;
+  const float* B;
+  int64_t ldb;
+  float beta;
+  float* C;
+  int64_t ldc;
+
+  // The sub-problem of rows [i0, i0+rows) and columns [j0, j0+cols) of C.
+  Problem part(int64_t i0, int64_t rows, int64_t j0, int64_t cols) const {
+    Problem p = *this;
+    p.m = rows;
+    p.n = cols;
+    p.A = op_at(A, lda, transA, i0, 0);
+    p.B = op_at(B, ldb, transB, 0, j0);
+    p.C = C + i0 * ldc + j0;
+    return p;
+  }
+};
+
+// One thread's share, run serially: the five loops around the micro-kernel.
+void gemm_packed(const KernelSet& ks, const Problem& p) {
+  const int64_t kc_blk = balanced_block(p.k, ks.kc, 1);
+  const int64_t nc_blk = balanced_block(p.n, ks.nc, ks.nr);
+  const int64_t mc_blk = balanced_block(p.m, ks.mc, ks.mr);
+  float* bp = scratch(kPackB, static_cast<size_t>(kc_blk * nc_blk));
+  float* ap = scratch(kPackA, static_cast<size_t>(mc_blk * kc_blk));
+  for (int64_t jc = 0; jc < p.n; jc += nc_blk) {
+    const int64_t nc = std::min(nc_blk, p.n - jc);
+    for (int64_t pc = 0; pc < p.k; pc += kc_blk) {
+      const int64_t kc = std::min(kc_blk, p.k - pc);
+      const float beta = pc == 0 ? p.beta : 1.0f;  // later k blocks accumulate onto the first
+      ks.pack_b(p.transB, op_at(p.B, p.ldb, p.transB, pc, jc), p.ldb, kc, nc, bp);
+      for (int64_t ic = 0; ic < p.m; ic += mc_blk) {
+        const int64_t mc = std::min(mc_blk, p.m - ic);
+        ks.pack_a(p.transA, op_at(p.A, p.lda, p.transA, ic, pc), p.lda, mc, kc, ap);
+        for (int64_t ir = 0; ir < mc; ir += ks.mr) {
+          float* c_row = p.C + (ic + ir) * p.ldc + jc;
+          const int64_t rows = std::min<int64_t>(ks.mr, mc - ir);
+          for (int64_t jr = 0; jr < nc; jr += ks.nr) {
+            ks.micro(kc, ap + ir * kc, bp + jr * kc, c_row + jr, p.ldc, p.alpha, beta, rows,
+                     std::min<int64_t>(ks.nr, nc - jr));
+          }
+        }
+      }
+    }
+  }
+}
+
+// Splits C into a grid of one part per thread, choosing the grid that packs the least twice: every part
+// packs the whole k extent of its rows of A and its columns of B.
+void gemm_parallel(const KernelSet& ks, const Problem& p, int threads) {
+  int best_tm = 1;
+  double best_cost = -1.0;
+  for (int tm = 1; tm <= threads; ++tm) {
+    if (threads % tm != 0) continue;
+    const int tn = threads / tm;
+    if (p.m < int64_t{tm} * ks.mr || p.n < int64_t{tn} * ks.nr) continue;
+    const double cost = double(tn - 1) * double(p.m) + double(tm - 1) * double(p.n);
+    if (best_cost < 0.0 || cost < best_cost) {
+      best_cost = cost;
+      best_tm = tm;
+    }
+  }
+  if (best_cost < 0.0) {
+    gemm_packed(ks, p);
+    return;
+  }
+  const int tm = best_tm;
+  const int tn = threads / tm;
+  // Part boundaries on whole micro-tiles.
+  const int64_t row_tiles = (p.m + ks.mr - 1) / ks.mr;
+  const int64_t col_tiles = (p.n + ks.nr - 1) / ks.nr;
+  parallel_for(threads, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t t = begin; t < end; ++t) {
+      const int64_t bi = t / tn, bj = t % tn;
+      const int64_t i0 = std::min(p.m, row_tiles * bi / tm * ks.mr);
+      const int64_t i1 = std::min(p.m, row_tiles * (bi + 1) / tm * ks.mr);
+      const int64_t j0 = std::min(p.n, col_tiles * bj / tn * ks.nr);
+      const int64_t j1 = std::min(p.n, col_tiles * (bj + 1) / tn * ks.nr);
+      if (i1 > i0 && j1 > j0) gemm_packed(ks, p.part(i0, i1 - i0, j0, j1 - j0));
+    }
+  });
+}
+
+// Narrow shapes (m, n or k < 16): packing A into panels and padding to whole tiles would cost more than the
+// product. Copy op(B) as k×n rows of a multiple of 16 floats (a thin strip: n or k is small, or it is read
+// by few rows) and let the direct kernel stream the rows of A against it. Rows of C go out over the pool.
+void gemm_narrow(const KernelSet& ks, const Problem& p) {
+  // The strip is at most 1 MiB (it is streamed once per block of rows, so it should stay in L2).
+  const int64_t nb_max = std::min<int64_t>(p.n, p.k < kNarrow ? 4096 : 1024);
+  const int64_t ldbp = round_up(nb_max, 16);
+  const int64_t kb_max = std::min<int64_t>(p.k, std::max<int64_t>(kNarrow, (int64_t{1} << 18) / ldbp));
+  float* bp = scratch(kPackB, static_cast<size_t>(kb_max * ldbp));
+  for (int64_t j0 = 0; j0 < p.n; j0 += nb_max) {
+    const int64_t nb = std::min(nb_max, p.n - j0);
+    for (int64_t p0 = 0; p0 < p.k; p0 += kb_max) {
+      const int64_t kb = std::min(kb_max, p.k - p0);
+      for (int64_t q = 0; q < kb; ++q) {
+        float* dst = bp + q * ldbp;
+        if (p.transB) {
+          for (int64_t j = 0; j < nb; ++j) dst[j] = *op_at(p.B, p.ldb, true, p0 + q, j0 + j);
+        } else {
+          std::memcpy(dst, op_at(p.B, p.ldb, false, p0 + q, j0), static_cast<size_t>(nb) * sizeof(float));
+        }
+        std::fill(dst + nb, dst + ldbp, 0.0f);
+      }
+      const float beta = p0 == 0 ? p.beta : 1.0f;
+      const int64_t grain = std::max<int64_t>(16, kParallelWork / (nb * kb));
+      parallel_for(p.m, grain, [&](int64_t i0, int64_t i1) {
+        ks.narrow(p.transA, i1 - i0, nb, kb, p.alpha, op_at(p.A, p.lda, p.transA, i0, p0), p.lda, bp, ldbp, beta,
+                  p.C + i0 * p.ldc + j0, p.ldc);
+      });
+    }
+  }
+}
+
+}  // namespace
+
+void sgemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k, float alpha, const float* A,
+           int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0 || alpha == 0.0f) {
+    scale_c(m, n, beta, C, ldc);
+    return;
+  }
+  const KernelSet& ks = kernels_for(active_isa());
+  const Problem p{transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc};
+  const int threads = get_num_threads();
+  const bool big = threads > 1 && double(m) * double(n) * double(k) >= double(kParallelWork);
+  if (m < kNarrow || n < kNarrow || k < kNarrow) {
+    if (big && n >= 4 * kNarrow) {
+      // Each thread takes its own 16-column strips (and copies its own part of op(B)); gemm_narrow would
+      // share out rows, which there may be too few of.
+      const int64_t strips = (n + 15) / 16;
+      parallel_for(strips, 2, [&](int64_t s0, int64_t s1) {
+        const int64_t j0 = s0 * 16, j1 = std::min(n, s1 * 16);
+        gemm_narrow(ks, p.part(0, m, j0, j1 - j0));
+      });
+    } else {
+      gemm_narrow(ks, p);
+    }
+    return;
+  }
+  if (big) {
+    gemm_parallel(ks, p, threads);
+  } else {
+    gemm_packed(ks, p);
+  }
+}
+
+}  // namespace nabla

@@ -1,0 +1,114 @@
+// The compiled addon: its JavaScript-facing signature, and how it is found and loaded.
+//
+// Shapes, strides, offsets and scalars travel in one reused Float64Array (`meta` / `hyper`), so a call
+// allocates nothing; the C++ side validates every number in it (see native/cpp/*.cpp for each layout).
+
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Must equal kAbiVersion in native/cpp/addon.cpp: a binary built from other sources is refused. */
+export const EXPECTED_ABI_VERSION = 1;
+
+type F32 = Float32Array;
+type F64 = Float64Array;
+
+export interface NativeAddon {
+  readonly abiVersion: number;
+  readonly maxDims: number;
+  /** Op names in code order: the code of a name is its index. */
+  readonly unaryOps: readonly string[];
+  readonly binaryOps: readonly string[];
+  readonly reduceOps: readonly string[];
+  readonly activations: readonly string[];
+
+  unary(op: number, meta: F64, x: F32, out: F32): void;
+  binary(op: number, meta: F64, a: F32, b: F32, out: F32): void;
+  where(meta: F64, cond: F32, a: F32, b: F32, out: F32): void;
+  copy(meta: F64, x: F32, out: F32): void;
+  fill(out: F32, value: number, offset: number, length: number): void;
+  reduce(op: number, meta: F64, x: F32, out: F32): void;
+  argmax(meta: F64, x: F32, out: F32): void;
+  gemm(meta: F64, a: F32, b: F32, c: F32): void;
+  linear(meta: F64, x: F32, w: F32, b: F32 | null, y: F32, preact: F32 | null): void;
+  activation(act: number, alpha: number, x: F32, y: F32): void;
+  activationBackward(act: number, alpha: number, x: F32, y: F32, dy: F32, dx: F32): void;
+  prelu(x: F32, a: F32, features: number, y: F32): void;
+  preluBackward(x: F32, a: F32, features: number, dy: F32, dx: F32, da: F32): void;
+  crossEntropy(logits: F32, targets: F32, rows: number, classes: number, logProbs: F32, loss: F32): void;
+  crossEntropyBackward(logProbs: F32, targets: F32, gradLoss: F32, rows: number, classes: number, dlogits: F32): void;
+  batchNorm(meta: F64, x: F32, gamma: F32 | null, beta: F32 | null, y: F32, mean: F32, invStd: F32): void;
+  batchNormBackward(
+    meta: F64, x: F32, gamma: F32 | null, mean: F32, invStd: F32, dy: F32, dx: F32, dgamma: F32 | null,
+    dbeta: F32 | null,
+  ): void;
+  sgdStep(hyper: F64, param: F32, grad: F32, momentumBuf: F32 | null): void;
+  adamStep(hyper: F64, param: F32, grad: F32, expAvg: F32, expAvgSq: F32, maxExpAvgSq: F32 | null): void;
+  rmspropStep(hyper: F64, param: F32, grad: F32, squareAvg: F32, momentumBuf: F32 | null, gradAvg: F32 | null): void;
+  adagradStep(hyper: F64, param: F32, grad: F32, stateSum: F32): void;
+
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+  /** Forces an ISA path ('portable' | 'avx2' | 'avx512'), clamped to the CPU; returns the one in use. */
+  setIsa(isa: string): string;
+  info(): { isa: string; bestIsa: string; kernels: string; threads: number };
+}
+
+export type LoadResult =
+  | { ok: true; addon: NativeAddon; path: string }
+  | { ok: false; reason: string };
+
+/** The package folder (this file sits in src/ or dist/). */
+export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Written by scripts/install.mjs: its first line says what the install did. */
+export const installLogPath = join(packageRoot, 'build', 'install.log');
+
+/** Where the binary is looked for, in order: NABLA_NATIVE_PATH alone if set, else prebuilt, then local build. */
+export function candidatePaths(): string[] {
+  const override = process.env.NABLA_NATIVE_PATH;
+  if (override) return [override];
+  return [
+    join(packageRoot, 'prebuilds', `${process.platform}-${process.arch}`, 'nabla.node'),
+    join(packageRoot, 'build', 'Release', 'nabla.node'),
+  ];
+}
+
+function installSummary(): string {
+  if (!existsSync(installLogPath)) {
+    return `no install log at ${installLogPath} (the install script did not run); build it with ` +
+      '`pnpm --filter @nabla/backend-native build:native`';
+  }
+  const firstLine = readFileSync(installLogPath, 'utf8').split('\n', 1)[0]!.trim();
+  const said = `the install said: "${firstLine}"`;
+  return firstLine.includes('build:native')
+    ? said
+    : `${said} (full log: ${installLogPath}); rebuild with \`pnpm --filter @nabla/backend-native build:native\``;
+}
+
+/** Finds and loads the addon; never throws: a failure comes back as a reason for the user. */
+export function loadAddon(): LoadResult {
+  if (process.env.NABLA_NATIVE_DISABLE === '1') {
+    return { ok: false, reason: 'disabled by the environment variable NABLA_NATIVE_DISABLE=1' };
+  }
+  const paths = candidatePaths();
+  const path = paths.find((p) => existsSync(p));
+  if (path === undefined) {
+    return { ok: false, reason: `the native addon was not built (no file at ${paths.join(' or ')}); ${installSummary()}` };
+  }
+  try {
+    const addon = createRequire(import.meta.url)(path) as NativeAddon;
+    if (addon.abiVersion !== EXPECTED_ABI_VERSION) {
+      return {
+        ok: false,
+        reason: `${path} was built from other sources (ABI ${String(addon.abiVersion)}, this package needs ` +
+          `${EXPECTED_ABI_VERSION}); rebuild with \`pnpm --filter @nabla/backend-native build:native\``,
+      };
+    }
+    return { ok: true, addon, path };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return { ok: false, reason: `loading ${path} failed: ${message}` };
+  }
+}

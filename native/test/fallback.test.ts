@@ -1,0 +1,61 @@
+// Importing the package never throws: with the addon absent, broken or disabled, 'native' is registered as
+// unavailable and backendInfo('native') says why. With it present, 'native' is registered and available.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+async function importFresh(env: Record<string, string | undefined>): Promise<typeof import('../src/index.js')> {
+  for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
+  vi.resetModules();
+  return import('../src/index.js');
+}
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('loading and registration', () => {
+  it('registers an available native backend with ISA and thread details', async () => {
+    const mod = await importFresh({ NABLA_NATIVE_PATH: undefined, NABLA_NATIVE_DISABLE: undefined });
+    const { backendInfo } = await import('@nabla/core');
+    expect(mod.nativeLoad.ok).toBe(true);
+    const info = backendInfo('native');
+    expect(info.available).toBe(true);
+    expect(info.details?.isa).toMatch(/^(portable|avx2|avx512)$/);
+    expect(info.details?.threads).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a missing binary leaves the import working and says why, pointing at the install log', async () => {
+    const missing = join(tmpdir(), 'no-such-dir', 'nabla.node');
+    const mod = await importFresh({ NABLA_NATIVE_PATH: missing });
+    const { backendInfo } = await import('@nabla/core');
+    expect(mod.nativeLoad.ok).toBe(false);
+    const info = backendInfo('native');
+    expect(info.available).toBe(false);
+    expect(info.reason).toContain(`not built (no file at ${missing})`);
+    expect(info.reason).toMatch(/install/);
+    expect(info.reason).toContain('build:native');
+  });
+
+  it('a corrupt binary reports the load error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nabla-'));
+    const bad = join(dir, 'nabla.node');
+    writeFileSync(bad, 'not an ELF file');
+    try {
+      await importFresh({ NABLA_NATIVE_PATH: bad });
+      const { backendInfo } = await import('@nabla/core');
+      expect(backendInfo('native').reason).toMatch(/loading .*nabla\.node failed: ./);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('NABLA_NATIVE_DISABLE=1 turns it off and says so', async () => {
+    await importFresh({ NABLA_NATIVE_DISABLE: '1' });
+    const { backendInfo, listBackends } = await import('@nabla/core');
+    expect(backendInfo('native')).toMatchObject({ available: false, reason: expect.stringContaining('NABLA_NATIVE_DISABLE') });
+    expect(listBackends().map((b) => b.name)).toContain('native');
+  });
+});

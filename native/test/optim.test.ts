@@ -1,0 +1,134 @@
+// In-place optimizer steps against float64 references of PyTorch's update rules (state stored as float32
+// between steps, as the kernels store it), over several steps and every option, on every ISA.
+import { beforeAll, describe, it } from 'vitest';
+
+import { ISAS, backend, expectClose, randomArray, rng, useIsa } from './helpers.js';
+
+const f = Math.fround;
+const N = 1003; // odd: vector tails
+const STEPS = 4;
+
+function setup(seed: number): { rand: () => number; param: Float32Array; ref: Float64Array } {
+  const rand = rng(seed);
+  const param = randomArray(rand, N);
+  return { rand, param, ref: Float64Array.from(param) };
+}
+
+describe.each(ISAS)('optimizer steps on %s', (isa) => {
+  beforeAll(() => useIsa(isa));
+
+  it.each([
+    { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 },
+    { momentum: 0.9, dampening: 0, nesterov: false, weightDecay: 0.01 },
+    { momentum: 0.9, dampening: 0.1, nesterov: false, weightDecay: 0 },
+    { momentum: 0.8, dampening: 0, nesterov: true, weightDecay: 0.05 },
+  ])('sgd %o', (o) => {
+    const { rand, param, ref } = setup(41);
+    const buf = o.momentum ? new Float32Array(N) : null;
+    const refBuf = new Float64Array(N);
+    for (let step = 1; step <= STEPS; step++) {
+      const grad = randomArray(rand, N);
+      backend.sgdStep!(param, grad, buf, { lr: 0.1, ...o, firstStep: step === 1 });
+      for (let i = 0; i < N; i++) {
+        let g = grad[i]! + o.weightDecay * ref[i]!;
+        if (o.momentum) {
+          refBuf[i] = f(step === 1 ? g : o.momentum * refBuf[i]! + (1 - o.dampening) * g);
+          g = o.nesterov ? g + o.momentum * refBuf[i]! : refBuf[i]!;
+        }
+        ref[i] = f(ref[i]! - 0.1 * g);
+      }
+      expectClose(param, ref, 1e-6, 1e-7, `sgd step ${step} param`);
+      if (buf) expectClose(buf, refBuf, 1e-6, 1e-7, `sgd step ${step} buf`);
+    }
+  });
+
+  it.each([
+    { weightDecay: 0, decoupled: false, amsgrad: false },
+    { weightDecay: 0.1, decoupled: false, amsgrad: false },
+    { weightDecay: 0.1, decoupled: true, amsgrad: false },
+    { weightDecay: 0, decoupled: false, amsgrad: true },
+  ])('adam %o', (o) => {
+    const { rand, param, ref } = setup(42);
+    const [m, v] = [new Float32Array(N), new Float32Array(N)];
+    const maxV = o.amsgrad ? new Float32Array(N) : null;
+    const [rm, rv, rmax] = [new Float64Array(N), new Float64Array(N), new Float64Array(N)];
+    const [lr, b1, b2, eps] = [0.01, 0.9, 0.999, 1e-8];
+    for (let step = 1; step <= STEPS; step++) {
+      const grad = randomArray(rand, N);
+      backend.adamStep!(param, grad, m, v, maxV, { lr, beta1: b1, beta2: b2, eps, ...o, step });
+      for (let i = 0; i < N; i++) {
+        let p = ref[i]!;
+        let g = grad[i]!;
+        if (o.decoupled) p *= 1 - lr * o.weightDecay;
+        else g += o.weightDecay * p;
+        rm[i] = f(b1 * rm[i]! + (1 - b1) * g);
+        rv[i] = f(b2 * rv[i]! + (1 - b2) * g * g);
+        let vhat = rv[i]!;
+        if (o.amsgrad) vhat = rmax[i] = Math.max(rmax[i]!, rv[i]!);
+        const denom = Math.sqrt(vhat) / Math.sqrt(1 - b2 ** step) + eps;
+        ref[i] = f(p - (lr / (1 - b1 ** step)) * (rm[i]! / denom));
+      }
+      expectClose(param, ref, 1e-6, 1e-6, `adam step ${step} param`);
+      expectClose(m, rm, 1e-6, 1e-9, `adam step ${step} expAvg`);
+      expectClose(v, rv, 1e-6, 1e-12, `adam step ${step} expAvgSq`);
+      if (maxV) expectClose(maxV, rmax, 1e-6, 1e-12, `adam step ${step} maxExpAvgSq`);
+    }
+  });
+
+  it.each([
+    { momentum: 0, centered: false, weightDecay: 0 },
+    { momentum: 0.9, centered: false, weightDecay: 0.01 },
+    { momentum: 0, centered: true, weightDecay: 0 },
+    { momentum: 0.5, centered: true, weightDecay: 0.1 },
+  ])('rmsprop %o', (o) => {
+    const { rand, param, ref } = setup(43);
+    const sq = new Float32Array(N);
+    const buf = o.momentum ? new Float32Array(N) : null;
+    const gAvg = o.centered ? new Float32Array(N) : null;
+    const [rsq, rbuf, rg] = [new Float64Array(N), new Float64Array(N), new Float64Array(N)];
+    const [lr, alpha, eps] = [0.01, 0.99, 1e-8];
+    for (let step = 1; step <= STEPS; step++) {
+      const grad = randomArray(rand, N);
+      backend.rmspropStep!(param, grad, sq, buf, gAvg, { lr, alpha, eps, ...o });
+      for (let i = 0; i < N; i++) {
+        const g = grad[i]! + o.weightDecay * ref[i]!;
+        rsq[i] = f(alpha * rsq[i]! + (1 - alpha) * g * g);
+        let avg: number;
+        if (o.centered) {
+          rg[i] = f(alpha * rg[i]! + (1 - alpha) * g);
+          avg = Math.sqrt(rsq[i]! - rg[i]! * rg[i]!) + eps;
+        } else {
+          avg = Math.sqrt(rsq[i]!) + eps;
+        }
+        if (o.momentum) {
+          rbuf[i] = f(o.momentum * rbuf[i]! + g / avg);
+          ref[i] = f(ref[i]! - lr * rbuf[i]!);
+        } else {
+          ref[i] = f(ref[i]! - (lr * g) / avg);
+        }
+      }
+      expectClose(param, ref, 1e-5, 1e-6, `rmsprop step ${step} param`);
+      expectClose(sq, rsq, 1e-6, 1e-12, `rmsprop step ${step} squareAvg`);
+      if (buf) expectClose(buf, rbuf, 1e-5, 1e-6, `rmsprop step ${step} momentumBuf`);
+      if (gAvg) expectClose(gAvg, rg, 1e-6, 1e-9, `rmsprop step ${step} gradAvg`);
+    }
+  });
+
+  it.each([{ weightDecay: 0 }, { weightDecay: 0.1 }])('adagrad %o', (o) => {
+    const { rand, param, ref } = setup(44);
+    const sum = new Float32Array(N).fill(0.1);
+    const rsum = new Float64Array(N).fill(f(0.1));
+    for (let step = 1; step <= STEPS; step++) {
+      const grad = randomArray(rand, N);
+      const clr = 0.05 / (1 + (step - 1) * 0.01);
+      backend.adagradStep!(param, grad, sum, { clr, eps: 1e-10, ...o });
+      for (let i = 0; i < N; i++) {
+        const g = grad[i]! + o.weightDecay * ref[i]!;
+        rsum[i] = f(rsum[i]! + g * g);
+        ref[i] = f(ref[i]! - (clr * g) / (Math.sqrt(rsum[i]!) + 1e-10));
+      }
+      expectClose(param, ref, 1e-6, 1e-7, `adagrad step ${step} param`);
+      expectClose(sum, rsum, 1e-6, 0, `adagrad step ${step} stateSum`);
+    }
+  });
+});
