@@ -4,6 +4,10 @@ import { beforeAll, describe, it } from 'vitest';
 
 import { ISAS, backend, expectClose, randomArray, rng, useIsa } from './helpers.js';
 
+// The kernels compute in float32 in PyTorch's order, as torch.optim does; against this float64 reference each
+// stored value is off by a few float32 ulps of the intermediate terms, which are of order 1.
+const ATOL = 1e-6;
+
 const f = Math.fround;
 const N = 1003; // odd: vector tails
 const STEPS = 4;
@@ -37,8 +41,8 @@ describe.each(ISAS)('optimizer steps on %s', (isa) => {
         }
         ref[i] = f(ref[i]! - 0.1 * g);
       }
-      expectClose(param, ref, 1e-6, 1e-7, `sgd step ${step} param`);
-      if (buf) expectClose(buf, refBuf, 1e-6, 1e-7, `sgd step ${step} buf`);
+      expectClose(param, ref, 1e-5, ATOL, `sgd step ${step} param`);
+      if (buf) expectClose(buf, refBuf, 1e-5, ATOL, `sgd step ${step} buf`);
     }
   });
 
@@ -68,10 +72,10 @@ describe.each(ISAS)('optimizer steps on %s', (isa) => {
         const denom = Math.sqrt(vhat) / Math.sqrt(1 - b2 ** step) + eps;
         ref[i] = f(p - (lr / (1 - b1 ** step)) * (rm[i]! / denom));
       }
-      expectClose(param, ref, 1e-6, 1e-6, `adam step ${step} param`);
-      expectClose(m, rm, 1e-6, 1e-9, `adam step ${step} expAvg`);
-      expectClose(v, rv, 1e-6, 1e-12, `adam step ${step} expAvgSq`);
-      if (maxV) expectClose(maxV, rmax, 1e-6, 1e-12, `adam step ${step} maxExpAvgSq`);
+      expectClose(param, ref, 1e-5, ATOL, `adam step ${step} param`);
+      expectClose(m, rm, 1e-5, ATOL, `adam step ${step} expAvg`);
+      expectClose(v, rv, 1e-5, ATOL, `adam step ${step} expAvgSq`);
+      if (maxV) expectClose(maxV, rmax, 1e-5, ATOL, `adam step ${step} maxExpAvgSq`);
     }
   });
 
@@ -107,10 +111,11 @@ describe.each(ISAS)('optimizer steps on %s', (isa) => {
           ref[i] = f(ref[i]! - (lr * g) / avg);
         }
       }
-      expectClose(param, ref, 1e-5, 1e-6, `rmsprop step ${step} param`);
-      expectClose(sq, rsq, 1e-6, 1e-12, `rmsprop step ${step} squareAvg`);
-      if (buf) expectClose(buf, rbuf, 1e-5, 1e-6, `rmsprop step ${step} momentumBuf`);
-      if (gAvg) expectClose(gAvg, rg, 1e-6, 1e-9, `rmsprop step ${step} gradAvg`);
+      expectClose(param, ref, 1e-5, ATOL, `rmsprop step ${step} param`);
+      expectClose(sq, rsq, 1e-5, ATOL, `rmsprop step ${step} squareAvg`);
+      // g / avg is of order 1/sqrt(1 - alpha) = 10 in the first steps: its ulps are ten times larger.
+      if (buf) expectClose(buf, rbuf, 1e-5, 10 * ATOL, `rmsprop step ${step} momentumBuf`);
+      if (gAvg) expectClose(gAvg, rg, 1e-5, ATOL, `rmsprop step ${step} gradAvg`);
     }
   });
 
@@ -127,8 +132,8 @@ describe.each(ISAS)('optimizer steps on %s', (isa) => {
         rsum[i] = f(rsum[i]! + g * g);
         ref[i] = f(ref[i]! - (clr * g) / (Math.sqrt(rsum[i]!) + 1e-10));
       }
-      expectClose(param, ref, 1e-6, 1e-7, `adagrad step ${step} param`);
-      expectClose(sum, rsum, 1e-6, 0, `adagrad step ${step} stateSum`);
+      expectClose(param, ref, 1e-5, ATOL, `adagrad step ${step} param`);
+      expectClose(sum, rsum, 1e-5, ATOL, `adagrad step ${step} stateSum`);
     }
   });
 });
