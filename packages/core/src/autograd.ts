@@ -9,7 +9,11 @@ export interface GradNode {
   /** The op's name, shown in errors and by `tensor.gradFn.name`. */
   readonly name: string;
   readonly inputs: readonly Tensor[];
-  /** Gradients with respect to each input (null where an input needs none), given the output's gradient. */
+  /**
+   * Gradients with respect to each input (null where an input needs none), given the output's gradient.
+   * Return new tensors or views of `grad`, never a tensor of the forward pass: a leaf may adopt a returned
+   * gradient's storage as its .grad and later accumulate into it in place.
+   */
   backward(grad: Tensor): readonly (Tensor | null)[];
 }
 
@@ -99,13 +103,15 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, helpers: Bac
     seed = grad;
   }
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
+  // Storages that a leaf now owns as its .grad; the seed belongs to the caller, so it is never adopted.
+  const owned = new Set<Float32Array>([seed.storage]);
   const previous = setGradEnabled(false);
   try {
     for (const t of topoOrder(root)) {
       const g = grads.get(t);
       if (g === undefined) continue;
       grads.delete(t);
-      if (t.gradFn === null || t.retainsGrad) helpers.accumulate(t, g);
+      if (t.gradFn === null || t.retainsGrad) helpers.accumulate(t, g, owned);
       if (t.gradFn === null) continue;
       const inputGrads = t.gradFn.backward(g);
       const inputs = t.gradFn.inputs;
@@ -126,5 +132,6 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, helpers: Bac
 export interface BackwardHelpers {
   onesLike(t: Tensor): Tensor;
   add(a: Tensor, b: Tensor): Tensor;
-  accumulate(leaf: Tensor, grad: Tensor): void;
+  /** Adds grad into leaf.grad; may adopt grad's storage when it is not in `owned` (then adds it there). */
+  accumulate(leaf: Tensor, grad: Tensor, owned: Set<Float32Array>): void;
 }

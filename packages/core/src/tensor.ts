@@ -188,17 +188,24 @@ const backwardHelpers = {
     return ew.add(a, b);
   },
   /**
-   * First gradient: an own contiguous copy (a gradient may alias another tensor, e.g. add passes its
-   * upstream gradient to both inputs). Later ones add in place, so optimizers can keep one grad buffer.
+   * The first gradient of a leaf becomes its .grad: adopted as it is when it is a dense temporary that no
+   * other leaf owns (ops return fresh tensors, but add passes one gradient to both inputs), else copied.
+   * Later gradients add in place, so an optimizer that zeroes grads keeps one buffer per parameter.
    */
-  accumulate(leaf: Tensor, g: Tensor): void {
+  accumulate(leaf: Tensor, g: Tensor, owned: Set<Float32Array>): void {
     const acc = leaf.grad;
+    if (acc === null && g.isContiguous && g.offset === 0 && g.storage.length === g.size && !owned.has(g.storage)) {
+      owned.add(g.storage);
+      leaf.grad = new Tensor(g.storage, leaf.shape);
+      return;
+    }
     if (acc !== null && acc.isContiguous && acc.offset === 0 && acc.size === g.size) {
       getBackend().binary('add', acc, g, acc.storage);
       return;
     }
     const own = new Float32Array(g.size);
     getBackend().copy(g, own);
+    owned.add(own);
     const t = new Tensor(own, leaf.shape);
     leaf.grad = acc === null ? t : ew.add(acc, t);
   },

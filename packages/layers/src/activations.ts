@@ -1,27 +1,46 @@
 // Activation modules over core's activation ops, which use the backend's fused kernel when it has one and a
 // stable composition otherwise (sigmoid and swish never overflow exp; ELU exponentiates only x <= 0).
 
-import { ValueError, activation, full, prelu, type Tensor } from '@nabla/core';
+import { ValueError, activation, full, prelu, type Activation, type Tensor } from '@nabla/core';
 import { Module } from './module.js';
+
+/**
+ * Implemented by activations that core can fuse into `linear` (one pass over the output instead of two):
+ * Sequential uses it to run Linear followed by one of these as a single op.
+ */
+export interface FusableActivation {
+  readonly fused: { act: Activation; alpha: number };
+}
+
+/** True for the built-in activations themselves (a subclass may override forward, so it is not fused). */
+export function isFusableActivation(m: Module): m is Module & FusableActivation {
+  return fusableClasses.has(m.constructor);
+}
 
 function checkFinite(layer: string, name: string, v: number): number {
   if (!Number.isFinite(v)) throw new ValueError(`${layer}: ${name} must be a finite number, got ${v}`);
   return v;
 }
 
-export class Sigmoid extends Module {
+export class Sigmoid extends Module implements FusableActivation {
+  readonly fused = { act: 'sigmoid', alpha: 0 } as const;
+
   forward(x: Tensor): Tensor {
     return activation(x, 'sigmoid');
   }
 }
 
-export class Tanh extends Module {
+export class Tanh extends Module implements FusableActivation {
+  readonly fused = { act: 'tanh', alpha: 0 } as const;
+
   forward(x: Tensor): Tensor {
     return activation(x, 'tanh');
   }
 }
 
-export class ReLU extends Module {
+export class ReLU extends Module implements FusableActivation {
+  readonly fused = { act: 'relu', alpha: 0 } as const;
+
   forward(x: Tensor): Tensor {
     return activation(x, 'relu');
   }
@@ -32,8 +51,12 @@ export interface LeakyReLUOptions {
   alpha?: number;
 }
 
-export class LeakyReLU extends Module {
+export class LeakyReLU extends Module implements FusableActivation {
   readonly alpha: number;
+
+  get fused(): { act: Activation; alpha: number } {
+    return { act: 'leakyRelu', alpha: this.alpha };
+  }
 
   constructor(options: LeakyReLUOptions = {}) {
     super();
@@ -54,8 +77,12 @@ export interface ELUOptions {
   alpha?: number;
 }
 
-export class ELU extends Module {
+export class ELU extends Module implements FusableActivation {
   readonly alpha: number;
+
+  get fused(): { act: Activation; alpha: number } {
+    return { act: 'elu', alpha: this.alpha };
+  }
 
   constructor(options: ELUOptions = {}) {
     super();
@@ -72,7 +99,9 @@ export class ELU extends Module {
 }
 
 /** x * sigmoid(x). */
-export class Swish extends Module {
+export class Swish extends Module implements FusableActivation {
+  readonly fused = { act: 'swish', alpha: 0 } as const;
+
   forward(x: Tensor): Tensor {
     return activation(x, 'swish');
   }
@@ -118,3 +147,5 @@ export class PReLU extends Module {
     return `num_parameters=${this.numParameters}`;
   }
 }
+
+const fusableClasses = new Set<unknown>([Sigmoid, Tanh, ReLU, LeakyReLU, ELU, Swish, SiLU]);

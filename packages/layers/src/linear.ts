@@ -1,7 +1,7 @@
 // Linear: y = x · Wᵀ + b with W stored as [out, in] (PyTorch's layout), so weights move between the two as
 // they are. Initialised as PyTorch does: W and b uniform in ±1/sqrt(in) (Kaiming uniform with a = sqrt(5)).
 
-import { ValueError, linear, zeros, type Generator, type Tensor } from '@nabla/core';
+import { ValueError, linear, zeros, type Activation, type Generator, type Tensor } from '@nabla/core';
 import { Module } from './module.js';
 import { kaimingUniform, uniform } from './init.js';
 
@@ -44,6 +44,11 @@ export class Linear extends Module {
 
   forward(x: Tensor): Tensor {
     return linear(x, this.weight, this.bias);
+  }
+
+  /** x · Wᵀ + b followed by an activation, in one fused op (what Sequential runs for Linear + ReLU). */
+  forwardWithActivation(x: Tensor, act: Activation, alpha: number): Tensor {
+    return linear(x, this.weight, this.bias, act, alpha);
   }
 
   protected override extraRepr(): string {

@@ -3,6 +3,8 @@
 
 import { NablaError, type Tensor } from '@nabla/core';
 import { Module } from './module.js';
+import { Linear } from './linear.js';
+import { isFusableActivation } from './activations.js';
 
 export class Sequential extends Module {
   private readonly layers: Module[] = [];
@@ -37,9 +39,20 @@ export class Sequential extends Module {
     return this.layers[Symbol.iterator]();
   }
 
+  /** Runs the modules in order; a Linear followed by a plain activation runs as one fused op. */
   forward(x: Tensor): Tensor {
     let y = x;
-    for (const m of this.layers) y = m.forward(y);
+    const layers = this.layers;
+    for (let i = 0; i < layers.length; i++) {
+      const m = layers[i]!;
+      const next = layers[i + 1];
+      if (m.constructor === Linear && next !== undefined && isFusableActivation(next)) {
+        y = (m as Linear).forwardWithActivation(y, next.fused.act, next.fused.alpha);
+        i++;
+      } else {
+        y = m.forward(y);
+      }
+    }
     return y;
   }
 }
