@@ -24,6 +24,8 @@ export interface Dataset {
    * x and y (sized count × row length). Datasets over one storage implement it without allocating.
    */
   copyRows?(indices: Uint32Array, start: number, count: number, x: Float32Array, y: Float32Array): void;
+  /** True when every value was checked to be finite when the dataset was built (loaders then skip the scan). */
+  readonly checkedFinite?: boolean;
 }
 
 export function checkIndex(where: string, index: number, length: number): void {
@@ -37,6 +39,7 @@ export function checkIndex(where: string, index: number, length: number): void {
  * The arrays are adopted, not copied. Every value is checked to be finite once, here.
  */
 export class ArrayDataset implements Dataset {
+  readonly checkedFinite = true;
   readonly length: number;
   readonly xShape: readonly number[];
   readonly yShape: readonly number[];
@@ -121,6 +124,10 @@ export class TensorDataset extends ArrayDataset {
 /** The samples of `dataset` at `indices`, in that order; nothing is copied. */
 export class Subset implements Dataset {
   readonly indices: Uint32Array;
+
+  get checkedFinite(): boolean {
+    return this.dataset.checkedFinite === true;
+  }
 
   constructor(readonly dataset: Dataset, indices: ArrayLike<number>) {
     for (let i = 0; i < indices.length; i++) {

@@ -99,7 +99,9 @@ export class DataLoader implements Iterable<Batch>, AsyncIterable<Batch> {
       const x = new Float32Array(rows * xRow);
       const y = new Float32Array(rows * yRow);
       copySamples('DataLoader', dataset, order, start, rows, x, y);
-      yield { x: tensor(x, [rows, ...xShape]), y: tensor(y, [rows, ...yShape]) };
+      // A dataset that checked every value when it was built needs no second scan per batch.
+      const options = { allowNonFinite: dataset.checkedFinite === true };
+      yield { x: tensor(x, [rows, ...xShape], options), y: tensor(y, [rows, ...yShape], options) };
     }
   }
 }

@@ -113,3 +113,20 @@ describe('DataLoader', () => {
     expect(() => new DataLoader(ds, { shuffle: 'yes' as never })).toThrow(/DataLoader: shuffle must be true or false, got "yes"/);
   });
 });
+
+describe('DataLoader and non-finite values', () => {
+  test('a dataset of its own that yields NaN fails at the batch, naming the value', () => {
+    const dataset = {
+      length: 4, xShape: [2], yShape: [],
+      get: (i: number) => ({ x: Float32Array.of(i, i === 2 ? NaN : 1), y: Float32Array.of(0) }),
+    };
+    const loader = new DataLoader(dataset, { batchSize: 4 });
+    expect(() => [...loader]).toThrow(/value at flat index 5 is NaN/);
+  });
+
+  test('checked datasets (and subsets of them) skip the per-batch scan', () => {
+    const data = fromArrays([[1, 2], [3, 4]], [0, 1]);
+    expect(data.checkedFinite).toBe(true);
+    expect(new Subset(data, [1]).checkedFinite).toBe(true);
+  });
+});
