@@ -1,6 +1,7 @@
 // Shared by the native tests: the loaded addon and backend, the ISA paths to cover, a seeded RNG, strided
 // test views of several layouts, and float64 reference helpers.
 import type { View } from '@nabla/core';
+import { Generator } from '@nabla/core';
 
 import { createNativeBackend, nativeLoad, setNativeIsa, type NativeAddon } from '../src/index.js';
 
@@ -29,16 +30,10 @@ export function useIsa(isa: IsaName): void {
   }
 }
 
-/** mulberry32: small, seeded, good enough for test data. */
+/** Seeded uniform numbers in [0, 1) from core's documented generator. */
 export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const g = new Generator(seed);
+  return () => g.uniform();
 }
 
 export function randomArray(rand: () => number, n: number, lo = -2, hi = 2): Float32Array {

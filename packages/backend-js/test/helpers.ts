@@ -5,17 +5,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import type { View } from '@nabla/core';
+import { Generator } from '@nabla/core';
 
-/** mulberry32: small, seeded, good enough for test data. */
+/** Seeded uniform numbers in [0, 1) from core's documented generator. */
 export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const g = new Generator(seed);
+  return () => g.uniform();
 }
 
 export function randArray(rand: () => number, n: number, lo = -1, hi = 1): Float32Array {
