@@ -72,6 +72,22 @@ export function primitivesSuite(name: string): void {
         }
       });
     }
+    it('binary in place: out may be the storage of an operand', () => {
+      for (const n of [1, 7, 4099]) {
+        const a = randomTensor(gen, [n]);
+        const b = randomTensor(gen, [n], { awayFromZero: 0.1 });
+        const [x, y] = onBoth(name, () => {
+          const left = a.clone();
+          getBackend().binary('div', left, b, left.storage);
+          const right = b.clone();
+          getBackend().binary('sub', a, right, right.storage);
+          const scaled = a.clone();
+          getBackend().binary('mul', scaled, { storage: Float32Array.of(3), shape: [n], strides: [0], offset: 0 }, scaled.storage);
+          return [left, right, scaled];
+        });
+        x.forEach((t, i) => assertClose(t, y[i]!, `in-place ${['div into a', 'sub into b', 'mul by a scalar'][i]} (n=${n})`, { rtol: 0, atol: 0 }));
+      }
+    });
     it('pow', () => {
       const a = randomTensor(gen, [6, 7], { low: 0.1, high: 4 });
       const b = randomTensor(gen, [7], { low: -3, high: 3 });

@@ -55,7 +55,10 @@ export interface GemmArgs {
 export interface Primitives {
   /** out[i] = op(x[i]); `out` is contiguous with x.shape. */
   unary(op: UnaryOp, x: View, out: Float32Array): void;
-  /** out[i] = op(a[i], b[i]); a and b have the same shape as out (broadcast dims have stride 0). */
+  /**
+   * out[i] = op(a[i], b[i]); a and b have the same shape as out (broadcast dims have stride 0).
+   * `out` may be the storage of a or b when that view is contiguous from offset 0 (an in-place update).
+   */
   binary(op: BinaryOp, a: View, b: View, out: Float32Array): void;
   /** out[i] = cond[i] != 0 ? a[i] : b[i]; all three views have out's shape. */
   where(cond: View, a: View, b: View, out: Float32Array): void;

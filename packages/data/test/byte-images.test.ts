@@ -1,4 +1,6 @@
 // MNIST kept as bytes: the same values, batches and labels as the float32 loader, at a quarter of the memory.
+import '@nabla/backend-js';
+import '@nabla/backend-native';
 import { describe, expect, test } from 'vitest';
 import { ByteImageDataset, DataLoader, TensorDataset, loadMnist, loadMnistBytes } from '../src/index.js';
 
@@ -19,6 +21,16 @@ describe('ByteImageDataset', () => {
     expect(bytes.get(7).x).toEqual(floats.x.index(7).data());
   });
 
+  test('the in-place division runs on the backend in use, with the same values on each', async () => {
+    const { setBackend, listBackends } = await import('@nabla/core');
+    const bytes = loadMnistBytes({ split: 'test' });
+    const batches = listBackends().filter((b) => b.available && b.name !== 'reference').map((b) => {
+      setBackend(b.name);
+      return [...new DataLoader(bytes, { batchSize: 2500, shuffle: true, seed: 1 })].map((batch) => batch.x.data());
+    });
+    for (const other of batches.slice(1)) expect(other).toEqual(batches[0]);
+  });
+
   test('raw pixels with normalize: false', () => {
     const raw = loadMnistBytes({ split: 'test', normalize: false });
     expect(Math.max(...raw.get(0).x)).toBe(255);
@@ -26,6 +38,7 @@ describe('ByteImageDataset', () => {
 
   test('bad arguments are clear errors', () => {
     expect(() => new ByteImageDataset(new Uint8Array(10), new Float32Array(3), [4])).toThrow(/10 bytes do not hold 3 images of \[4\]/);
+    expect(() => new ByteImageDataset(new Uint8Array(4), new Float32Array(1), [4], 0)).toThrow(/divisor must be a positive finite number/);
     expect(() => loadMnistBytes({ split: 'valid' as 'test' })).toThrow(/split must be 'train' or 'test'/);
     expect(() => new ByteImageDataset(new Uint8Array(4), new Float32Array(1), [4]).get(1)).toThrow(RangeError);
   });
