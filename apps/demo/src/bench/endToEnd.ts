@@ -7,7 +7,8 @@ import { Adam } from '@nabla/optimizers';
 import { fit } from '@nabla/train';
 import { useBackend } from '../backends.js';
 import { peakRssMb } from '../child.js';
-import { RECIPE, firstBatches, loader, mnist, recipeModel } from '../recipe.js';
+import { DataLoader } from '@nabla/data';
+import { RECIPE, firstBatches, mnistBytes, recipeModel } from '../recipe.js';
 
 export interface EndToEndTask {
   backend: string;
@@ -28,11 +29,11 @@ export interface EndToEndResult {
 export async function endToEnd(task: EndToEndTask): Promise<EndToEndResult> {
   useBackend(task.backend);
   setNumThreads(task.threads);
-  const train = mnist('train', { limit: Math.min(60_000, task.steps * RECIPE.batchSize) });
+  const train = mnistBytes('train', Math.min(60_000, task.steps * RECIPE.batchSize));
   const model = recipeModel();
   const optimizer = new Adam(model.parameters(), { lr: RECIPE.lr });
   const loss = new CrossEntropyLoss();
-  const data = loader(train, RECIPE.batchSize, true);
+  const data = new DataLoader(train, { batchSize: RECIPE.batchSize, shuffle: true, seed: RECIPE.seed });
   await fit(model, firstBatches(data, Math.max(3, Math.ceil(task.steps / 10))), { loss, optimizer, progress: false });
   const history = await fit(model, firstBatches(data, task.steps), { loss, optimizer, progress: false });
   const epoch = history.epochs[0]!;

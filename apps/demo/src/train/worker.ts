@@ -7,8 +7,8 @@ import { Adam } from '@nabla/optimizers';
 import { fit } from '@nabla/train';
 import { useBackend } from '../backends.js';
 import { peakRssMb } from '../child.js';
-import { DataLoader, Subset, loadMnistBytes } from '@nabla/data';
-import { RECIPE, firstBatches, recipeModel, weightsDigest } from '../recipe.js';
+import { DataLoader } from '@nabla/data';
+import { RECIPE, firstBatches, mnistBytes, recipeModel, weightsDigest } from '../recipe.js';
 
 export interface TrainTask {
   backend: string;
@@ -52,11 +52,8 @@ export interface TrainResult {
 export async function trainOne(task: TrainTask): Promise<TrainResult> {
   const description = useBackend(task.backend);
   if (task.threads !== null) setNumThreads(task.threads);
-  // MNIST stays bytes in memory (47 + 8 MB instead of 188 + 31 MB as float32) and becomes pixels / 255 as
-  // each batch is copied: the same values as the float32 path, a third of the peak memory of the run.
-  const train = loadMnistBytes({ split: 'train' });
-  const testAll = loadMnistBytes({ split: 'test' });
-  const test = task.testLimit === null ? testAll : new Subset(testAll, Array.from({ length: Math.min(task.testLimit, testAll.length) }, (_, i) => i));
+  const train = mnistBytes('train');
+  const test = mnistBytes('test', task.testLimit ?? undefined);
   const full = new DataLoader(train, { batchSize: RECIPE.batchSize, shuffle: true, seed: task.seed });
   const batches = task.limit === null ? full.length : Math.ceil(task.limit / RECIPE.batchSize);
   const data = batches >= full.length ? full : firstBatches(full, batches);
