@@ -18,7 +18,7 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const prebuilt = join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'nabla.node');
 const built = join(root, 'build', 'Release', 'nabla.node');
 const logPath = join(root, 'build', 'install.log');
-const rebuildHint = 'then run `pnpm --filter @nabla/backend-native build:native`';
+const rebuildHint = 'then run `npm rebuild @nabla/backend-native` (or `pnpm rebuild @nabla/backend-native`)';
 
 /** Writes the log (first line: the summary the backend quotes), prints the summary and exits 0. */
 function finish(summary, details = '') {
@@ -40,7 +40,14 @@ try {
   if (process.env.NABLA_NATIVE_SKIP_BUILD === '1') {
     finish('native build skipped (NABLA_NATIVE_SKIP_BUILD=1); the js backend will serve');
   }
-  if (existsSync(prebuilt)) finish(`using the prebuilt binary ${prebuilt}`);
+  let prebuiltFailure = '';
+  if (existsSync(prebuilt)) {
+    // Load it in a child first: a prebuilt binary for an older or newer C runtime fails here, and then the
+    // build from source below still gives this machine the native backend.
+    const probe = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(prebuilt)})`], { encoding: 'utf8' });
+    if (probe.status === 0) finish(`using the prebuilt binary ${prebuilt}`);
+    prebuiltFailure = `the prebuilt binary does not load here (${lastLines(String(probe.stderr), 1)}); `;
+  }
 
   const cmake = spawnSync('cmake', ['--version'], { encoding: 'utf8' });
   if (cmake.error || cmake.status !== 0) {
@@ -64,11 +71,11 @@ try {
   const output = `${build.stdout ?? ''}\n${build.stderr ?? ''}`;
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (build.status === 0 && existsSync(built)) {
-    finish(`built the native addon in ${seconds} s (${built})`, output);
+    finish(`${prebuiltFailure}built the native addon in ${seconds} s (${built})`, output);
   }
-  const noCompiler = /No CMAKE_CXX_COMPILER could be found|CMAKE_CXX_COMPILER not set|Could not find compiler/;
+  const noCompiler = /No CMAKE_CXX_COMPILER could be found|CMAKE_CXX_COMPILER not set|Could not find compiler|Compiler toolset is not available/;
   const why = noCompiler.test(output) ? 'no C++ compiler was found' : `the build failed (exit ${build.status ?? build.signal})`;
-  finish(`${why}, so the native addon was not built; the js backend will serve (details in ${logPath}; fix it, ${rebuildHint})`,
+  finish(`${prebuiltFailure}${why}, so the native addon was not built; the js backend will serve (details in ${logPath}; fix it, ${rebuildHint})`,
     `last lines of the build output:\n${lastLines(output, 15)}\n\nfull output:\n${output}`);
 } catch (err) {
   finish(`the native build could not run (${err instanceof Error ? err.message : String(err)}); the js backend will serve`);

@@ -5,7 +5,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Must equal kAbiVersion in native/cpp/addon.cpp: a binary built from other sources is refused. */
@@ -65,26 +65,31 @@ export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Written by scripts/install.mjs: its first line says what the install did. */
 export const installLogPath = join(packageRoot, 'build', 'install.log');
 
-/** Where the binary is looked for, in order: NABLA_NATIVE_PATH alone if set, else prebuilt, then local build. */
+/**
+ * Where the binary is looked for, in order: NABLA_NATIVE_PATH alone if set (one path, or several joined by
+ * the path delimiter, as in PATH), else the prebuilt one, then the local build.
+ */
 export function candidatePaths(): string[] {
   const override = process.env.NABLA_NATIVE_PATH;
-  if (override) return [override];
+  if (override) return override.split(delimiter).filter((p) => p !== '');
   return [
     join(packageRoot, 'prebuilds', `${process.platform}-${process.arch}`, 'nabla.node'),
     join(packageRoot, 'build', 'Release', 'nabla.node'),
   ];
 }
 
+/** How a user rebuilds the addon, wherever the package was installed from. */
+const REBUILD = 'rebuild with `npm rebuild @nabla/backend-native` (or `pnpm rebuild @nabla/backend-native`)';
+
 function installSummary(): string {
   if (!existsSync(installLogPath)) {
-    return `no install log at ${installLogPath} (the install script did not run); build it with ` +
-      '`pnpm --filter @nabla/backend-native build:native`';
+    return `no install log at ${installLogPath} (the install script did not run); ${REBUILD}`;
   }
   const firstLine = readFileSync(installLogPath, 'utf8').split('\n', 1)[0]!.trim();
   const said = `the install said: "${firstLine}"`;
-  return firstLine.includes('build:native')
+  return firstLine.includes(' rebuild ')
     ? said
-    : `${said} (full log: ${installLogPath}); rebuild with \`pnpm --filter @nabla/backend-native build:native\``;
+    : `${said} (full log: ${installLogPath}); ${REBUILD}`;
 }
 
 /** Finds and loads the addon; never throws: a failure comes back as a reason for the user. */
@@ -93,17 +98,29 @@ export function loadAddon(): LoadResult {
     return { ok: false, reason: 'disabled by the environment variable NABLA_NATIVE_DISABLE=1' };
   }
   const paths = candidatePaths();
-  const path = paths.find((p) => existsSync(p));
-  if (path === undefined) {
+  const present = paths.filter((p) => existsSync(p));
+  if (present.length === 0) {
     return { ok: false, reason: `the native addon was not built (no file at ${paths.join(' or ')}); ${installSummary()}` };
   }
+  // The first binary that loads wins: a prebuilt one that this system cannot load (an older glibc, say)
+  // gives way to one built from source at install.
+  const failures: string[] = [];
+  for (const path of present) {
+    const result = loadFrom(path);
+    if (result.ok) return result;
+    failures.push(result.reason);
+  }
+  return { ok: false, reason: failures.join('; ') };
+}
+
+function loadFrom(path: string): LoadResult {
   try {
     const addon = createRequire(import.meta.url)(path) as NativeAddon;
     if (addon.abiVersion !== EXPECTED_ABI_VERSION) {
       return {
         ok: false,
         reason: `${path} was built from other sources (ABI ${String(addon.abiVersion)}, this package needs ` +
-          `${EXPECTED_ABI_VERSION}); rebuild with \`pnpm --filter @nabla/backend-native build:native\``,
+          `${EXPECTED_ABI_VERSION}); ${REBUILD}`,
       };
     }
     return { ok: true, addon, path };

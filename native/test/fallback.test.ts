@@ -2,9 +2,10 @@
 // unavailable and backendInfo('native') says why. With it present, 'native' is registered and available.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { packageRoot } from '../src/addon.js';
 
 async function importFresh(env: Record<string, string | undefined>): Promise<typeof import('../src/index.js')> {
   for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
@@ -36,7 +37,7 @@ describe('loading and registration', () => {
     expect(info.available).toBe(false);
     expect(info.reason).toContain(`not built (no file at ${missing})`);
     expect(info.reason).toMatch(/install/);
-    expect(info.reason).toContain('build:native');
+    expect(info.reason).toContain('rebuild @nabla/backend-native');
   });
 
   it('a corrupt binary reports the load error', async () => {
@@ -47,6 +48,21 @@ describe('loading and registration', () => {
       await importFresh({ NABLA_NATIVE_PATH: bad });
       const { backendInfo } = await import('@nabla/core');
       expect(backendInfo('native').reason).toMatch(/loading .*nabla\.node failed: ./);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a binary that does not load gives way to the next one (a prebuilt for another C runtime, then the local build)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nabla-'));
+    const bad = join(dir, 'nabla.node');
+    writeFileSync(bad, 'not an ELF file');
+    const good = join(packageRoot, 'build', 'Release', 'nabla.node');
+    try {
+      const mod = await importFresh({ NABLA_NATIVE_PATH: [bad, good].join(delimiter) });
+      expect(mod.nativeLoad.ok).toBe(true);
+      const { backendInfo } = await import('@nabla/core');
+      expect(backendInfo('native').available).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
