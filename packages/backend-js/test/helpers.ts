@@ -1,11 +1,9 @@
 // Test helpers: a seeded PRNG, strided views of random data, a float64 element reader, closeness checks.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import type { View } from '@nabla/core';
 import { Generator } from '@nabla/core';
+import { loadGolden } from '@nabla/backend-tests';
 
 /** Seeded uniform numbers in [0, 1) from core's documented generator. */
 export function prng(seed: number): () => number {
@@ -107,22 +105,9 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
   }
 }
 
-/** The golden folder: $NABLA_GOLDEN_DIR, else the repo's copy in backend-tests, else ../shared/golden. */
-export function goldenDir(): string {
-  const fromEnv = process.env.NABLA_GOLDEN_DIR;
-  if (fromEnv) {
-    if (!existsSync(join(fromEnv, 'optimizers.json'))) throw new Error(`NABLA_GOLDEN_DIR=${fromEnv} holds no optimizers.json`);
-    return fromEnv;
-  }
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, '../../backend-tests/golden'), join(here, '../../../../shared/golden')];
-  const found = candidates.find((p) => existsSync(join(p, 'optimizers.json')));
-  if (!found) throw new Error(`golden vectors not found; looked in ${candidates.join(', ')} (set NABLA_GOLDEN_DIR)`);
-  return found;
-}
-
 export interface GoldenTensor { shape: number[]; data: number[] }
 
+/** One golden file (the folder is $NABLA_GOLDEN_DIR or the suite's copy, as for every backend). */
 export function readGolden<T>(file: string): T {
-  return JSON.parse(readFileSync(join(goldenDir(), file), 'utf8')) as T;
+  return loadGolden<T>(file.replace(/\.json$/, ''));
 }
