@@ -2,6 +2,7 @@
 // (offsets, subarrays, transposes, steps, stride-0 broadcasting, negative strides) and edge sizes.
 import type { BinaryOp, UnaryOp } from '@nabla/core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { binaryFns, unaryFns } from '@nabla/backend-tests';
 
 import {
   ISAS, LAYOUTS, backend, expectClose, forEachIndex, makeView, numel, rng, useIsa, type TestView,
@@ -17,18 +18,8 @@ function* cases(): Generator<[number[], (typeof LAYOUTS)[number]]> {
   yield [LARGE, 'broadcast'];
 }
 
-const UNARY: Record<UnaryOp, (x: number) => number> = {
-  neg: (x) => -x, exp: Math.exp, log: Math.log, sqrt: Math.sqrt, abs: Math.abs,
-};
-
-const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
-  add: (a, b) => a + b, sub: (a, b) => a - b, mul: (a, b) => a * b, div: (a, b) => a / b,
-  max: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.max(a, b)),
-  min: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b)),
-  pow: (a, b) => a ** b,
-  eq: (a, b) => +(a === b), ne: (a, b) => +(a !== b), lt: (a, b) => +(a < b),
-  le: (a, b) => +(a <= b), gt: (a, b) => +(a > b), ge: (a, b) => +(a >= b),
-};
+const UNARY = unaryFns;
+const BINARY = binaryFns;
 
 // Correctly rounded in float32 (so exactly fround of the float64 result) vs libm-accurate (a few ulp).
 const EXACT = new Set<string>(['neg', 'abs', 'sqrt', 'add', 'sub', 'mul', 'div', 'max', 'min', 'eq', 'ne', 'lt', 'le', 'gt', 'ge']);

@@ -10,7 +10,7 @@ import { fusedSuite } from './fused.suite.js';
 import { goldenSuite } from './golden.suite.js';
 import { behaviourSuite } from './behaviour.suite.js';
 
-export { ReferenceBackend } from './reference.js';
+export { ReferenceBackend, unaryFns, binaryFns } from './reference.js';
 export { goldenDir, loadGolden, fromGolden, assertClose, type GoldenTensor, type Tolerance } from './golden.js';
 export { gradcheck, type GradcheckOptions } from './gradcheck.js';
 export { randomTensor } from './random.js';

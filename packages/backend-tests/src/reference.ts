@@ -29,11 +29,13 @@ function read(v: View): Float64Array {
   return out;
 }
 
-const unaryFns: Record<UnaryOp, (x: number) => number> = {
+/** Each unary primitive in float64: the reference that backends' own tests may reuse. */
+export const unaryFns: Record<UnaryOp, (x: number) => number> = {
   neg: (x) => -x, exp: Math.exp, log: Math.log, sqrt: Math.sqrt, abs: Math.abs,
 };
 
-const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
+/** Each binary primitive in float64 (comparisons give 1 or 0; max/min propagate NaN). */
+export const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
   add: (a, b) => a + b, sub: (a, b) => a - b, mul: (a, b) => a * b, div: (a, b) => a / b,
   max: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.max(a, b)),
   min: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b)),
