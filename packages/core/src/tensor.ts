@@ -16,8 +16,6 @@ export type Scalar = number;
 export type TensorLike = Tensor | number;
 export type NestedArray = number | NestedArray[];
 
-let nextId = 1;
-
 export class Tensor implements View {
   readonly storage: Float32Array;
   readonly shape: readonly number[];
@@ -27,8 +25,6 @@ export class Tensor implements View {
   readonly size: number;
   /** True when the elements are laid out row-major without gaps from `offset`. */
   readonly isContiguous: boolean;
-  /** A small integer that names this tensor in messages and debugging. */
-  readonly id: number;
   requiresGrad = false;
   /** The gradient accumulated by backward(), for leaves (and for tensors that called retainGrad()). */
   grad: Tensor | null = null;
@@ -44,7 +40,6 @@ export class Tensor implements View {
     this.offset = offset;
     this.size = sizeOf(shape);
     this.isContiguous = strides === undefined || isContiguous(shape, this.strides);
-    this.id = nextId++;
   }
 
   get rank(): number {

@@ -3,7 +3,7 @@
 // the derivative of a stable composition, e.g. BCE's clamped logs).
 
 import {
-  NablaError, ShapeError, Tensor, ValueError, fmtShape, isGradEnabled, tensor, type NestedArray,
+  NablaError, ShapeError, Tensor, ValueError, fmtShape, isGradEnabled, record, tensor, type NestedArray,
 } from '@nabla/core';
 
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -70,17 +70,11 @@ export function checkRange(op: string, name: string, x: Tensor, low: number, hig
 
 /**
  * Makes `out` (computed under noGrad) an autograd node over `inputs`, with `backward` giving each input's
- * gradient. Core keeps its own `record` internal; this builds the same public GradNode shape.
+ * gradient, through core's custom-op API (record).
  */
 export function withGradient(
   out: Tensor, name: string, inputs: readonly Tensor[], backward: (g: Tensor) => (Tensor | null)[],
 ): Tensor {
   if (!isGradEnabled() || !inputs.some((t) => t.requiresGrad)) return out;
-  out.requiresGrad = true;
-  out.gradFn = {
-    name,
-    inputs,
-    backward: (g) => backward(g).map((grad, i) => (inputs[i]!.requiresGrad ? grad : null)),
-  };
-  return out;
+  return record(out, name, inputs, (g) => backward(g).map((grad, i) => (inputs[i]!.requiresGrad ? grad : null)));
 }
