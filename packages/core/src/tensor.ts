@@ -16,6 +16,8 @@ export type Scalar = number;
 export type TensorLike = Tensor | number;
 export type NestedArray = number | NestedArray[];
 
+let nextId = 1;
+
 export class Tensor implements View {
   readonly storage: Float32Array;
   readonly shape: readonly number[];
@@ -25,6 +27,8 @@ export class Tensor implements View {
   readonly size: number;
   /** True when the elements are laid out row-major without gaps from `offset`. */
   readonly isContiguous: boolean;
+  /** A small increasing integer: tells tensors apart, and counts tensors made (tests check that steps make none). */
+  readonly id: number;
   requiresGrad = false;
   /** The gradient accumulated by backward(), for leaves (and for tensors that called retainGrad()). */
   grad: Tensor | null = null;
@@ -40,6 +44,7 @@ export class Tensor implements View {
     this.offset = offset;
     this.size = sizeOf(shape);
     this.isContiguous = strides === undefined || isContiguous(shape, this.strides);
+    this.id = nextId++;
   }
 
   get rank(): number {
