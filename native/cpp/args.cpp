@@ -127,29 +127,46 @@ void Args::range_error(const std::string& msg) const {
   throw Napi::RangeError::New(env(), std::string("native.") + fn_ + ": " + msg);
 }
 
-F32 Args::f32(size_t i, const char* name) const {
+// The memory of argument i, which must be a typed array of `want` (named `typeName` in the error).
+void* Args::typed(size_t i, const char* name, int want, const char* typeName, int64_t* length) const {
   napi_env e = env();
   napi_value v = info_[i];
   napi_typedarray_type type = napi_int8_array;
-  size_t length = 0;
+  size_t n = 0;
   void* data = nullptr;
   // One call does the type check too: it fails with napi_invalid_arg for anything but a typed array.
-  const bool is = napi_get_typedarray_info(e, v, &type, &length, &data, nullptr, nullptr) == napi_ok;
-  if (!is || type != napi_float32_array) {
-    type_error(prefix(name) + " must be a Float32Array, got " + describe(e, v));
+  const bool is = napi_get_typedarray_info(e, v, &type, &n, &data, nullptr, nullptr) == napi_ok;
+  if (!is || type != static_cast<napi_typedarray_type>(want)) {
+    type_error(prefix(name) + " must be a " + typeName + ", got " + describe(e, v));
   }
-  if (length == 0 || data == nullptr) {
+  if (n == 0 || data == nullptr) {
     napi_value buffer = nullptr;
     bool detached = false;
     napi_get_typedarray_info(e, v, nullptr, nullptr, nullptr, &buffer, nullptr);
     napi_is_detached_arraybuffer(e, buffer, &detached);
-    if (detached) type_error(prefix(name) + " is a Float32Array whose buffer was detached (transferred)");
-    if (data == nullptr) length = 0;
+    if (detached) type_error(prefix(name) + " is a " + typeName + " whose buffer was detached (transferred)");
+    if (data == nullptr) n = 0;
   }
+  *length = static_cast<int64_t>(n);
+  return data;
+}
+
+F32 Args::f32(size_t i, const char* name) const {
   F32 out;
-  out.data = static_cast<float*>(data);
-  out.length = static_cast<int64_t>(length);
+  out.data = static_cast<float*>(typed(i, name, napi_float32_array, "Float32Array", &out.length));
   out.present = true;
+  return out;
+}
+
+U8 Args::u8(size_t i, const char* name) const {
+  U8 out;
+  out.data = static_cast<const uint8_t*>(typed(i, name, napi_uint8_array, "Uint8Array", &out.length));
+  return out;
+}
+
+U32 Args::u32(size_t i, const char* name) const {
+  U32 out;
+  out.data = static_cast<const uint32_t*>(typed(i, name, napi_uint32_array, "Uint32Array", &out.length));
   return out;
 }
 

@@ -18,6 +18,16 @@ struct F32 {
   bool present = false;
 };
 
+/** A read-only Uint8Array (bytes of a dataset) and Uint32Array (row indices); data is null when empty. */
+struct U8 {
+  const uint8_t* data = nullptr;
+  int64_t length = 0;
+};
+struct U32 {
+  const uint32_t* data = nullptr;
+  int64_t length = 0;
+};
+
 /**
  * Names a number in an error message, e.g. "argument 'x' strides[2]" or "axes[0]". Messages are built only
  * when a check fails, so a valid call allocates no strings.
@@ -51,6 +61,8 @@ class Args {
   const char* fn() const { return fn_; }
 
   F32 f32(size_t i, const char* name) const;
+  U8 u8(size_t i, const char* name) const;
+  U32 u32(size_t i, const char* name) const;
   /** A Float32Array, or null/undefined (then `present` is false). */
   F32 f32_or_null(size_t i, const char* name) const;
   /** The numbers of a Float64Array (the per-call scratch that carries shapes, strides and scalars). */
@@ -116,6 +128,7 @@ class Args {
   const Napi::CallbackInfo& info_;
   const char* fn_;
   std::string prefix(const char* name) const;
+  void* typed(size_t i, const char* name, int want, const char* typeName, int64_t* length) const;
   [[noreturn]] void bad_meta_length(const char* name, int64_t have, int64_t needed, const std::string& what) const;
   [[noreturn]] void bad_meta_int(double d, int64_t lo, int64_t hi, const Label& what) const;
   [[noreturn]] void bad_meta_finite(double d, const Label& what) const;

@@ -9,7 +9,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Must equal kAbiVersion in native/cpp/addon.cpp: a binary built from other sources is refused. */
-export const EXPECTED_ABI_VERSION = 1;
+export const EXPECTED_ABI_VERSION = 2;
 
 type F32 = Float32Array;
 type F64 = Float64Array;
@@ -47,6 +47,8 @@ export interface NativeAddon {
   adamStep(hyper: F64, param: F32, grad: F32, expAvg: F32, expAvgSq: F32, maxExpAvgSq: F32 | null): void;
   rmspropStep(hyper: F64, param: F32, grad: F32, squareAvg: F32, momentumBuf: F32 | null, gradAvg: F32 | null): void;
   adagradStep(hyper: F64, param: F32, grad: F32, stateSum: F32): void;
+  gatherBytes(src: Uint8Array, rowLength: number, rows: Uint32Array, start: number, count: number, divisor: number,
+    out: F32): void;
 
   setNumThreads(n: number): void;
   getNumThreads(): number;

@@ -204,6 +204,11 @@ export function createNativeBackend(addon: NativeAddon, path = '(in memory)'): B
       addon.linear(meta, x, w, b, y, preact);
     },
 
+    gatherBytes(src: Uint8Array, rowLength: number, rows: Uint32Array, start: number, count: number, divisor: number,
+      out: Float32Array): void {
+      addon.gatherBytes(src, rowLength, rows, start, count, divisor, out);
+    },
+
     crossEntropy(logits: Float32Array, targets: Float32Array, rows: number, classes: number,
       logProbs: Float32Array, loss: Float32Array): void {
       addon.crossEntropy(logits, targets, rows, classes, logProbs, loss);

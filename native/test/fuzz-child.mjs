@@ -162,6 +162,12 @@ const BUILDERS = {
     return [f64([0.01, 0.99, 1e-8, 0, int(2) * 0.9, int(2)]), arr(n), arr(n), arr(n), rand() < 0.7 ? arr(n) : null, rand() < 0.7 ? arr(n) : null];
   },
   adagradStep() { const n = int(9); return [f64([0.1, 1e-10, 0]), arr(n), arr(n), arr(n)]; },
+  gatherBytes() {
+    // Indices up to one past the last row, so some calls must be refused.
+    const [row, rows, count, start] = [1 + int(4), int(5), int(4), int(3)];
+    const indices = new Uint32Array(start + count + int(2)).map(() => int(rows + 1));
+    return [new Uint8Array(row * rows + int(3)).map(() => int(256)), row, indices, start, count, pick([255, 1, 3.5]), arr(count * row)];
+  },
   setNumThreads() { return [1 + int(2)]; },
   getNumThreads() { return []; },
   setIsa() { return [pick(['portable', 'avx2', 'avx512'])]; },

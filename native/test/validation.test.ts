@@ -98,6 +98,28 @@ describe('argument validation', () => {
     expect(() => addon.adagradStep(meta(NaN, 0, 0), f32(3), f32(3), f32(3))).toThrow(/hyper\[0\] must be a finite number/);
   });
 
+  it('checks the loader kernel: types, index ranges, divisor and overlap', () => {
+    const src = Uint8Array.from([1, 2, 3, 4, 5, 6]);
+    const rows = Uint32Array.from([2, 0, 1]);
+    const out = f32(6);
+    addon.gatherBytes(src, 2, rows, 0, 3, 2, out);
+    expect([...out]).toEqual([2.5, 3, 0.5, 1, 1.5, 2]);
+    expect(() => addon.gatherBytes(f32(6) as unknown as Uint8Array, 2, rows, 0, 3, 2, out)).toThrow(/'src' must be a Uint8Array, got Float32Array/);
+    expect(() => addon.gatherBytes(src, 2, Int32Array.from([0]) as unknown as Uint32Array, 0, 1, 2, out)).toThrow(/'rows' must be a Uint32Array/);
+    expect(() => addon.gatherBytes(src, 2, Uint32Array.from([3]), 0, 1, 2, out)).toThrow(/rows\[0\] = 3 is out of range for 'src' of 3 rows of 2 bytes/);
+    expect(() => addon.gatherBytes(src, 2, rows, 2, 2, 2, out)).toThrow(/rows\[start \.\. start \+ count\) = \[2, 4\) is outside 'rows'/);
+    expect(() => addon.gatherBytes(src, 2, rows, 0, 3, 2, f32(5))).toThrow(/'out' needs 6 elements/);
+    expect(() => addon.gatherBytes(src, 0, rows, 0, 3, 2, out)).toThrow(/'rowLength' must be at least 1/);
+    for (const d of [0, -1, NaN, Infinity, 1e39]) {
+      expect(() => addon.gatherBytes(src, 2, rows, 0, 3, d, out)).toThrow(/'divisor' must be a positive number/);
+    }
+    const shared = new ArrayBuffer(64);
+    expect(() => addon.gatherBytes(new Uint8Array(shared, 0, 8), 2, Uint32Array.from([0]), 0, 1, 2, new Float32Array(shared, 4, 2)))
+      .toThrow(/'out' shares memory with 'src'/);
+    expect(() => addon.gatherBytes(src, 2, new Uint32Array(shared, 0, 1), 0, 1, 2, new Float32Array(shared, 0, 2)))
+      .toThrow(/'out' shares memory with 'rows'/);
+  });
+
   it('checks the runtime settings', () => {
     expect(() => addon.setNumThreads(0)).toThrow(RangeError);
     expect(() => addon.setNumThreads(1.5)).toThrow(RangeError);

@@ -140,6 +140,7 @@ void sgd(const SgdArgs&, int64_t, int64_t);
 void adam(const AdamArgs&, int64_t, int64_t);
 void rmsprop(const RmspropArgs&, int64_t, int64_t);
 void adagrad(const AdagradArgs&, int64_t, int64_t);
+void gather_bytes(const GatherBytesArgs&, int64_t, int64_t);
 
 }  // namespace NABLA_KNS
 }  // namespace nabla

@@ -136,6 +136,15 @@ struct AdagradArgs {
   double clr, eps, weightDecay;
 };
 
+/** Rows of bytes gathered by index into float32: out[r * rowLength + j] = float(src[rows[r] * rowLength + j]) / divisor. */
+struct GatherBytesArgs {
+  const uint8_t* src;
+  const uint32_t* rows;  // every index was checked to name a whole row of src
+  int64_t rowLength;
+  float divisor;
+  float* out;
+};
+
 /** One ISA's kernels. Ranges are [begin, end) of flat elements, output elements, rows or features. */
 struct KernelTable {
   const char* isa;
@@ -162,6 +171,7 @@ struct KernelTable {
   void (*adam)(const AdamArgs&, int64_t begin, int64_t end);
   void (*rmsprop)(const RmspropArgs&, int64_t begin, int64_t end);
   void (*adagrad)(const AdagradArgs&, int64_t begin, int64_t end);
+  void (*gather_bytes)(const GatherBytesArgs&, int64_t rowBegin, int64_t rowEnd);
 };
 
 namespace k_portable { const KernelTable& table(); }

@@ -13,7 +13,7 @@ static const KernelTable kTable = {
     activation, activation_backward, prelu, prelu_backward, linear_epilogue,
     cross_entropy, cross_entropy_backward,
     batch_norm_stats, batch_norm_apply, batch_norm_backward_sums, batch_norm_backward_dx,
-    sgd, adam, rmsprop, adagrad,
+    sgd, adam, rmsprop, adagrad, gather_bytes,
 };
 
 const KernelTable& table() { return kTable; }

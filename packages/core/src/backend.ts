@@ -171,6 +171,15 @@ export interface FusedKernels {
     x: Float32Array, gamma: Float32Array | null, mean: Float32Array, invStd: Float32Array, dy: Float32Array,
     rows: number, features: number, dx: Float32Array, dgamma: Float32Array | null, dbeta: Float32Array | null,
   ): void;
+  /**
+   * A data loader's batch from a byte dataset (image pixels): rows picked by index, converted and divided,
+   * out[r * rowLength + j] = float32(src[rows[start + r] * rowLength + j]) / float32(divisor) for r < count,
+   * with one IEEE float32 division per element. Core has checked every index and length.
+   */
+  gatherBytes?(
+    src: Uint8Array, rowLength: number, rows: Uint32Array, start: number, count: number, divisor: number,
+    out: Float32Array,
+  ): void;
   sgdStep?(param: Float32Array, grad: Float32Array, momentumBuf: Float32Array | null, args: SgdStepArgs): void;
   adamStep?(
     param: Float32Array, grad: Float32Array, expAvg: Float32Array, expAvgSq: Float32Array,

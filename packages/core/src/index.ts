@@ -15,6 +15,7 @@ export {
   reshape, flatten, permute, transpose, expand, squeeze, unsqueeze, slice, select, concat, stack, clone,
 } from './ops/views.js';
 export { matmul } from './ops/matmul.js';
+export { gatherBytes } from './ops/bytes.js';
 export {
   activation, activationComposed, activationBackwardComposed, sigmoid, tanh, relu, leakyRelu, elu, swish, silu, prelu,
   softmax, logSoftmax, linear, softmaxCrossEntropy, oneHotOf, batchNorm, type BatchNormResult,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Generator, manualSeed, randn, rand, randperm } from '../src/index.js';
+import { Generator, ValueError, manualSeed, randn, rand, randperm } from '../src/index.js';
 
 describe('seeded PRNG (xoshiro128** seeded by splitmix32)', () => {
   it('gives the same stream for the same seed and a different one for another seed', () => {
@@ -32,6 +32,77 @@ describe('seeded PRNG (xoshiro128** seeded by splitmix32)', () => {
     expect(Math.min(...u)).toBeGreaterThanOrEqual(-2);
     expect(Math.max(...u)).toBeLessThan(3);
     expect([...randperm(10).data()].sort((p, q) => p - q)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+});
+
+// The values below are printed by packages/data/test/reference/shuffle.c (the authors' xoshiro128** in C, with
+// the same splitmix32 seeding, rejection sampling and Fisher-Yates). @nabla/data's shuffles are built on
+// these methods, so a change here changes every user's data order.
+describe('Generator against the reference C implementation', () => {
+  it('matches it for explicit states (fromState)', () => {
+    const a = Generator.fromState([1, 2, 3, 4]);
+    expect(Array.from({ length: 8 }, () => a.nextUint32())).toEqual(
+      [11520, 0, 5927040, 70819200, 2031721883, 1637235492, 1287239034, 3734860849]);
+    const b = Generator.fromState(Uint32Array.of(0x9e3779b9, 0x243f6a88, 0xb7e15162, 0xdeadbeef));
+    expect(Array.from({ length: 6 }, () => b.nextUint32())).toEqual(
+      [2463954730, 5524658, 74256371, 1905451993, 3123413897, 314453775]);
+  });
+
+  it('matches it for splitmix32 seeding, nextBelow and shuffle', () => {
+    const g = new Generator(42);
+    expect(Array.from({ length: 4 }, () => g.nextUint32())).toEqual([2837322924, 544945897, 479756282, 3500138142]);
+    const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+    expect(new Generator(0).shuffle(range(10))).toEqual([3, 6, 1, 5, 0, 4, 2, 9, 7, 8]);
+    expect([...new Generator(12345).shuffle(Uint32Array.from(range(20)))]).toEqual(
+      [11, 8, 10, 18, 1, 0, 4, 15, 16, 2, 12, 19, 3, 7, 5, 13, 6, 14, 9, 17]);
+  });
+});
+
+describe('Generator.fromState, nextBelow, shuffle', () => {
+  it('fromState copies the words and refuses bad states', () => {
+    const words = [1, 2, 3, 4];
+    const g = Generator.fromState(words);
+    words[0] = 99;
+    expect(g.nextUint32()).toBe(11520);
+    expect(() => Generator.fromState([0, 0, 0, 0])).toThrow(ValueError);
+    expect(() => Generator.fromState([0, 0, 0, 0])).toThrow(/must not be all zero/);
+    expect(() => Generator.fromState([1, 2, 3])).toThrow(/needs 4 state words, got 3/);
+    expect(() => Generator.fromState([1, 2, 3, 2 ** 32])).toThrow(/word 3 must be an integer in \[0, 2\^32\)/);
+    expect(() => Generator.fromState([1, -1, 3, 4])).toThrow(/word 1/);
+    expect(() => Generator.fromState([1, 2, 0.5, 4])).toThrow(/word 2/);
+  });
+
+  it('nextBelow stays in range, covers it evenly, and checks its bound', () => {
+    const g = new Generator(7);
+    const counts = new Array<number>(6).fill(0);
+    for (let i = 0; i < 60000; i++) counts[g.nextBelow(6)]!++;
+    for (const c of counts) expect(Math.abs(c - 10000)).toBeLessThan(400); // > 4 sigma
+    expect(g.nextBelow(1)).toBe(0);
+    for (let i = 0; i < 100; i++) expect(g.nextBelow(2 ** 32)).toBeLessThan(2 ** 32);
+    expect(() => g.nextBelow(0)).toThrow(ValueError);
+    expect(() => g.nextBelow(2.5)).toThrow(/bound must be an integer in \[1, 2\^32\], got 2.5/);
+    expect(() => g.nextBelow(2 ** 32 + 1)).toThrow(/bound must be an integer/);
+  });
+
+  it('shuffle permutes in place, is fixed by the seed, and leaves short inputs alone', () => {
+    const values = Array.from({ length: 100 }, (_, i) => `v${i}`);
+    const out = new Generator(3).shuffle(values);
+    expect(out).toBe(values);
+    expect([...values].sort()).toEqual(Array.from({ length: 100 }, (_, i) => `v${i}`).sort());
+    expect(new Generator(3).shuffle(Array.from({ length: 100 }, (_, i) => `v${i}`))).toEqual(values);
+    expect(new Generator(4).shuffle(Array.from({ length: 100 }, (_, i) => `v${i}`))).not.toEqual(values);
+    const g = new Generator(5);
+    expect(g.shuffle([])).toEqual([]);
+    expect(g.shuffle([7])).toEqual([7]);
+    expect(g.nextUint32()).toBe(new Generator(5).nextUint32()); // no draws for n < 2
+  });
+
+  it('uniform lies in [0, 1)', () => {
+    const g = new Generator(1);
+    for (let i = 0; i < 1000; i++) {
+      const v = g.uniform();
+      expect(v >= 0 && v < 1).toBe(true);
+    }
   });
 });
 

@@ -1,9 +1,9 @@
 // Images kept as the bytes they are stored as (a quarter of float32's memory: MNIST train is 47 MB instead
-// of 188 MB), turned into float32 pixels / divisor as a loader builds each batch: the bytes are converted by
-// TypedArray.set (native code) and the batch divided by one backend op. For every byte, float32(b / 255)
-// equals float32(b * (1 / 255)), so the values a model sees are exactly those of loadMnist / loadIdx.
+// of 188 MB), turned into float32 pixels / divisor as a loader builds each batch, by core's gatherBytes (one
+// backend kernel). float32(b) / float32(divisor) is what loadMnist / loadIdx compute too, so a model sees the
+// same values either way.
 
-import { ValueError } from '@nabla/core';
+import { ValueError, gatherBytes } from '@nabla/core';
 import { checkIndex, type Dataset, type Sample } from './dataset.js';
 import { DataFormatError, readIdx, readIdxFloat32 } from './idx.js';
 import { checkLabels, mnistFile, type LoadMnistOptions } from './mnist.js';
@@ -14,7 +14,6 @@ export class ByteImageDataset implements Dataset {
   readonly yShape: readonly number[] = [];
   /** Bytes cannot be NaN, and labels are checked when the dataset is built. */
   readonly checkedFinite = true;
-  readonly copyRowsDivisor: number | undefined;
   private readonly row: number;
 
   /** `images` holds `labels.length` rows of `xShape` bytes; every value read is byte / divisor. */
@@ -25,7 +24,6 @@ export class ByteImageDataset implements Dataset {
     if (!(divisor > 0 && Number.isFinite(divisor))) {
       throw new ValueError(`ByteImageDataset: divisor must be a positive finite number, got ${divisor}`);
     }
-    this.copyRowsDivisor = divisor === 1 ? undefined : divisor;
     if (images.length !== labels.length * this.row) {
       throw new ValueError(
         `ByteImageDataset: ${images.length} bytes do not hold ${labels.length} images of [${xShape.join(', ')}] ` +
@@ -40,7 +38,8 @@ export class ByteImageDataset implements Dataset {
     checkIndex('ByteImageDataset.get', index, this.length);
     const x = new Float32Array(this.row);
     x.set(this.rowBytes(index));
-    if (this.divisor !== 1) for (let j = 0; j < x.length; j++) x[j] = x[j]! / this.divisor;
+    const d = Math.fround(this.divisor);
+    if (d !== 1) for (let j = 0; j < x.length; j++) x[j] = x[j]! / d;
     return { x, y: this.labels.subarray(index, index + 1) };
   }
 
@@ -48,9 +47,9 @@ export class ByteImageDataset implements Dataset {
     for (let r = 0; r < count; r++) {
       const index = indices[start + r]!;
       if (index >= this.length) checkIndex('ByteImageDataset.copyRows', index, this.length);
-      x.set(this.rowBytes(index), r * this.row);
       y[r] = this.labels[index]!;
     }
+    gatherBytes(this.images, this.row, indices, start, count, this.divisor, x);
   }
 
   private rowBytes(index: number): Uint8Array {

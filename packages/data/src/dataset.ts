@@ -26,11 +26,6 @@ export interface Dataset {
   copyRows?(indices: Uint32Array, start: number, count: number, x: Float32Array, y: Float32Array): void;
   /** True when every value was checked to be finite when the dataset was built (loaders then skip the scan). */
   readonly checkedFinite?: boolean;
-  /**
-   * When set, copyRows writes x undivided (a fast native byte -> float conversion) and loaders divide each
-   * batch's x by this number with one in-place op on the backend in use. get() returns divided values.
-   */
-  readonly copyRowsDivisor?: number;
 }
 
 export function checkIndex(where: string, index: number, length: number): void {

@@ -4,7 +4,7 @@ export { ArrayDataset, Subset, TensorDataset, type Dataset, type Sample } from '
 export { GeneratedDataset, fromArrays, fromIterable, type GeneratedDatasetOptions } from './from-arrays.js';
 export { DataLoader, type Batch, type DataLoaderOptions } from './loader.js';
 export { trainValSplit, type SplitOptions } from './split.js';
-export { Xoshiro128, permutation } from './random.js';
+export { permutation } from './random.js';
 export type { NumericData } from './nested.js';
 
 export { scale, oneHot, flatten } from './transforms/elementwise.js';

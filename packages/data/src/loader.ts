@@ -4,7 +4,7 @@
 // tensors then adopt. The buffers are fresh per batch on purpose: a user (or autograd) may keep a batch
 // after the loop moves on, so a reused buffer would silently change data they hold.
 
-import { Tensor, ValueError, getBackend, tensor, type View } from '@nabla/core';
+import { Tensor, ValueError, tensor } from '@nabla/core';
 import { checkPositiveInteger, describe, sizeOfShape } from './checks.js';
 import { copySamples, type Dataset } from './dataset.js';
 import { permutation, toSeed32 } from './random.js';
@@ -102,16 +102,9 @@ export class DataLoader implements Iterable<Batch>, AsyncIterable<Batch> {
       // A dataset that checked every value when it was built needs no second scan per batch.
       const options = { allowNonFinite: dataset.checkedFinite === true };
       const xt = tensor(x, [rows, ...xShape], options);
-      if (dataset.copyRowsDivisor !== undefined) divideInPlace(xt, dataset.copyRowsDivisor);
       yield { x: xt, y: tensor(y, [rows, ...yShape], options) };
     }
   }
-}
-
-/** t /= divisor in place, by the backend in use (one pass, no new buffer). */
-function divideInPlace(t: Tensor, divisor: number): void {
-  const d: View = { storage: Float32Array.of(divisor), shape: t.shape, strides: t.shape.map(() => 0), offset: 0 };
-  getBackend().binary('div', t, d, t.storage);
 }
 
 function checkBoolean(name: string, value: unknown): boolean {

@@ -1,10 +1,10 @@
 // Train/validation split of a dataset into two Subsets (views, no copies), random but seeded, optionally
 // stratified so that every class keeps its share in both parts.
 
-import { ValueError } from '@nabla/core';
+import { Generator, ValueError } from '@nabla/core';
 import { checkFraction } from './checks.js';
 import { Subset, type Dataset } from './dataset.js';
-import { Xoshiro128, permutation, toSeed32 } from './random.js';
+import { permutation, toSeed32 } from './random.js';
 
 export interface SplitOptions {
   /** Seed of the random assignment. Default 0. */
@@ -68,7 +68,7 @@ function markStratified(dataset: Dataset, valCount: number, seed: number, isVal:
     q.take++;
     missing--;
   }
-  const rng = Xoshiro128.fromSeed(seed);
+  const rng = new Generator(seed);
   for (const q of quotas) {
     const members = rng.shuffle(Uint32Array.from(byClass.get(q.c)!));
     for (let i = 0; i < q.take; i++) isVal[members[i]] = 1;

@@ -1,0 +1,57 @@
+// Batches from stored bytes (image pixels): the data loader's hot path. One backend kernel when the backend
+// has it; else TypedArray.set (the engine's own byte -> float conversion) and one in-place division, which
+// gives the same bits: float32(b) / float32(divisor), rounded once.
+
+import type { View } from '../backend.js';
+import { ValueError } from '../errors.js';
+import { getBackend } from '../registry.js';
+
+function checkCount(name: string, value: number, min: number): void {
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new ValueError(`gatherBytes: ${name} must be an integer >= ${min}, got ${String(value)}`);
+  }
+}
+
+/**
+ * out[r * rowLength + j] = src[rows[start + r] * rowLength + j] / divisor, as float32, for r < count: the rows
+ * of a byte dataset picked by (shuffled) indices. Every index and length is checked before anything is
+ * written; a divisor that would give Infinity or NaN is refused.
+ */
+export function gatherBytes(
+  src: Uint8Array, rowLength: number, rows: Uint32Array, start: number, count: number, divisor: number,
+  out: Float32Array,
+): void {
+  checkCount('rowLength', rowLength, 1);
+  checkCount('start', start, 0);
+  checkCount('count', count, 0);
+  const d = Math.fround(divisor);
+  if (!(d > 0) || d === Infinity) {
+    throw new ValueError(`gatherBytes: divisor must be a positive number within float32 range, got ${String(divisor)}`);
+  }
+  if (start + count > rows.length) {
+    throw new ValueError(`gatherBytes: rows[${start} .. ${start + count}) is outside the ${rows.length} row indices`);
+  }
+  const n = count * rowLength;
+  if (out.length < n) {
+    throw new ValueError(`gatherBytes: out holds ${out.length} values, ${count} rows of ${rowLength} need ${n}`);
+  }
+  const srcRows = Math.floor(src.length / rowLength);
+  for (let r = start; r < start + count; r++) {
+    if (rows[r]! >= srcRows) {
+      throw new ValueError(`gatherBytes: rows[${r}] = ${rows[r]!} is out of range for ${srcRows} rows of ${rowLength} bytes`);
+    }
+  }
+  const backend = getBackend();
+  if (backend.gatherBytes) {
+    backend.gatherBytes(src, rowLength, rows, start, count, d, out);
+    return;
+  }
+  for (let r = 0; r < count; r++) {
+    const at = rows[start + r]! * rowLength;
+    out.set(src.subarray(at, at + rowLength), r * rowLength);
+  }
+  if (d === 1 || n === 0) return;
+  const x: View = { storage: out, shape: [n], strides: [1], offset: 0 };
+  const by: View = { storage: Float32Array.of(d), shape: [n], strides: [0], offset: 0 };
+  backend.binary('div', x, by, out);
+}
