@@ -58,7 +58,7 @@ export function buildProgram(io: ProgramIo = {}): Command {
       'training samples/s per backend and thread count; a table and demo-output/bench/bench.json')
     .option('-b, --backends <list>', 'comma-separated backends to run', 'native,js')
     .option('-t, --threads <list>', 'thread counts for the native backend', intList('--threads'), [1, 2])
-    .option('--steps <n>', 'training steps timed per end-to-end measurement', positiveInt('--steps'), 200)
+    .option('--steps <n>', 'training steps timed per end-to-end measurement (one MNIST epoch; js: at most 60)', positiveInt('--steps'), 469)
     .option('--quick', 'fewer repetitions and smaller sizes (seconds, for a smoke test)', false)
     .option('-o, --out <dir>', 'output folder', defaultOutputDir())
     .action(async (opts) => {

@@ -11,6 +11,7 @@ import { linear } from './linear.js';
 import { crossEntropy, crossEntropyBackward } from './crossEntropy.js';
 import { batchNorm, batchNormBackward } from './batchNorm.js';
 import { adagradStep, adamStep, rmspropStep, sgdStep } from './optimizers.js';
+import { gatherBytes } from './bytes.js';
 
 export class JsBackend implements Backend {
   readonly name = 'js';
@@ -41,6 +42,7 @@ export class JsBackend implements Backend {
   readonly linear = linear;
   readonly crossEntropy = crossEntropy;
   readonly crossEntropyBackward = crossEntropyBackward;
+  readonly gatherBytes = gatherBytes;
   readonly batchNorm = batchNorm;
   readonly batchNormBackward = batchNormBackward;
   readonly sgdStep = sgdStep;

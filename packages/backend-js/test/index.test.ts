@@ -5,7 +5,7 @@ import { JsBackend } from '../src/index.js';
 const PRIMITIVES: (keyof Primitives)[] = ['unary', 'binary', 'where', 'reduce', 'argmax', 'gemm', 'copy', 'fill'];
 const FUSED: (keyof FusedKernels)[] = [
   'activation', 'activationBackward', 'prelu', 'preluBackward', 'linear', 'crossEntropy', 'crossEntropyBackward',
-  'batchNorm', 'batchNormBackward', 'sgdStep', 'adamStep', 'rmspropStep', 'adagradStep',
+  'batchNorm', 'batchNormBackward', 'sgdStep', 'adamStep', 'rmspropStep', 'adagradStep', 'gatherBytes',
 ];
 
 describe('@nabla/backend-js', () => {

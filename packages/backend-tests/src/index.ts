@@ -9,6 +9,7 @@ import { gradientsSuite } from './gradients.suite.js';
 import { fusedSuite } from './fused.suite.js';
 import { goldenSuite } from './golden.suite.js';
 import { behaviourSuite } from './behaviour.suite.js';
+import { memorySuite } from './memory.suite.js';
 
 export { ReferenceBackend, unaryFns, binaryFns } from './reference.js';
 export { goldenDir, loadGolden, fromGolden, assertClose, type GoldenTensor, type Tolerance } from './golden.js';
@@ -28,6 +29,7 @@ export function runConformance(name: string): void {
   gradientsSuite(name);
   goldenSuite(name);
   behaviourSuite(name);
+  memorySuite(name);
 }
 
 /** The registered backends that can run here (never the reference), for suites that run on each of them. */

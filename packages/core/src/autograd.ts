@@ -4,6 +4,7 @@
 
 import { NablaError, fmtShape } from './errors.js';
 import type { Tensor } from './tensor.js';
+import { beginTemporaries, endTemporaries } from './pool.js';
 
 export interface GradNode {
   /** The op's name, shown in errors and by `tensor.gradFn.name`. */
@@ -12,7 +13,8 @@ export interface GradNode {
   /**
    * Gradients with respect to each input (null where an input needs none), given the output's gradient.
    * Return new tensors or views of `grad`, never a tensor of the forward pass: a leaf may adopt a returned
-   * gradient's storage as its .grad and later accumulate into it in place.
+   * gradient's storage as its .grad and later accumulate into it in place. Do not keep `grad` or any tensor
+   * made here after returning: when backward() ends, their memory is reused for later ops.
    */
   backward(grad: Tensor): readonly (Tensor | null)[];
 }
@@ -105,13 +107,20 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, helpers: Bac
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
   // Storages that a leaf now owns as its .grad; the seed belongs to the caller, so it is never adopted.
   const owned = new Set<Float32Array>([seed.storage]);
+  // Every buffer ops take during the pass is a temporary, except those that end up as a .grad.
+  const reachable = new Set<Float32Array>();
+  const outer = beginTemporaries();
+  let completed = false;
   const previous = setGradEnabled(false);
   try {
     for (const t of topoOrder(root)) {
       const g = grads.get(t);
       if (g === undefined) continue;
       grads.delete(t);
-      if (t.gradFn === null || t.retainsGrad) helpers.accumulate(t, g, owned);
+      if (t.gradFn === null || t.retainsGrad) {
+        helpers.accumulate(t, g, owned);
+        reachable.add(t.grad!.storage);
+      }
       if (t.gradFn === null) continue;
       const inputGrads = t.gradFn.backward(g);
       const inputs = t.gradFn.inputs;
@@ -123,8 +132,10 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, helpers: Bac
         grads.set(input, existing === undefined ? ig : helpers.add(existing, ig));
       }
     }
+    completed = true;
   } finally {
     setGradEnabled(previous);
+    endTemporaries(outer, completed ? reachable : null);
   }
 }
 

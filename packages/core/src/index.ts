@@ -16,6 +16,7 @@ export {
 } from './ops/views.js';
 export { matmul } from './ops/matmul.js';
 export { gatherBytes } from './ops/bytes.js';
+export { clearBufferPool, bufferPoolFloats } from './pool.js';
 export {
   activation, activationComposed, activationBackwardComposed, sigmoid, tanh, relu, leakyRelu, elu, swish, silu, prelu,
   softmax, logSoftmax, linear, softmaxCrossEntropy, oneHotOf, batchNorm, type BatchNormResult,

@@ -105,7 +105,7 @@ export async function fit(model: TrainableModel, data: BatchSource, options: Fit
     const start = performance.now();
     for await (const batch of data) {
       if (step === 0) checkBatch('fit', batch, 0);
-      optimizer.zeroGrad();
+      optimizer.zeroGrad({ setToNone: false });
       const pred = model.forward(batch.x);
       const lossTensor = callLoss(loss, pred, batch.y);
       lossTensor.backward();

@@ -21,6 +21,9 @@ export interface BenchOptions {
   out: string;
 }
 
+/** Steps of native training before timing: enough for V8 to have compiled the step (see endToEnd.ts). */
+export const WARMUP_STEPS = 200;
+
 /** Samples/s the issue asks for (1 thread), measured against TensorFlow.js and PyTorch on this machine. */
 export const TARGETS: Record<string, number> = { native: 75_000, js: 2_400 };
 
@@ -78,8 +81,14 @@ export async function benchCommand(options: BenchOptions, log: (line: string) =>
   const endToEnd: EndToEndResult[] = [];
   for (const backend of choice.run) {
     for (const threads of threadCounts(backend, options.threads)) {
-      const task: EndToEndTask = { backend, threads, steps: backend === 'js' ? Math.min(steps, options.quick ? 5 : 60) : steps };
-      log(`training ${task.steps} steps on ${backend} with ${threads} thread(s) ...`);
+      // js runs ~40 ms a step: a few warm-up steps and 60 timed ones keep it to seconds.
+      const js = backend === 'js';
+      const task: EndToEndTask = {
+        backend, threads,
+        warmupSteps: options.quick ? 3 : js ? 5 : WARMUP_STEPS,
+        steps: js ? Math.min(steps, options.quick ? 5 : 60) : steps,
+      };
+      log(`training ${task.warmupSteps} + ${task.steps} steps on ${backend} with ${threads} thread(s) ...`);
       endToEnd.push(await runInChild<EndToEndResult>('endToEnd', task));
     }
   }
@@ -98,8 +107,8 @@ export async function benchCommand(options: BenchOptions, log: (line: string) =>
   )}`);
   const js = endToEnd.find((r) => r.backend === 'js');
   log(`\nend-to-end training (recipe MLP, batch 128, Adam, fit on MNIST)\n${formatTable(
-    ['backend', 'threads', 'steps', 'samples/s', 'vs js', 'peak RSS (MB)'],
-    endToEnd.map((r) => [r.backend, r.threads, r.steps, fmtNumber(r.samplesPerSecond),
+    ['backend', 'threads', 'warm-up steps', 'timed steps', 'samples/s', 'vs js', 'peak RSS (MB)'],
+    endToEnd.map((r) => [r.backend, r.threads, r.warmupSteps, r.steps, fmtNumber(r.samplesPerSecond),
       js ? `${(r.samplesPerSecond / js.samplesPerSecond).toFixed(1)}x` : '-', fmtNumber(r.peakRssMb)]),
   )}`);
   const verdicts = targetVerdicts(endToEnd);

@@ -8,6 +8,7 @@ import { getBackend } from '../registry.js';
 import { Tensor } from '../tensor.js';
 import { abs, add, div, exp, gt, ge, maximum, minimum, mul, neg, sub, where } from './elementwise.js';
 import { reshape } from './views.js';
+import { outputBuffer } from '../pool.js';
 
 /** act(x) composed of primitives (no autograd); the reference for every backend's fused kernel. */
 export function activationComposed(act: Activation, alpha: number, x: Tensor): Tensor {
@@ -65,7 +66,7 @@ export function activationForward(act: Activation, alpha: number, x: Tensor): Te
   const backend = getBackend();
   if (!backend.activation) return activationComposed(act, alpha, x);
   const xc = x.isContiguous ? x : x.contiguous();
-  const out = new Float32Array(x.size);
+  const out = outputBuffer(x.size);
   backend.activation(act, alpha, xc.data(), out);
   return new Tensor(out, x.shape);
 }
@@ -74,7 +75,7 @@ export function activationForward(act: Activation, alpha: number, x: Tensor): Te
 export function activationBackward(act: Activation, alpha: number, x: Tensor, y: Tensor, dy: Tensor): Tensor {
   const backend = getBackend();
   if (!backend.activationBackward) return activationBackwardComposed(act, alpha, x, y, dy);
-  const dx = new Float32Array(x.size);
+  const dx = outputBuffer(x.size);
   backend.activationBackward(act, alpha, x.contiguous().data(), y.contiguous().data(), dy.contiguous().data(), dx);
   return new Tensor(dx, x.shape);
 }
@@ -114,12 +115,12 @@ export function prelu(x: Tensor, a: Tensor): Tensor {
   }
   const xc = x.contiguous();
   const ac = a.contiguous();
-  const y = new Tensor(new Float32Array(x.size), x.shape);
+  const y = new Tensor(outputBuffer(x.size), x.shape);
   backend.prelu!(xc.data(), ac.data(), features!, y.storage);
   if (needsGrad(x, a)) {
     record(y, 'prelu', [x, a], (g) => {
-      const dx = new Float32Array(x.size);
-      const da = new Float32Array(a.size);
+      const dx = outputBuffer(x.size);
+      const da = outputBuffer(a.size);
       backend.preluBackward!(xc.data(), ac.data(), features!, g.contiguous().data(), dx, da);
       return [new Tensor(dx, x.shape), new Tensor(da, a.shape)];
     });

@@ -6,6 +6,7 @@ import { getBackend } from '../registry.js';
 import { broadcastShapes, broadcastStrides, sameShape, sizeOf } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { sumTo } from './reduce.js';
+import { outputBuffer } from '../pool.js';
 
 const zeroStrides: number[][] = [];
 function zeros(rank: number): number[] {
@@ -31,13 +32,13 @@ export function broadcastView(t: Tensor, target: readonly number[]): View {
 /** Applies a binary primitive with broadcasting; no autograd. */
 export function binaryRaw(op: BinaryOp, name: string, a: Tensor, b: Tensor): Tensor {
   const shape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(name, a.shape, b.shape);
-  const out = new Float32Array(sizeOf(shape));
+  const out = outputBuffer(sizeOf(shape));
   getBackend().binary(op, broadcastView(a, shape), broadcastView(b, shape), out);
   return new Tensor(out, shape);
 }
 
 export function unaryRaw(op: UnaryOp, x: Tensor): Tensor {
-  const out = new Float32Array(x.size);
+  const out = outputBuffer(x.size);
   getBackend().unary(op, x, out);
   return new Tensor(out, x.shape);
 }
@@ -111,7 +112,7 @@ export function where(cond: TensorLike, x: TensorLike, y: TensorLike): Tensor {
   const a = asTensor(x);
   const b = asTensor(y);
   const shape = broadcastShapes('where', broadcastShapes('where', c.shape, a.shape), b.shape);
-  const out = new Tensor(new Float32Array(sizeOf(shape)), shape);
+  const out = new Tensor(outputBuffer(sizeOf(shape)), shape);
   getBackend().where(broadcastView(c, shape), broadcastView(a, shape), broadcastView(b, shape), out.storage);
   if (needsGrad(a, b)) {
     record(out, 'where', [a, b], (g) => [

@@ -8,6 +8,7 @@ import { broadcastShapes, broadcastStrides, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { sumTo } from './reduce.js';
 import { clone, reshape, squeeze, transpose } from './views.js';
+import { outputBuffer } from '../pool.js';
 
 interface Operand {
   storage: Float32Array;
@@ -53,7 +54,7 @@ function matmul2d(a: Tensor, b: Tensor): Tensor {
   }
   const batch = broadcastShapes('matmul (batch axes)', a.shape.slice(0, -2), b.shape.slice(0, -2));
   const shape = [...batch, m, n];
-  const out = new Float32Array(sizeOf(shape));
+  const out = outputBuffer(sizeOf(shape));
   const opA = operand(a, batch);
   const opB = operand(b, batch);
   const count = sizeOf(batch);

@@ -12,6 +12,7 @@ import { add, eq, exp, log, mul, sub } from './elementwise.js';
 import { matmul } from './matmul.js';
 import { max, mean, sum } from './reduce.js';
 import { reshape, transpose } from './views.js';
+import { outputBuffer } from '../pool.js';
 
 export * from './activations.js';
 
@@ -62,8 +63,11 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null = null, act: Activ
   if (backend.linear) {
     const xc = x.contiguous();
     const wc = w.contiguous();
-    y = new Tensor(new Float32Array(batch * outF), [batch, outF]);
-    pre = act === 'identity' || !grad ? y : new Tensor(new Float32Array(batch * outF), [batch, outF]);
+    y = new Tensor(outputBuffer(batch * outF), [batch, outF]);
+    // ReLU's derivative reads only the sign of its input, and relu(x) > 0 exactly when x > 0 (NaN and -0
+    // included), so y serves as the saved input: one buffer fewer per layer and step.
+    const keepPre = grad && act !== 'identity' && act !== 'relu';
+    pre = keepPre ? new Tensor(outputBuffer(batch * outF), [batch, outF]) : y;
     backend.linear(xc.data(), wc.data(), b ? b.contiguous().data() : null, batch, inF, outF, act, alpha, y.storage,
       pre === y ? null : pre.storage);
   } else {
@@ -79,12 +83,33 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null = null, act: Activ
       const dpre = act === 'identity' ? g : activationBackward(act, alpha, pre, y, g);
       return [
         x.requiresGrad ? matmul(dpre, w) : null,
-        w.requiresGrad ? matmul(transpose(dpre), x) : null,
+        w.requiresGrad && !accumulateWeightGrad(w, dpre, x) ? matmul(transpose(dpre), x) : null,
         b?.requiresGrad ? sum(dpre, 0) : null,
       ];
     });
   }
   return y;
+}
+
+/**
+ * When the weight is a leaf that already holds a gradient buffer (zeroGrad({ setToNone: false }) keeps
+ * them), adds dpreᵀ · x straight into it with one GEMM (beta = 1) and returns true: no new buffer of the
+ * weight's size per step, and no separate pass to add it. Any other case returns false.
+ */
+function accumulateWeightGrad(w: Tensor, dpre: Tensor, x: Tensor): boolean {
+  const acc = w.grad;
+  if (w.gradFn !== null || acc === null || !acc.isContiguous) return false;
+  if (acc.storage === w.storage || acc.storage === x.storage || acc.storage === dpre.storage) return false;
+  if (acc.rank !== 2 || acc.shape[0] !== w.shape[0] || acc.shape[1] !== w.shape[1]) return false;
+  const [outF, inF] = w.shape as [number, number];
+  const d = dpre.contiguous();
+  const xc = x.contiguous();
+  getBackend().gemm({
+    transA: true, transB: false, m: outF, n: inF, k: d.shape[0]!, alpha: 1,
+    a: d.storage, aOffset: d.offset, lda: outF, b: xc.storage, bOffset: xc.offset, ldb: inF,
+    beta: 1, c: acc.storage, cOffset: acc.offset, ldc: inF,
+  });
+  return true;
 }
 
 /** Checks class indices stored as floats: integers in [0, classes). */
@@ -121,8 +146,8 @@ export function softmaxCrossEntropy(logits: Tensor, targets: Tensor): Tensor {
   let logProbs: Tensor;
   let loss: Tensor;
   if (backend.crossEntropy) {
-    logProbs = new Tensor(new Float32Array(rows * classes), [rows, classes]);
-    loss = new Tensor(new Float32Array(rows), [rows]);
+    logProbs = new Tensor(outputBuffer(rows * classes), [rows, classes]);
+    loss = new Tensor(outputBuffer(rows), [rows]);
     backend.crossEntropy(logits.contiguous().data(), t, rows, classes, logProbs.storage, loss.storage);
   } else {
     logProbs = noGrad(() => logSoftmax(logits, 1));
@@ -131,7 +156,7 @@ export function softmaxCrossEntropy(logits: Tensor, targets: Tensor): Tensor {
   if (needsGrad(logits)) {
     record(loss, 'softmaxCrossEntropy', [logits], (g) => {
       if (backend.crossEntropyBackward) {
-        const d = new Float32Array(rows * classes);
+        const d = outputBuffer(rows * classes);
         backend.crossEntropyBackward(logProbs.storage, t, g.contiguous().data(), rows, classes, d);
         return [new Tensor(d, [rows, classes])];
       }
@@ -211,9 +236,9 @@ function batchNormBackward(
   const [rows, features] = x.shape as [number, number];
   const backend = getBackend();
   if (backend.batchNormBackward) {
-    const dx = new Tensor(new Float32Array(rows * features), [rows, features]);
-    const dgamma = new Tensor(new Float32Array(features), [features]);
-    const dbeta = new Tensor(new Float32Array(features), [features]);
+    const dx = new Tensor(outputBuffer(rows * features), [rows, features]);
+    const dgamma = new Tensor(outputBuffer(features), [features]);
+    const dbeta = new Tensor(outputBuffer(features), [features]);
     backend.batchNormBackward(x.data(), gamma?.contiguous().data() ?? null, meanT.storage, invStd.storage, dy.data(),
       rows, features, dx.storage, dgamma.storage, dbeta.storage);
     return { dx, dgamma, dbeta };

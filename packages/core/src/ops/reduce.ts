@@ -7,6 +7,7 @@ import { normalizeAxes, normalizeAxis, sameShape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { binaryRaw, div, eq, mul } from './elementwise.js';
 import { expand, reshape } from './views.js';
+import { outputBuffer } from '../pool.js';
 
 function keptShape(shape: readonly number[], axes: readonly number[]): number[] {
   const out = shape.slice();
@@ -20,7 +21,7 @@ function droppedShape(shape: readonly number[], axes: readonly number[]): number
 
 function reduceRaw(op: ReduceOp, x: Tensor, axes: number[], keepdims: boolean): Tensor {
   const kept = keptShape(x.shape, axes);
-  const out = new Float32Array(sizeOf(kept));
+  const out = outputBuffer(sizeOf(kept));
   if (axes.length === 0) getBackend().copy(x, out);
   else getBackend().reduce(op, x, axes, out);
   return new Tensor(out, keepdims ? kept : droppedShape(x.shape, axes));
@@ -68,7 +69,7 @@ export function argmax(x: Tensor, axis = -1, keepdims = false): Tensor {
   const a = normalizeAxis('argmax', axis, x.rank);
   if (x.shape[a] === 0) throw new RangeError(`argmax: axis ${a} has size 0`);
   const kept = keptShape(x.shape, [a]);
-  const out = new Float32Array(sizeOf(kept));
+  const out = outputBuffer(sizeOf(kept));
   getBackend().argmax(x, a, out);
   return new Tensor(out, keepdims ? kept : droppedShape(x.shape, [a]));
 }

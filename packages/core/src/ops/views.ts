@@ -7,10 +7,11 @@ import { getBackend } from '../registry.js';
 import { broadcastShapes, broadcastStrides, contiguousStrides, normalizeAxis, sameShape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { sumTo } from './reduce.js';
+import { outputBuffer } from '../pool.js';
 
 /** A contiguous copy with its own storage. */
 export function clone(x: Tensor): Tensor {
-  const out = new Float32Array(x.size);
+  const out = outputBuffer(x.size);
   getBackend().copy(x, out);
   const t = new Tensor(out, x.shape);
   if (needsGrad(x)) record(t, 'clone', [x], (g) => [g]);
