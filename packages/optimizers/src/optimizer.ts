@@ -113,14 +113,18 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     for (const p of tensors) this.initState(p, full);
   }
 
-  /** Clears every parameter's gradient: drops it (default), or fills it with zeros keeping the buffer. */
+  /**
+   * Clears every parameter's gradient: drops it (default), or fills it with zeros keeping the buffer, which
+   * the next backward pass then adds into without allocating. A parameter that no longer requires grad (a
+   * frozen layer) has its gradient dropped either way: a zero gradient would still move it by momentum.
+   */
   zeroGrad(options: ZeroGradOptions = {}): void {
     const setToNone = options.setToNone ?? true;
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         const g = p.grad;
         if (g === null) continue;
-        if (setToNone) p.grad = null;
+        if (setToNone || !p.requiresGrad) p.grad = null;
         else if (g.isContiguous) g.storage.fill(0, g.offset, g.offset + g.size);
         else p.grad = new Tensor(new Float32Array(p.size), p.shape);
       }

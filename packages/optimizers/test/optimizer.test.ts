@@ -164,6 +164,19 @@ describe('zeroGrad', () => {
     expect(w.grad).toBe(g);
     expect(Array.from(g.data())).toEqual([-1, 1]);
   });
+
+  it('drops the gradient of a parameter that no longer requires grad, even when keeping buffers', () => {
+    const w = param([1, 2]);
+    const opt = new SGD([w], { lr: 0.1, momentum: 0.9 });
+    w.grad = tensor([3, 4]);
+    opt.step();
+    w.requiresGrad_(false); // frozen: a zero gradient would still move it by momentum
+    opt.zeroGrad({ setToNone: false });
+    expect(w.grad).toBeNull();
+    const before = Array.from(w.data());
+    opt.step();
+    expect(Array.from(w.data())).toEqual(before);
+  });
 });
 
 describe('stateDict / loadStateDict', () => {

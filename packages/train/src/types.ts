@@ -19,10 +19,7 @@ export interface TrainableModel {
 export type LossLike = { forward(pred: Tensor, target: Tensor): Tensor } | ((pred: Tensor, target: Tensor) => Tensor);
 
 export interface OptimizerLike {
-  /**
-   * fit passes { setToNone: false }: gradient buffers are zeroed and reused, so every step adds into the same
-   * memory (a Linear layer's weight gradient goes straight there from its GEMM) instead of allocating them.
-   */
+  /** fit passes { setToNone } (see FitOptions.setToNone). */
   zeroGrad(options?: { setToNone?: boolean }): void;
   step(): void;
   /** Read to log the learning rate per epoch, when the optimizer has groups. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Tensor, tensor } from '@nabla/core';
 import { type BatchLogs, EarlyStopping, accuracy, evaluate, fit, predict } from '../src/index.js';
+import { Adam } from '@nabla/optimizers';
 import { PlainSgd, TinyLinear, blobs, captureStream, meanCrossEntropy } from './helpers.js';
 
 describe('fit', () => {
@@ -32,6 +33,41 @@ describe('fit', () => {
     const weighted = epochSteps.reduce((a, v, i) => a + v * weights[i]!, 0) / 192;
     expect(last.loss).toBeCloseTo(weighted, 6);
     expect(JSON.parse(JSON.stringify(history)).steps.loss).toHaveLength(steps);
+  });
+
+  it('zeroes gradients in place and reuses their buffers by default; setToNone: true drops them', async () => {
+    for (const setToNone of [undefined, true]) {
+      const model = new TinyLinear(2, 3);
+      const grads: (Tensor | null)[] = [];
+      const asked: unknown[] = [];
+      const optimizer = new Adam(model.parameters(), { lr: 0.05 });
+      const zeroGrad = optimizer.zeroGrad.bind(optimizer);
+      optimizer.zeroGrad = (options) => { asked.push(options); zeroGrad(options); };
+      await fit(model, blobs(3, 32, 16), {
+        loss: meanCrossEntropy, optimizer, epochs: 2, progress: false, setToNone,
+        callbacks: [{ onBatchEnd: () => { grads.push(model.w.grad); } }],
+      });
+      expect(asked.every((o) => JSON.stringify(o) === JSON.stringify({ setToNone: setToNone ?? false }))).toBe(true);
+      const distinct = new Set(grads).size;
+      expect(distinct).toBe(setToNone ? grads.length : 1);
+    }
+  });
+
+  it('a parameter frozen during fit stays put, though Adam still has momentum for it', async () => {
+    const model = new TinyLinear(2, 3);
+    let frozen: number[] = [];
+    await fit(model, blobs(3, 32, 16), {
+      loss: meanCrossEntropy, optimizer: new Adam(model.parameters(), { lr: 0.05 }), epochs: 3, progress: false,
+      callbacks: [{
+        onEpochEnd: (log) => {
+          if (log.epoch !== 0) return;
+          model.b.requiresGrad_(false);
+          frozen = Array.from(model.b.data());
+        },
+      }],
+    });
+    expect(Array.from(model.b.data())).toEqual(frozen);
+    expect(model.b.grad).toBeNull();
   });
 
   it('reads the loss with item() exactly once per step', async () => {
