@@ -11,9 +11,6 @@ import { fileURLToPath } from 'node:url';
 /** Must equal kAbiVersion in native/cpp/addon.cpp: a binary built from other sources is refused. */
 export const EXPECTED_ABI_VERSION = 2;
 
-type F32 = Float32Array;
-type F64 = Float64Array;
-
 export interface NativeAddon {
   readonly abiVersion: number;
   readonly maxDims: number;
@@ -23,32 +20,56 @@ export interface NativeAddon {
   readonly reduceOps: readonly string[];
   readonly activations: readonly string[];
 
-  unary(op: number, meta: F64, x: F32, out: F32): void;
-  binary(op: number, meta: F64, a: F32, b: F32, out: F32): void;
-  where(meta: F64, cond: F32, a: F32, b: F32, out: F32): void;
-  copy(meta: F64, x: F32, out: F32): void;
-  fill(out: F32, value: number, offset: number, length: number): void;
-  reduce(op: number, meta: F64, x: F32, out: F32): void;
-  argmax(meta: F64, x: F32, out: F32): void;
-  gemm(meta: F64, a: F32, b: F32, c: F32): void;
-  linear(meta: F64, x: F32, w: F32, b: F32 | null, y: F32, preact: F32 | null): void;
-  activation(act: number, alpha: number, x: F32, y: F32): void;
-  activationBackward(act: number, alpha: number, x: F32, y: F32, dy: F32, dx: F32): void;
-  prelu(x: F32, a: F32, features: number, y: F32): void;
-  preluBackward(x: F32, a: F32, features: number, dy: F32, dx: F32, da: F32): void;
-  crossEntropy(logits: F32, targets: F32, rows: number, classes: number, logProbs: F32, loss: F32): void;
-  crossEntropyBackward(logProbs: F32, targets: F32, gradLoss: F32, rows: number, classes: number, dlogits: F32): void;
-  batchNorm(meta: F64, x: F32, gamma: F32 | null, beta: F32 | null, y: F32, mean: F32, invStd: F32): void;
-  batchNormBackward(
-    meta: F64, x: F32, gamma: F32 | null, mean: F32, invStd: F32, dy: F32, dx: F32, dgamma: F32 | null,
-    dbeta: F32 | null,
+  unary(op: number, meta: Float64Array, x: Float32Array, out: Float32Array): void;
+  binary(op: number, meta: Float64Array, a: Float32Array, b: Float32Array, out: Float32Array): void;
+  where(meta: Float64Array, cond: Float32Array, a: Float32Array, b: Float32Array, out: Float32Array): void;
+  copy(meta: Float64Array, x: Float32Array, out: Float32Array): void;
+  fill(out: Float32Array, value: number, offset: number, length: number): void;
+  reduce(op: number, meta: Float64Array, x: Float32Array, out: Float32Array): void;
+  argmax(meta: Float64Array, x: Float32Array, out: Float32Array): void;
+  gemm(meta: Float64Array, a: Float32Array, b: Float32Array, c: Float32Array): void;
+  linear(
+    meta: Float64Array, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array,
+    preact: Float32Array | null,
   ): void;
-  sgdStep(hyper: F64, param: F32, grad: F32, momentumBuf: F32 | null): void;
-  adamStep(hyper: F64, param: F32, grad: F32, expAvg: F32, expAvgSq: F32, maxExpAvgSq: F32 | null): void;
-  rmspropStep(hyper: F64, param: F32, grad: F32, squareAvg: F32, momentumBuf: F32 | null, gradAvg: F32 | null): void;
-  adagradStep(hyper: F64, param: F32, grad: F32, stateSum: F32): void;
-  gatherBytes(src: Uint8Array, rowLength: number, rows: Uint32Array, start: number, count: number, divisor: number,
-    out: F32): void;
+  activation(act: number, alpha: number, x: Float32Array, y: Float32Array): void;
+  activationBackward(
+    act: number, alpha: number, x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array,
+  ): void;
+  prelu(x: Float32Array, a: Float32Array, features: number, y: Float32Array): void;
+  preluBackward(
+    x: Float32Array, a: Float32Array, features: number, dy: Float32Array, dx: Float32Array, da: Float32Array,
+  ): void;
+  crossEntropy(
+    logits: Float32Array, targets: Float32Array, rows: number, classes: number, logProbs: Float32Array,
+    loss: Float32Array,
+  ): void;
+  crossEntropyBackward(
+    logProbs: Float32Array, targets: Float32Array, gradLoss: Float32Array, rows: number, classes: number,
+    dlogits: Float32Array,
+  ): void;
+  batchNorm(
+    meta: Float64Array, x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, y: Float32Array,
+    mean: Float32Array, invStd: Float32Array,
+  ): void;
+  batchNormBackward(
+    meta: Float64Array, x: Float32Array, gamma: Float32Array | null, mean: Float32Array, invStd: Float32Array,
+    dy: Float32Array, dx: Float32Array, dgamma: Float32Array | null, dbeta: Float32Array | null,
+  ): void;
+  sgdStep(hyper: Float64Array, param: Float32Array, grad: Float32Array, momentumBuf: Float32Array | null): void;
+  adamStep(
+    hyper: Float64Array, param: Float32Array, grad: Float32Array, expAvg: Float32Array, expAvgSq: Float32Array,
+    maxExpAvgSq: Float32Array | null,
+  ): void;
+  rmspropStep(
+    hyper: Float64Array, param: Float32Array, grad: Float32Array, squareAvg: Float32Array,
+    momentumBuf: Float32Array | null, gradAvg: Float32Array | null,
+  ): void;
+  adagradStep(hyper: Float64Array, param: Float32Array, grad: Float32Array, stateSum: Float32Array): void;
+  gatherBytes(
+    src: Uint8Array, rowLength: number, rows: Uint32Array, start: number, count: number, divisor: number,
+    out: Float32Array,
+  ): void;
 
   setNumThreads(n: number): void;
   getNumThreads(): number;

@@ -6,7 +6,7 @@ export { Sequential } from './sequential.js';
 export { Linear, type LinearOptions } from './linear.js';
 export {
   Sigmoid, Tanh, ReLU, LeakyReLU, ELU, Swish, SiLU, PReLU,
-  type LeakyReLUOptions, type ELUOptions, type PReLUOptions,
+  type LeakyReLUOptions, type ELUOptions, type PReLUOptions, type FusableActivation,
 } from './activations.js';
 export { BatchNorm1d, type BatchNorm1dOptions } from './batchnorm.js';
 export { Dropout, dropout, type DropoutOptions } from './dropout.js';

@@ -9,12 +9,10 @@ import {
   bceLoss, bceWithLogitsLoss, hingeLoss, logLoss, type BCEOptions, type BCEWithLogitsOptions,
 } from './binary.js';
 
-type Target = Tensor | NestedArray;
-
 // Declaration merging gives instances the call signature that the constructor makes real.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface Loss {
-  (pred: Tensor, target: Target): Tensor;
+  (pred: Tensor, target: Tensor | NestedArray): Tensor;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
@@ -23,7 +21,7 @@ export abstract class Loss {
 
   constructor(options: ReductionOptions = {}) {
     // A function object with the subclass's prototype, so the instance can be called directly.
-    const self = ((pred: Tensor, target: Target) => self.forward(pred, target)) as unknown as Loss;
+    const self = ((pred: Tensor, target: Tensor | NestedArray) => self.forward(pred, target)) as unknown as Loss;
     Object.setPrototypeOf(self, new.target.prototype);
     delete (self as { name?: unknown }).name;
     delete (self as { length?: unknown }).length;
@@ -31,7 +29,7 @@ export abstract class Loss {
     return self;
   }
 
-  abstract forward(pred: Tensor, target: Target): Tensor;
+  abstract forward(pred: Tensor, target: Tensor | NestedArray): Tensor;
 
   toString(): string {
     return `${this.constructor.name}(reduction='${this.reduction}')`;
@@ -44,13 +42,13 @@ export abstract class Loss {
 }
 
 export class MSELoss extends Loss {
-  forward(pred: Tensor, target: Target): Tensor {
+  forward(pred: Tensor, target: Tensor | NestedArray): Tensor {
     return mseLoss(pred, target, { reduction: this.reduction });
   }
 }
 
 export class MAELoss extends Loss {
-  forward(pred: Tensor, target: Target): Tensor {
+  forward(pred: Tensor, target: Tensor | NestedArray): Tensor {
     return maeLoss(pred, target, { reduction: this.reduction });
   }
 }
@@ -69,7 +67,7 @@ export class HuberLoss extends Loss {
     }
   }
 
-  forward(pred: Tensor, target: Target): Tensor {
+  forward(pred: Tensor, target: Tensor | NestedArray): Tensor {
     return huberLoss(pred, target, { reduction: this.reduction, delta: this.delta });
   }
 }
@@ -91,7 +89,7 @@ export class CrossEntropyLoss extends Loss {
     }
   }
 
-  forward(logits: Tensor, targets: Target): Tensor {
+  forward(logits: Tensor, targets: Tensor | NestedArray): Tensor {
     return crossEntropyLoss(logits, targets, {
       reduction: this.reduction, labelSmoothing: this.labelSmoothing, weight: this.weight,
     });
@@ -99,7 +97,7 @@ export class CrossEntropyLoss extends Loss {
 }
 
 export class CategoricalCrossEntropyLoss extends Loss {
-  forward(probs: Tensor, targets: Target): Tensor {
+  forward(probs: Tensor, targets: Tensor | NestedArray): Tensor {
     return categoricalCrossEntropyLoss(probs, targets, { reduction: this.reduction });
   }
 }
@@ -112,7 +110,7 @@ export class BCELoss extends Loss {
     this.weight = options.weight ?? null;
   }
 
-  forward(pred: Tensor, target: Target): Tensor {
+  forward(pred: Tensor, target: Tensor | NestedArray): Tensor {
     return bceLoss(pred, target, { reduction: this.reduction, weight: this.weight });
   }
 }
@@ -127,20 +125,20 @@ export class BCEWithLogitsLoss extends Loss {
     this.posWeight = options.posWeight ?? null;
   }
 
-  forward(logits: Tensor, target: Target): Tensor {
+  forward(logits: Tensor, target: Tensor | NestedArray): Tensor {
     return bceWithLogitsLoss(logits, target, { reduction: this.reduction, weight: this.weight, posWeight: this.posWeight });
   }
 }
 
 /** Binary log loss: BCE on probabilities under the name scikit-learn and Keras use. */
 export class LogLoss extends BCELoss {
-  override forward(pred: Tensor, target: Target): Tensor {
+  override forward(pred: Tensor, target: Tensor | NestedArray): Tensor {
     return logLoss(pred, target, { reduction: this.reduction, weight: this.weight });
   }
 }
 
 export class HingeLoss extends Loss {
-  forward(pred: Tensor, target: Target): Tensor {
+  forward(pred: Tensor, target: Tensor | NestedArray): Tensor {
     return hingeLoss(pred, target, { reduction: this.reduction });
   }
 }

@@ -39,14 +39,12 @@ export interface BatchLogs {
   elapsed: number;
 }
 
-type Awaitable = void | Promise<void>;
-
 export interface Callback {
-  onTrainBegin?(ctx: TrainContext): Awaitable;
-  onEpochBegin?(epoch: number, ctx: TrainContext): Awaitable;
+  onTrainBegin?(ctx: TrainContext): void | Promise<void>;
+  onEpochBegin?(epoch: number, ctx: TrainContext): void | Promise<void>;
   onBatchEnd?(logs: BatchLogs, ctx: TrainContext): void;
-  onEpochEnd?(log: EpochLog, ctx: TrainContext): Awaitable;
-  onTrainEnd?(history: History, ctx: TrainContext): Awaitable;
+  onEpochEnd?(log: EpochLog, ctx: TrainContext): void | Promise<void>;
+  onTrainEnd?(history: History, ctx: TrainContext): void | Promise<void>;
 }
 
 export type Mode = 'min' | 'max' | 'auto';
