@@ -1,7 +1,7 @@
 // The demo's command line: `train` (the default: what `pnpm demo` runs), `bench` and `experiments`, each
 // with --help, plus the hidden `worker` command that child processes run.
 
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { defaultOutputDir } from './output.js';
 
 function positiveInt(name: string) {
@@ -46,6 +46,8 @@ export function buildProgram(io: ProgramIo = {}): Command {
     .option('-b, --backends <list>', 'comma-separated backends to run', 'native,js')
     .option('-t, --threads <n>', 'worker threads of the native backend (default: all cores)', positiveInt('--threads'))
     .option('-s, --seed <n>', 'seed of the weights and the shuffle', seed, 42)
+    .addOption(new Option('--lr-schedule <name>', 'learning rate over the epochs: constant (the recipe), or cosine ' +
+      'decay from 1e-3 to 0 (PyTorch CosineAnnealingLR, stepped per epoch)').choices(['constant', 'cosine']).default('constant'))
     .option('-o, --out <dir>', 'output folder', defaultOutputDir())
     .option('--no-progress', 'no progress bar or epoch lines')
     .action(async (opts) => {

@@ -16,7 +16,7 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 describe('train', () => {
   it('trains on every available backend from identical weights and writes the table, JSON and plots', async () => {
     const lines: string[] = [];
-    await trainCommand({ epochs: 2, limit: 256, testLimit: 500, backends: 'native,js', seed: 7, out, progress: false },
+    await trainCommand({ epochs: 2, limit: 256, testLimit: 500, backends: 'native,js', seed: 7, lrSchedule: 'cosine', out, progress: false },
       (line) => lines.push(line));
     const text = lines.join('\n');
     const saved = JSON.parse(readFileSync(join(out, 'train', 'results.json'), 'utf8')) as {
@@ -27,6 +27,7 @@ describe('train', () => {
     for (const r of saved.results) {
       expect(r.samplesPerEpoch).toBe(256);
       expect(r.epochs).toHaveLength(2);
+      expect(r.epochs.map((e) => e.lr)).toEqual([1e-3, 5e-4]); // cosine decay over 2 epochs, stepped per epoch
       expect(r.stepLoss).toHaveLength(4);
       expect(r.samplesPerSecond).toBeGreaterThan(0);
       expect(r.peakRssMb).toBeGreaterThan(10);
@@ -40,7 +41,7 @@ describe('train', () => {
   }, 120_000);
 
   it('refuses unknown backends by name', async () => {
-    await expect(trainCommand({ epochs: 1, backends: 'cuda', seed: 1, out, progress: false }, () => {}))
+    await expect(trainCommand({ epochs: 1, backends: 'cuda', seed: 1, lrSchedule: 'constant', out, progress: false }, () => {}))
       .rejects.toThrow(/--backends: unknown backend 'cuda'; known: /);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkAgreement, resultsTable } from '../src/train/command.js';
 import type { TrainResult } from '../src/train/worker.js';
-import { targetVerdicts } from '../src/bench/command.js';
+import { medianRun, targetVerdicts } from '../src/bench/command.js';
 import { curveStats } from '../src/experiments/learningRate.js';
 import { formatTable } from '../src/table.js';
 import { escapeHtml } from '../src/report.js';
@@ -46,6 +46,17 @@ describe('bench verdicts', () => {
     ]);
     expect(v[0]).toMatch(/native, 1 thread: 80,000 samples\/s >= target 75,000: met/);
     expect(v[1]).toMatch(/js, 1 thread: 1,000 samples\/s < target 2,400: NOT met/);
+  });
+
+  it('keep the median of several rounds, and every round', () => {
+    const run = (samplesPerSecond: number, peakRssMb: number) => ({
+      backend: 'native', threads: 1, warmupSteps: 1, steps: 1, samples: 1, seconds: 1, samplesPerSecond, peakRssMb,
+    });
+    const m = medianRun([run(70_000, 1), run(50_000, 2), run(80_000, 3)]);
+    expect(m.samplesPerSecond).toBe(70_000);
+    expect(m.peakRssMb).toBe(1);
+    expect(m.rounds).toEqual([70_000, 50_000, 80_000]);
+    expect(medianRun([run(60_000, 1), run(50_000, 2)]).samplesPerSecond).toBe(50_000); // the lower of two
   });
 });
 

@@ -6,8 +6,10 @@
 namespace nabla {
 namespace NABLA_KNS {
 
-// A shuffled index makes every row a cache miss; asking for the next row while converting this one hides
-// most of the memory latency.
+// A shuffled index makes every row a cache miss. Converting a row takes less time than fetching one from
+// memory, so rows are requested kPrefetchRows ahead of their conversion.
+constexpr int64_t kPrefetchRows = 4;
+
 static inline void prefetch_row(const uint8_t* row, int64_t bytes) {
 #if defined(__GNUC__) || defined(__clang__)
   for (int64_t b = 0; b < bytes; b += 64) __builtin_prefetch(row + b, 0, 0);
@@ -20,8 +22,9 @@ static inline void prefetch_row(const uint8_t* row, int64_t bytes) {
 void gather_bytes(const GatherBytesArgs& a, int64_t begin, int64_t end) {
   const int64_t n = a.rowLength;
   const float d = a.divisor;
+  for (int64_t r = begin; r < end && r < begin + kPrefetchRows; ++r) prefetch_row(a.src + static_cast<int64_t>(a.rows[r]) * n, n);
   for (int64_t r = begin; r < end; ++r) {
-    if (r + 1 < end) prefetch_row(a.src + static_cast<int64_t>(a.rows[r + 1]) * n, n);
+    if (r + kPrefetchRows < end) prefetch_row(a.src + static_cast<int64_t>(a.rows[r + kPrefetchRows]) * n, n);
     const uint8_t* __restrict src = a.src + static_cast<int64_t>(a.rows[r]) * n;
     float* __restrict out = a.out + r * n;
     if (d == 1.0f) {

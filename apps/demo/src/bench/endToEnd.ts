@@ -28,6 +28,8 @@ export interface EndToEndResult {
   seconds: number;
   samplesPerSecond: number;
   peakRssMb: number;
+  /** samples/s of every round when the bench ran several (see medianRun). */
+  rounds?: number[];
 }
 
 export async function endToEnd(task: EndToEndTask): Promise<EndToEndResult> {

@@ -9,7 +9,7 @@ import { runInChild } from '../child.js';
 import { ensureDir, writeJson } from '../output.js';
 import { RECIPE } from '../recipe.js';
 import { fmtNumber, formatTable } from '../table.js';
-import type { TrainResult, TrainTask } from './worker.js';
+import type { LrSchedule, TrainResult, TrainTask } from './worker.js';
 
 export interface TrainOptions {
   epochs: number;
@@ -20,6 +20,8 @@ export interface TrainOptions {
   backends: string;
   threads?: number;
   seed: number;
+  /** The learning rate over the epochs: the recipe's constant 1e-3, or cosine decay to 0. */
+  lrSchedule: LrSchedule;
   out: string;
   progress: boolean;
 }
@@ -93,13 +95,14 @@ export async function trainCommand(options: TrainOptions, log: (line: string) =>
   if (choice.run.length === 0) throw new Error('no requested backend is available here');
   const dir = ensureDir(options.out, 'train');
   log(`Recipe: MLP ${RECIPE.layers.join('-')} ReLU, Adam lr ${RECIPE.lr}, batch ${RECIPE.batchSize}, pixels / 255, ` +
-    `seed ${options.seed}, ${options.epochs} epoch(s); ${options.testLimit === undefined ? 'the MNIST test set (10,000)' : `the first ${options.testLimit} MNIST test images`} for accuracy.`);
+    `${options.lrSchedule === 'cosine' ? 'cosine decay of the lr to 0, ' : ''}seed ${options.seed}, ${options.epochs} epoch(s); ${options.testLimit === undefined ? 'the MNIST test set (10,000)' : `the first ${options.testLimit} MNIST test images`} for accuracy.`);
   const results: TrainResult[] = [];
   for (const backend of choice.run) {
     const limit = options.limit ?? (backend === 'js' ? JS_DEFAULT_LIMIT : null);
     log(`\n== ${backend}: ${limit === null ? 'all 60,000' : `the first ${fmtNumber(limit)} of the shuffled 60,000`} training samples per epoch`);
     const task: TrainTask = {
       backend, epochs: options.epochs, limit, testLimit: options.testLimit ?? null, seed: options.seed, threads: options.threads ?? null, progress: options.progress,
+      lrSchedule: options.lrSchedule,
     };
     results.push(await runInChild<TrainResult>('train', task));
   }

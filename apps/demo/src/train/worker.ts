@@ -3,12 +3,14 @@
 
 import { getNumThreads, setNumThreads } from '@nabla/core';
 import { CrossEntropyLoss } from '@nabla/losses';
-import { Adam } from '@nabla/optimizers';
+import { Adam, CosineAnnealingLR } from '@nabla/optimizers';
 import { fit } from '@nabla/train';
 import { useBackend } from '../backends.js';
 import { peakRssMb } from '../child.js';
 import { DataLoader } from '@nabla/data';
 import { RECIPE, firstBatches, mnistBytes, recipeModel, weightsDigest } from '../recipe.js';
+
+export type LrSchedule = 'constant' | 'cosine';
 
 export interface TrainTask {
   backend: string;
@@ -21,10 +23,14 @@ export interface TrainTask {
   threads: number | null;
   /** Show the progress bar / epoch lines. */
   progress: boolean;
+  /** constant: the recipe's lr throughout; cosine: decayed to 0 over the epochs (stepped once per epoch). */
+  lrSchedule: LrSchedule;
 }
 
 export interface EpochRecord {
   epoch: number;
+  /** The learning rate the epoch trained with. */
+  lr: number;
   loss: number;
   accuracy: number;
   testLoss: number;
@@ -60,9 +66,11 @@ export async function trainOne(task: TrainTask): Promise<TrainResult> {
   const model = recipeModel(task.seed);
   const initialWeights = weightsDigest(model.parameters());
   const loss = new CrossEntropyLoss();
+  const optimizer = new Adam(model.parameters(), { lr: RECIPE.lr });
   const history = await fit(model, data, {
     loss,
-    optimizer: new Adam(model.parameters(), { lr: RECIPE.lr }),
+    optimizer,
+    scheduler: task.lrSchedule === 'cosine' ? new CosineAnnealingLR(optimizer, { tMax: task.epochs }) : undefined,
     epochs: task.epochs,
     validation: new DataLoader(test, { batchSize: 1000 }),
     metrics: ['accuracy'],
@@ -70,6 +78,7 @@ export async function trainOne(task: TrainTask): Promise<TrainResult> {
   });
   const epochs = history.epochs.map((e) => ({
     epoch: e.epoch + 1,
+    lr: e.lr ?? RECIPE.lr,
     loss: e.loss,
     accuracy: e.metrics.accuracy!,
     testLoss: e.valLoss!,
