@@ -8,7 +8,7 @@ namespace NABLA_KNS {
 
 // A shuffled index makes every row a cache miss. Converting a row takes less time than fetching one from
 // memory, so rows are requested kPrefetchRows ahead of their conversion.
-constexpr int64_t kPrefetchRows = 4;
+constexpr int64_t kPrefetchRows = 16;
 
 static inline void prefetch_row(const uint8_t* row, int64_t bytes) {
 #if defined(__GNUC__) || defined(__clang__)
