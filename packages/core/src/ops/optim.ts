@@ -31,11 +31,10 @@ function axpby(a: Float32Array, s: number, b: Float32Array, t: number, out: Floa
   bin('add', out, tmp, out);
 }
 
-function checkSizes(op: string, param: Float32Array, arrays: Record<string, Float32Array | null>): void {
-  for (const [name, arr] of Object.entries(arrays)) {
-    if (arr && arr.length !== param.length) {
-      throw new ValueError(`${op}: ${name} has ${arr.length} elements, the parameter has ${param.length}`);
-    }
+// One call per array rather than an object of them: these run for every parameter at every step.
+function checkSize(op: string, param: Float32Array, name: string, arr: Float32Array | null): void {
+  if (arr !== null && arr.length !== param.length) {
+    throw new ValueError(`${op}: ${name} has ${arr.length} elements, the parameter has ${param.length}`);
   }
 }
 
@@ -48,7 +47,8 @@ function decayed(param: Float32Array, grad: Float32Array, weightDecay: number): 
 }
 
 export function sgdStep(param: Float32Array, grad: Float32Array, buf: Float32Array | null, args: SgdStepArgs): void {
-  checkSizes('sgdStep', param, { grad, momentumBuf: buf });
+  checkSize('sgdStep', param, 'grad', grad);
+  checkSize('sgdStep', param, 'momentumBuf', buf);
   const backend = getBackend();
   if (backend.sgdStep) return backend.sgdStep(param, grad, buf, args);
   let g = decayed(param, grad, args.weightDecay);
@@ -71,7 +71,10 @@ export function adamStep(
   param: Float32Array, grad: Float32Array, expAvg: Float32Array, expAvgSq: Float32Array,
   maxExpAvgSq: Float32Array | null, args: AdamStepArgs,
 ): void {
-  checkSizes('adamStep', param, { grad, expAvg, expAvgSq, maxExpAvgSq });
+  checkSize('adamStep', param, 'grad', grad);
+  checkSize('adamStep', param, 'expAvg', expAvg);
+  checkSize('adamStep', param, 'expAvgSq', expAvgSq);
+  checkSize('adamStep', param, 'maxExpAvgSq', maxExpAvgSq);
   const backend = getBackend();
   if (backend.adamStep) return backend.adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, args);
   const n = param.length;
@@ -103,7 +106,10 @@ export function rmspropStep(
   param: Float32Array, grad: Float32Array, squareAvg: Float32Array, momentumBuf: Float32Array | null,
   gradAvg: Float32Array | null, args: RmspropStepArgs,
 ): void {
-  checkSizes('rmspropStep', param, { grad, squareAvg, momentumBuf, gradAvg });
+  checkSize('rmspropStep', param, 'grad', grad);
+  checkSize('rmspropStep', param, 'squareAvg', squareAvg);
+  checkSize('rmspropStep', param, 'momentumBuf', momentumBuf);
+  checkSize('rmspropStep', param, 'gradAvg', gradAvg);
   const backend = getBackend();
   if (backend.rmspropStep) return backend.rmspropStep(param, grad, squareAvg, momentumBuf, gradAvg, args);
   const n = param.length;
@@ -132,7 +138,8 @@ export function rmspropStep(
 }
 
 export function adagradStep(param: Float32Array, grad: Float32Array, stateSum: Float32Array, args: AdagradStepArgs): void {
-  checkSizes('adagradStep', param, { grad, stateSum });
+  checkSize('adagradStep', param, 'grad', grad);
+  checkSize('adagradStep', param, 'stateSum', stateSum);
   const backend = getBackend();
   if (backend.adagradStep) return backend.adagradStep(param, grad, stateSum, args);
   const n = param.length;
