@@ -5,7 +5,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { ISAS, backend, expectClose, randomArray, rng, useIsa } from './helpers.js';
 
-interface Case { m: number; n: number; k: number; transA: boolean; transB: boolean; alpha: number; beta: number }
+interface Case {
+  m: number; n: number; k: number; transA: boolean; transB: boolean; alpha: number; beta: number;
+  /** k-slices where op(A) is zero in every row, and columns where op(B) is zero in every row. */
+  zeroK?: number[]; zeroN?: number[];
+  /** Puts Infinity into op(B) on the first zero k-slice, or NaN into op(A) (next to zero columns). */
+  poison?: 'B' | 'A';
+}
 
 /** Builds padded operands (offset 2, leading dims 3 wider than needed) and the float64 reference C. */
 function gemmCase(rand: () => number, c: Case): { args: GemmArgs; want: Float64Array; bound: Float64Array } {
@@ -16,8 +22,13 @@ function gemmCase(rand: () => number, c: Case): { args: GemmArgs; want: Float64A
   const b = randomArray(rand, off + br * ldb);
   const cArr = randomArray(rand, off + c.m * ldc);
   if (c.beta === 0) cArr.fill(NaN); // beta 0: C must not be read
-  const A = (i: number, p: number): number => a[off + (c.transA ? p * lda + i : i * lda + p)]!;
-  const B = (p: number, j: number): number => b[off + (c.transB ? j * ldb + p : p * ldb + j)]!;
+  const at = (ld: number, trans: boolean, r: number, col: number): number => off + (trans ? col * ld + r : r * ld + col);
+  for (const p of c.zeroK ?? []) for (let i = 0; i < c.m; i++) a[at(lda, c.transA, i, p)] = i % 3 === 0 ? -0 : 0;
+  for (const j of c.zeroN ?? []) for (let p = 0; p < c.k; p++) b[at(ldb, c.transB, p, j)] = 0;
+  if (c.poison === 'B') b[at(ldb, c.transB, c.zeroK![0]!, 1)] = Infinity;
+  if (c.poison === 'A') a[at(lda, c.transA, 1, 0)] = NaN;
+  const A = (i: number, p: number): number => a[at(lda, c.transA, i, p)]!;
+  const B = (p: number, j: number): number => b[at(ldb, c.transB, p, j)]!;
   const want = new Float64Array(c.m * c.n);
   const bound = new Float64Array(c.m * c.n); // sum of |terms|, to scale the allowed rounding error
   for (let i = 0; i < c.m; i++) {
@@ -48,6 +59,7 @@ function checkGemm(rand: () => number, c: Case): void {
       const got = args.c[args.cOffset + i * args.ldc + j]!;
       const w = want[i * c.n + j]!;
       const tol = 1e-6 * (bound[i * c.n + j]! + 1) * Math.max(1, Math.sqrt(c.k));
+      if (Number.isNaN(w) && Number.isNaN(got)) continue;
       if (!(Math.abs(got - w) <= tol)) {
         throw new Error(`gemm ${JSON.stringify(c)} C[${i},${j}] = ${got}, want ${w} (tol ${tol})`);
       }
@@ -85,6 +97,32 @@ describe.each(ISAS)('gemm and linear on %s', (isa) => {
   it('gemm: a size large enough for blocking and threads', () => {
     checkGemm(rng(22), { m: 200, n: 300, k: 280, transA: false, transB: true, alpha: 1, beta: 0 });
     checkGemm(rng(23), { m: 257, n: 129, k: 300, transA: true, transB: false, alpha: 1, beta: 1 });
+  });
+
+  it('gemm: structurally zero k-slices of op(A) and columns of op(B) (skipped), NaN and Infinity still reach C', () => {
+    const rand = rng(25);
+    // Indices 0..n-1 that are not multiples of `step`: (step - 1) / step of them.
+    const allBut = (n: number, step: number): number[] => Array.from({ length: n }, (_, i) => i).filter((i) => i % step !== 0);
+    for (const threads of [1, 2]) {
+      backend.setNumThreads!(threads);
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          for (const [alpha, beta] of [[1, 0], [1, 1], [-0.5, 0.5]] as const) {
+            const base = { transA, transB, alpha, beta };
+            // Most k-slices zero (as MNIST's border pixels make X · Wᵀ), and fewer.
+            checkGemm(rand, { ...base, m: 40, n: 70, k: 150, zeroK: allBut(150, 3) });
+            checkGemm(rand, { ...base, m: 140, n: 33, k: 96, zeroK: allBut(96, 9).slice(0, 60) });
+            // Columns of op(B) zero (as Gᵀ · X, the first layer's weight gradient, has them).
+            checkGemm(rand, { ...base, m: 70, n: 150, k: 40, zeroN: allBut(150, 3) });
+            checkGemm(rand, { ...base, m: 70, n: 150, k: 130, zeroK: allBut(130, 4), zeroN: allBut(150, 2) });
+            // 0 * Infinity and NaN * 0 are NaN: the product must show them as the full one would.
+            checkGemm(rand, { ...base, m: 20, n: 80, k: 100, zeroK: allBut(100, 3), poison: 'B' });
+            checkGemm(rand, { ...base, m: 20, n: 100, k: 30, zeroN: allBut(100, 3), poison: 'A' });
+          }
+        }
+      }
+    }
+    backend.setNumThreads!(1);
   });
 
   const ACTS: Record<Activation, (x: number, alpha: number) => number> = {

@@ -1,6 +1,7 @@
 // The sgemm driver: picks the kernel set of the active ISA, splits large problems over the thread pool,
 // and runs each part through BLIS-style blocking (pack a kc×nc block of B and an mc×kc block of A into
 // micro-panels, then sweep the micro-kernel over them). Narrow shapes (m, n or k < 16) skip packing A.
+// Operands with structurally zero k-slices or columns are compacted first (zero_slices.cpp).
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
@@ -9,6 +10,7 @@
 
 #include "kernels.h"
 #include "sgemm.h"
+#include "zero_slices.h"
 
 namespace nabla {
 namespace {
@@ -210,27 +212,17 @@ void gemm_narrow(const KernelSet& ks, const Problem& p) {
   }
 }
 
-}  // namespace
-
-void sgemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k, float alpha, const float* A,
-           int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
-  if (m <= 0 || n <= 0) return;
-  if (k <= 0 || alpha == 0.0f) {
-    scale_c(m, n, beta, C, ldc);
-    return;
-  }
-  const KernelSet& ks = kernels_for(active_isa());
-  const Problem p{transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc};
-  const int threads = get_num_threads();
-  const bool big = threads > 1 && double(m) * double(n) * double(k) >= double(kParallelWork);
-  if (m < kNarrow || n < kNarrow || k < kNarrow) {
-    if (big && n >= 4 * kNarrow) {
+// Picks the path for a problem: narrow shapes, the thread split, or one packed run.
+void dispatch(const KernelSet& ks, const Problem& p, int threads) {
+  const bool big = threads > 1 && double(p.m) * double(p.n) * double(p.k) >= double(kParallelWork);
+  if (p.m < kNarrow || p.n < kNarrow || p.k < kNarrow) {
+    if (big && p.n >= 4 * kNarrow) {
       // Each thread takes its own 16-column strips (and copies its own part of op(B)); gemm_narrow would
       // share out rows, which there may be too few of.
-      const int64_t strips = (n + 15) / 16;
+      const int64_t strips = (p.n + 15) / 16;
       parallel_for(strips, 2, [&](int64_t s0, int64_t s1) {
-        const int64_t j0 = s0 * 16, j1 = std::min(n, s1 * 16);
-        gemm_narrow(ks, p.part(0, m, j0, j1 - j0));
+        const int64_t j0 = s0 * 16, j1 = std::min(p.n, s1 * 16);
+        gemm_narrow(ks, p.part(0, p.m, j0, j1 - j0));
       });
     } else {
       gemm_narrow(ks, p);
@@ -242,6 +234,26 @@ void sgemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k, float alph
   } else {
     gemm_packed(ks, p);
   }
+}
+
+}  // namespace
+
+void sgemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k, float alpha, const float* A,
+           int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0 || alpha == 0.0f) {
+    scale_c(m, n, beta, C, ldc);
+    return;
+  }
+  const KernelSet& ks = kernels_for(active_isa());
+  const int threads = get_num_threads();
+  const detail::GemmOperands g{transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc};
+  const auto run = [&](const detail::GemmOperands& o) {
+    dispatch(ks, Problem{o.transA, o.transB, o.m, o.n, o.k, o.alpha, o.A, o.lda, o.B, o.ldb, o.beta, o.C, o.ldc},
+             threads);
+  };
+  if (detail::gemm_skipping_zeros(g, run)) return;
+  run(g);
 }
 
 }  // namespace nabla

@@ -1,0 +1,246 @@
+// Structural zeros in GEMM operands. A batch of MNIST images has about a third of its 784 pixel positions
+// zero in every image (the border), and the same holds for many inputs (image backgrounds, one-hot and
+// bag-of-words features). Then X·Wᵀ has k-slices where op(A) is zero in every row, and Gᵀ·X (a weight
+// gradient) has columns where op(B) is zero in every row. Both add nothing to C, so the product is computed
+// on compacted operands instead: exact, in fewer flops. The kept indices come in runs (the border is a
+// frame), so compaction and scattering are a few block copies per row.
+//
+// Exact means as IEEE arithmetic has it: 0 * x is 0 only for finite x, so a k-slice is skipped only when
+// op(B) is finite, and columns only when op(A) and alpha are finite (else NaN or Infinity reaches C as in
+// the full product: the plain path runs). Skipped terms can change only the sign of a zero in C.
+#include "zero_slices.h"
+
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+// The scans and copies below run over whole operands, so they are compiled for AVX-512 and AVX2 as well
+// and picked at load time (the driver itself is built for the baseline ISA).
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__linux__)
+#define NABLA_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define NABLA_CLONES
+#endif
+
+namespace nabla {
+namespace detail {
+namespace {
+
+// Compaction is worth its copies only when at least 1/8 of the dimension is zero.
+constexpr int64_t kMinZeroShareInv = 8;
+// Below this length of the compacted dimension the copies cost more than the flops saved.
+constexpr int64_t kMinLength = 64;
+
+struct Run {
+  int64_t from, length;  // kept indices from .. from+length-1
+};
+
+struct Buffers {
+  std::vector<uint32_t> bits;
+  std::vector<Run> runs;
+  std::vector<float> a, b, c;
+};
+
+Buffers& buffers() {
+  thread_local Buffers b;
+  return b;
+}
+
+uint32_t bits_of(float x) {
+  uint32_t u;
+  std::memcpy(&u, &x, sizeof u);
+  return u;
+}
+
+// True when all rows × cols values are finite (exponent bits not all ones): integer ops, so it vectorizes.
+NABLA_CLONES bool all_finite(const float* x, int64_t rows, int64_t cols, int64_t ld) {
+  uint32_t bad = 0;
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* row = x + r * ld;
+    for (int64_t i = 0; i < cols; ++i) bad |= static_cast<uint32_t>((bits_of(row[i]) & 0x7f800000u) == 0x7f800000u);
+  }
+  return bad == 0;
+}
+
+NABLA_CLONES void or_magnitudes(const float* row, int64_t n, uint32_t* acc) {
+  for (int64_t j = 0; j < n; ++j) acc[j] |= bits_of(row[j]) & 0x7fffffffu;
+}
+
+// bits[j] != 0 when column j of the rows × cols matrix at x has a nonzero (-0 counts as zero). Returns the
+// number of all-zero columns, or a number below `wanted` as soon as no more can be left (dense data stops
+// after 8 rows).
+int64_t zero_columns(const float* x, int64_t ld, int64_t rows, int64_t cols, int64_t wanted, std::vector<uint32_t>& bits) {
+  bits.assign(static_cast<size_t>(cols), 0u);
+  uint32_t* acc = bits.data();
+  int64_t zeros = cols;
+  for (int64_t i = 0; i < rows; ++i) {
+    or_magnitudes(x + i * ld, cols, acc);
+    if ((i & 7) == 7 || i + 1 == rows) {
+      zeros = 0;
+      for (int64_t j = 0; j < cols; ++j) zeros += acc[j] == 0u;
+      if (zeros < wanted) return zeros;
+    }
+  }
+  return zeros;
+}
+
+// The same for rows: bits[i] != 0 when row i has a nonzero; gives up once too many rows have one.
+int64_t zero_rows(const float* x, int64_t ld, int64_t rows, int64_t cols, int64_t wanted, std::vector<uint32_t>& bits) {
+  bits.assign(static_cast<size_t>(rows), 0u);
+  int64_t nonzeroRows = 0;
+  for (int64_t i = 0; i < rows; ++i) {
+    const float* row = x + i * ld;
+    int64_t j = 0;
+    while (j < cols && (bits_of(row[j]) & 0x7fffffffu) == 0u) ++j;
+    if (j == cols) continue;
+    bits[static_cast<size_t>(i)] = 1u;
+    if (rows - ++nonzeroRows < wanted) return rows - nonzeroRows;
+  }
+  return rows - nonzeroRows;
+}
+
+// The kept (nonzero) indices as runs; returns their count.
+int64_t kept_runs(const std::vector<uint32_t>& bits, std::vector<Run>& runs) {
+  runs.clear();
+  int64_t kept = 0;
+  const int64_t n = static_cast<int64_t>(bits.size());
+  for (int64_t j = 0; j < n;) {
+    if (bits[static_cast<size_t>(j)] == 0u) {
+      ++j;
+      continue;
+    }
+    int64_t e = j;
+    while (e < n && bits[static_cast<size_t>(e)] != 0u) ++e;
+    runs.push_back(Run{j, e - j});
+    kept += e - j;
+    j = e;
+  }
+  return kept;
+}
+
+// The kept values of `rows` rows of src (stride ld), each packed run after run into dst (stride kept).
+NABLA_CLONES void gather_rows(const float* src, int64_t ld, int64_t rows, const Run* runs, int64_t nruns, float* dst,
+                              int64_t kept) {
+  for (int64_t i = 0; i < rows; ++i) {
+    const float* s = src + i * ld;
+    float* d = dst + i * kept;
+    for (int64_t q = 0; q < nruns; ++q) {
+      const float* from = s + runs[q].from;
+      for (int64_t t = 0; t < runs[q].length; ++t) d[t] = from[t];
+      d += runs[q].length;
+    }
+  }
+}
+
+// rows of C (stride ldc, n wide) = beta * C, then the dense src rows (stride kept) added at the kept places.
+NABLA_CLONES void scatter_rows(const float* src, int64_t kept, int64_t rows, const Run* runs, int64_t nruns, float beta,
+                               float* C, int64_t ldc, int64_t n) {
+  for (int64_t i = 0; i < rows; ++i) {
+    float* row = C + i * ldc;
+    const float* s = src + i * kept;
+    if (beta == 0.0f) {
+      for (int64_t j = 0; j < n; ++j) row[j] = 0.0f;  // C is not read
+    } else if (beta != 1.0f) {
+      for (int64_t j = 0; j < n; ++j) row[j] *= beta;
+    }
+    for (int64_t q = 0; q < nruns; ++q) {
+      float* d = row + runs[q].from;
+      for (int64_t t = 0; t < runs[q].length; ++t) d[t] += s[t];
+      s += runs[q].length;
+    }
+  }
+}
+
+// Skips the k-slices where op(A) is zero in every row.
+bool skip_zero_k(const GemmOperands& g, const RunGemm& run) {
+  Buffers& buf = buffers();
+  // op(A)(i, p) is A[i*lda + p], or A[p*lda + i] when transposed (then a zero slice is a zero row of A).
+  const int64_t wanted = (g.k + kMinZeroShareInv - 1) / kMinZeroShareInv;
+  const int64_t zeros = g.transA ? zero_rows(g.A, g.lda, g.k, g.m, wanted, buf.bits)
+                                 : zero_columns(g.A, g.lda, g.m, g.k, wanted, buf.bits);
+  if (zeros < wanted || zeros == g.k) return false;
+  // op(B) is k × n: B is k rows of n, or n rows of k when transposed.
+  if (!(g.transB ? all_finite(g.B, g.n, g.k, g.ldb) : all_finite(g.B, g.k, g.n, g.ldb))) return false;
+  const int64_t kk = kept_runs(buf.bits, buf.runs);
+  const Run* runs = buf.runs.data();
+  const int64_t nruns = static_cast<int64_t>(buf.runs.size());
+  // Compacted copies in the orientation of the originals, so the packing routines see what they expect.
+  buf.a.resize(static_cast<size_t>(g.m * kk));
+  buf.b.resize(static_cast<size_t>(kk * g.n));
+  float* a = buf.a.data();
+  float* b = buf.b.data();
+  if (!g.transA) {  // a: m × kk
+    gather_rows(g.A, g.lda, g.m, runs, nruns, a, kk);
+  } else {  // a: kk × m, the kept rows of A
+    float* dst = a;
+    for (const Run& r : buf.runs) {
+      for (int64_t p = r.from; p < r.from + r.length; ++p, dst += g.m) std::memcpy(dst, g.A + p * g.lda, sizeof(float) * g.m);
+    }
+  }
+  if (!g.transB) {  // b: kk × n, the kept rows of B
+    float* dst = b;
+    for (const Run& r : buf.runs) {
+      for (int64_t p = r.from; p < r.from + r.length; ++p, dst += g.n) std::memcpy(dst, g.B + p * g.ldb, sizeof(float) * g.n);
+    }
+  } else {  // b: n × kk
+    gather_rows(g.B, g.ldb, g.n, runs, nruns, b, kk);
+  }
+  GemmOperands c = g;
+  c.k = kk;
+  c.A = a;
+  c.lda = g.transA ? g.m : kk;
+  c.B = b;
+  c.ldb = g.transB ? kk : g.n;
+  run(c);
+  return true;
+}
+
+// Skips the columns of C where op(B) is zero in every row: C(:, j) = beta * C(:, j) there.
+bool skip_zero_n(const GemmOperands& g, const RunGemm& run) {
+  Buffers& buf = buffers();
+  if (!std::isfinite(g.alpha)) return false;
+  // op(B)(p, j) is B[p*ldb + j], or B[j*ldb + p] when transposed (then a zero column is a zero row of B).
+  const int64_t wanted = (g.n + kMinZeroShareInv - 1) / kMinZeroShareInv;
+  const int64_t zeros = g.transB ? zero_rows(g.B, g.ldb, g.n, g.k, wanted, buf.bits)
+                                 : zero_columns(g.B, g.ldb, g.k, g.n, wanted, buf.bits);
+  if (zeros < wanted || zeros == g.n) return false;
+  // A NaN or Infinity anywhere in op(A) would make the skipped columns NaN in its row.
+  if (!(g.transA ? all_finite(g.A, g.k, g.m, g.lda) : all_finite(g.A, g.m, g.k, g.lda))) return false;
+  const int64_t nn = kept_runs(buf.bits, buf.runs);
+  const Run* runs = buf.runs.data();
+  const int64_t nruns = static_cast<int64_t>(buf.runs.size());
+  buf.b.resize(static_cast<size_t>(g.k * nn));
+  buf.c.resize(static_cast<size_t>(g.m * nn));
+  float* b = buf.b.data();
+  float* c = buf.c.data();
+  if (!g.transB) {  // b: k × nn
+    gather_rows(g.B, g.ldb, g.k, runs, nruns, b, nn);
+  } else {  // b: nn × k, the kept rows of B
+    float* dst = b;
+    for (const Run& r : buf.runs) {
+      for (int64_t j = r.from; j < r.from + r.length; ++j, dst += g.k) std::memcpy(dst, g.B + j * g.ldb, sizeof(float) * g.k);
+    }
+  }
+  // The kept columns land in a dense C', then go to their places with beta applied; the others get beta * C.
+  GemmOperands d = g;
+  d.n = nn;
+  d.B = b;
+  d.ldb = g.transB ? g.k : nn;
+  d.beta = 0.0f;
+  d.C = c;
+  d.ldc = nn;
+  run(d);
+  scatter_rows(c, nn, g.m, runs, nruns, g.beta, g.C, g.ldc, g.n);
+  return true;
+}
+
+}  // namespace
+
+bool gemm_skipping_zeros(const GemmOperands& g, const RunGemm& run) {
+  if (g.k >= kMinLength && skip_zero_k(g, run)) return true;
+  if (g.n >= kMinLength && skip_zero_n(g, run)) return true;
+  return false;
+}
+
+}  // namespace detail
+}  // namespace nabla
