@@ -91,18 +91,7 @@ void scale_c(int64_t m, int64_t n, float beta, float* C, int64_t ldc) {
   }
 }
 
-struct Problem {
-  bool transA, transB;
-  int64_t m, n, k;
-  float alpha;
-  const float* A;
-  int64_t lda;
-  const float* B;
-  int64_t ldb;
-  float beta;
-  float* C;
-  int64_t ldc;
-
+struct Problem : detail::GemmOperands {
   // The sub-problem of rows [i0, i0+rows) and columns [j0, j0+cols) of C.
   Problem part(int64_t i0, int64_t rows, int64_t j0, int64_t cols) const {
     Problem p = *this;
@@ -248,10 +237,7 @@ void sgemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k, float alph
   const KernelSet& ks = kernels_for(active_isa());
   const int threads = get_num_threads();
   const detail::GemmOperands g{transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc};
-  const auto run = [&](const detail::GemmOperands& o) {
-    dispatch(ks, Problem{o.transA, o.transB, o.m, o.n, o.k, o.alpha, o.A, o.lda, o.B, o.ldb, o.beta, o.C, o.ldc},
-             threads);
-  };
+  const auto run = [&](const detail::GemmOperands& o) { dispatch(ks, Problem{o}, threads); };
   if (detail::gemm_skipping_zeros(g, run)) return;
   run(g);
 }
