@@ -118,6 +118,26 @@ int64_t kept_runs(const std::vector<uint32_t>& bits, std::vector<Run>& runs) {
   return kept;
 }
 
+// Marks (in bits) the columns of op(X), a rows × cols matrix, that are zero in every row; true when at least
+// 1/kMinZeroShareInv of them are, and not all. A zero column of op(X) is a zero row of X when transposed.
+bool find_zero_columns(const float* X, int64_t ld, bool trans, int64_t rows, int64_t cols, std::vector<uint32_t>& bits) {
+  const int64_t wanted = (cols + kMinZeroShareInv - 1) / kMinZeroShareInv;
+  const int64_t zeros = trans ? zero_rows(X, ld, cols, rows, wanted, bits) : zero_columns(X, ld, rows, cols, wanted, bits);
+  return zeros >= wanted && zeros < cols;
+}
+
+// Is op(X), a rows × cols matrix, finite everywhere?
+bool op_finite(const float* X, int64_t ld, bool trans, int64_t rows, int64_t cols) {
+  return trans ? all_finite(X, cols, rows, ld) : all_finite(X, rows, cols, ld);
+}
+
+// The rows of src (stride ld, cols wide) whose index is in a run, one after another into dst (stride cols).
+void copy_kept_rows(const float* src, int64_t ld, int64_t cols, const std::vector<Run>& runs, float* dst) {
+  for (const Run& r : runs) {
+    for (int64_t i = r.from; i < r.from + r.length; ++i, dst += cols) std::memcpy(dst, src + i * ld, sizeof(float) * cols);
+  }
+}
+
 // The kept values of `rows` rows of src (stride ld), each packed run after run into dst (stride kept).
 NABLA_CLONES void gather_rows(const float* src, int64_t ld, int64_t rows, const Run* runs, int64_t nruns, float* dst,
                               int64_t kept) {
@@ -154,13 +174,9 @@ NABLA_CLONES void scatter_rows(const float* src, int64_t kept, int64_t rows, con
 // Skips the k-slices where op(A) is zero in every row.
 bool skip_zero_k(const GemmOperands& g, const RunGemm& run) {
   Buffers& buf = buffers();
-  // op(A)(i, p) is A[i*lda + p], or A[p*lda + i] when transposed (then a zero slice is a zero row of A).
-  const int64_t wanted = (g.k + kMinZeroShareInv - 1) / kMinZeroShareInv;
-  const int64_t zeros = g.transA ? zero_rows(g.A, g.lda, g.k, g.m, wanted, buf.bits)
-                                 : zero_columns(g.A, g.lda, g.m, g.k, wanted, buf.bits);
-  if (zeros < wanted || zeros == g.k) return false;
-  // op(B) is k × n: B is k rows of n, or n rows of k when transposed.
-  if (!(g.transB ? all_finite(g.B, g.n, g.k, g.ldb) : all_finite(g.B, g.k, g.n, g.ldb))) return false;
+  // A zero k-slice is a zero column of op(A), which is m × k; op(B), k × n, must be finite on it.
+  if (!find_zero_columns(g.A, g.lda, g.transA, g.m, g.k, buf.bits)) return false;
+  if (!op_finite(g.B, g.ldb, g.transB, g.k, g.n)) return false;
   const int64_t kk = kept_runs(buf.bits, buf.runs);
   const Run* runs = buf.runs.data();
   const int64_t nruns = static_cast<int64_t>(buf.runs.size());
@@ -172,16 +188,10 @@ bool skip_zero_k(const GemmOperands& g, const RunGemm& run) {
   if (!g.transA) {  // a: m × kk
     gather_rows(g.A, g.lda, g.m, runs, nruns, a, kk);
   } else {  // a: kk × m, the kept rows of A
-    float* dst = a;
-    for (const Run& r : buf.runs) {
-      for (int64_t p = r.from; p < r.from + r.length; ++p, dst += g.m) std::memcpy(dst, g.A + p * g.lda, sizeof(float) * g.m);
-    }
+    copy_kept_rows(g.A, g.lda, g.m, buf.runs, a);
   }
   if (!g.transB) {  // b: kk × n, the kept rows of B
-    float* dst = b;
-    for (const Run& r : buf.runs) {
-      for (int64_t p = r.from; p < r.from + r.length; ++p, dst += g.n) std::memcpy(dst, g.B + p * g.ldb, sizeof(float) * g.n);
-    }
+    copy_kept_rows(g.B, g.ldb, g.n, buf.runs, b);
   } else {  // b: n × kk
     gather_rows(g.B, g.ldb, g.n, runs, nruns, b, kk);
   }
@@ -199,13 +209,9 @@ bool skip_zero_k(const GemmOperands& g, const RunGemm& run) {
 bool skip_zero_n(const GemmOperands& g, const RunGemm& run) {
   Buffers& buf = buffers();
   if (!std::isfinite(g.alpha)) return false;
-  // op(B)(p, j) is B[p*ldb + j], or B[j*ldb + p] when transposed (then a zero column is a zero row of B).
-  const int64_t wanted = (g.n + kMinZeroShareInv - 1) / kMinZeroShareInv;
-  const int64_t zeros = g.transB ? zero_rows(g.B, g.ldb, g.n, g.k, wanted, buf.bits)
-                                 : zero_columns(g.B, g.ldb, g.k, g.n, wanted, buf.bits);
-  if (zeros < wanted || zeros == g.n) return false;
-  // A NaN or Infinity anywhere in op(A) would make the skipped columns NaN in its row.
-  if (!(g.transA ? all_finite(g.A, g.k, g.m, g.lda) : all_finite(g.A, g.m, g.k, g.lda))) return false;
+  // op(B) is k × n; a NaN or Infinity anywhere in op(A) would make the skipped columns NaN in its row.
+  if (!find_zero_columns(g.B, g.ldb, g.transB, g.k, g.n, buf.bits)) return false;
+  if (!op_finite(g.A, g.lda, g.transA, g.m, g.k)) return false;
   const int64_t nn = kept_runs(buf.bits, buf.runs);
   const Run* runs = buf.runs.data();
   const int64_t nruns = static_cast<int64_t>(buf.runs.size());
@@ -216,10 +222,7 @@ bool skip_zero_n(const GemmOperands& g, const RunGemm& run) {
   if (!g.transB) {  // b: k × nn
     gather_rows(g.B, g.ldb, g.k, runs, nruns, b, nn);
   } else {  // b: nn × k, the kept rows of B
-    float* dst = b;
-    for (const Run& r : buf.runs) {
-      for (int64_t j = r.from; j < r.from + r.length; ++j, dst += g.k) std::memcpy(dst, g.B + j * g.ldb, sizeof(float) * g.k);
-    }
+    copy_kept_rows(g.B, g.ldb, g.k, buf.runs, b);
   }
   // The kept columns land in a dense C', then go to their places with beta applied; the others get beta * C.
   GemmOperands d = g;

@@ -37,9 +37,7 @@ export class ByteImageDataset implements Dataset {
   get(index: number): Sample {
     checkIndex('ByteImageDataset.get', index, this.length);
     const x = new Float32Array(this.row);
-    x.set(this.rowBytes(index));
-    const d = Math.fround(this.divisor);
-    if (d !== 1) for (let j = 0; j < x.length; j++) x[j] = x[j]! / d;
+    gatherBytes(this.images, this.row, Uint32Array.of(index), 0, 1, this.divisor, x);
     return { x, y: this.labels.subarray(index, index + 1) };
   }
 
@@ -50,10 +48,6 @@ export class ByteImageDataset implements Dataset {
       y[r] = this.labels[index]!;
     }
     gatherBytes(this.images, this.row, indices, start, count, this.divisor, x);
-  }
-
-  private rowBytes(index: number): Uint8Array {
-    return this.images.subarray(index * this.row, (index + 1) * this.row);
   }
 }
 
