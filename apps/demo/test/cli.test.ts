@@ -24,7 +24,7 @@ describe('the demo CLI', () => {
   });
 
   it.each([
-    ['train', ['--epochs', '--limit', '--backends', '--threads', '--seed', '--out']],
+    ['train', ['--epochs', '--limit', '--backends', '--threads', '--seed', '--lr-schedule', '--out']],
     ['bench', ['--backends', '--threads', '--steps', '--quick']],
     ['experiments', ['--quick', '--only', '--backend', '--out']],
   ])('documents the options of %s in its --help', async (command, options) => {
@@ -40,5 +40,7 @@ describe('the demo CLI', () => {
     expect(err).toMatch(/--epochs must be a positive integer, got '0'/);
     const bench = await run(['bench', '--threads', '1,x']);
     expect(bench.err).toMatch(/--threads must be a positive integer, got 'x'/);
+    const schedule = await run(['train', '--lr-schedule', 'step']);
+    expect(schedule.err).toMatch(/--lr-schedule.*'step' is invalid.*constant, cosine/);
   });
 });

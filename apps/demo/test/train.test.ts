@@ -16,12 +16,15 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 describe('train', () => {
   it('trains on every available backend from identical weights and writes the table, JSON and plots', async () => {
     const lines: string[] = [];
-    await trainCommand({ epochs: 2, limit: 256, testLimit: 500, backends: 'native,js', seed: 7, lrSchedule: 'cosine', out, progress: false },
+    await trainCommand({ epochs: 2, limit: 256, testLimit: 500, backends: 'native,js', seed: 7, out, progress: false },
       (line) => lines.push(line));
     const text = lines.join('\n');
     const saved = JSON.parse(readFileSync(join(out, 'train', 'results.json'), 'utf8')) as {
       agreement: { ok: boolean; message: string }; results: TrainResult[]; figures: { png: string }[];
+      recipe: { lrSchedule: string };
     };
+    expect(saved.recipe.lrSchedule).toBe('cosine'); // the recipe's default
+    expect(text).toMatch(/Adam lr 0\.001 with cosine decay to 0/);
     const expected = ['native', 'js'].filter((b) => backendInfo(b).available);
     expect(saved.results.map((r) => r.backend)).toEqual(expected);
     for (const r of saved.results) {

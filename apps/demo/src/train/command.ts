@@ -20,8 +20,8 @@ export interface TrainOptions {
   backends: string;
   threads?: number;
   seed: number;
-  /** The learning rate over the epochs: the recipe's constant 1e-3, or cosine decay to 0. */
-  lrSchedule: LrSchedule;
+  /** The learning rate over the epochs: cosine decay from 1e-3 to 0 (the recipe's, the default) or a constant 1e-3. */
+  lrSchedule?: LrSchedule;
   out: string;
   progress: boolean;
 }
@@ -94,15 +94,16 @@ export async function trainCommand(options: TrainOptions, log: (line: string) =>
   for (const s of choice.skipped) log(`skipping backend '${s.name}': ${s.reason}`);
   if (choice.run.length === 0) throw new Error('no requested backend is available here');
   const dir = ensureDir(options.out, 'train');
-  log(`Recipe: MLP ${RECIPE.layers.join('-')} ReLU, Adam lr ${RECIPE.lr}, batch ${RECIPE.batchSize}, pixels / 255, ` +
-    `${options.lrSchedule === 'cosine' ? 'cosine decay of the lr to 0, ' : ''}seed ${options.seed}, ${options.epochs} epoch(s); ${options.testLimit === undefined ? 'the MNIST test set (10,000)' : `the first ${options.testLimit} MNIST test images`} for accuracy.`);
+  const lrSchedule = options.lrSchedule ?? RECIPE.lrSchedule;
+  log(`Recipe: MLP ${RECIPE.layers.join('-')} ReLU, Adam lr ${RECIPE.lr}${lrSchedule === 'cosine' ? ' with cosine decay to 0' : ' (constant)'}, batch ${RECIPE.batchSize}, pixels / 255, ` +
+    `seed ${options.seed}, ${options.epochs} epoch(s); ${options.testLimit === undefined ? 'the MNIST test set (10,000)' : `the first ${options.testLimit} MNIST test images`} for accuracy.`);
   const results: TrainResult[] = [];
   for (const backend of choice.run) {
     const limit = options.limit ?? (backend === 'js' ? JS_DEFAULT_LIMIT : null);
     log(`\n== ${backend}: ${limit === null ? 'all 60,000' : `the first ${fmtNumber(limit)} of the shuffled 60,000`} training samples per epoch`);
     const task: TrainTask = {
       backend, epochs: options.epochs, limit, testLimit: options.testLimit ?? null, seed: options.seed, threads: options.threads ?? null, progress: options.progress,
-      lrSchedule: options.lrSchedule,
+      lrSchedule,
     };
     results.push(await runInChild<TrainResult>('train', task));
   }
@@ -114,7 +115,7 @@ export async function trainCommand(options: TrainOptions, log: (line: string) =>
   writeJson(file, {
     date: new Date().toISOString(),
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version },
-    recipe: { ...RECIPE, seed: options.seed, epochs: options.epochs },
+    recipe: { ...RECIPE, lrSchedule, seed: options.seed, epochs: options.epochs },
     agreement,
     results,
     figures,
