@@ -11,6 +11,8 @@ interface Case {
   zeroK?: number[]; zeroN?: number[];
   /** Puts Infinity into op(B) on the first zero k-slice, or NaN into op(A) (next to zero columns). */
   poison?: 'B' | 'A';
+  /** Keeps each value of op(A) / op(B) with this probability and zeroes the rest (as image pixels are). */
+  keepA?: number; keepB?: number;
 }
 
 /** Builds padded operands (offset 2, leading dims 3 wider than needed) and the float64 reference C. */
@@ -23,6 +25,12 @@ function gemmCase(rand: () => number, c: Case): { args: GemmArgs; want: Float64A
   const cArr = randomArray(rand, off + c.m * ldc);
   if (c.beta === 0) cArr.fill(NaN); // beta 0: C must not be read
   const at = (ld: number, trans: boolean, r: number, col: number): number => off + (trans ? col * ld + r : r * ld + col);
+  if (c.keepA !== undefined) {
+    for (let i = 0; i < c.m; i++) for (let p = 0; p < c.k; p++) if (rand() >= c.keepA) a[at(lda, c.transA, i, p)] = 0;
+  }
+  if (c.keepB !== undefined) {
+    for (let p = 0; p < c.k; p++) for (let j = 0; j < c.n; j++) if (rand() >= c.keepB) b[at(ldb, c.transB, p, j)] = -0;
+  }
   for (const p of c.zeroK ?? []) for (let i = 0; i < c.m; i++) a[at(lda, c.transA, i, p)] = i % 3 === 0 ? -0 : 0;
   for (const j of c.zeroN ?? []) for (let p = 0; p < c.k; p++) b[at(ldb, c.transB, p, j)] = 0;
   if (c.poison === 'B') b[at(ldb, c.transB, c.zeroK![0]!, 1)] = Infinity;
@@ -118,6 +126,34 @@ describe.each(ISAS)('gemm and linear on %s', (isa) => {
             // 0 * Infinity and NaN * 0 are NaN: the product must show them as the full one would.
             checkGemm(rand, { ...base, m: 20, n: 80, k: 100, zeroK: allBut(100, 3), poison: 'B' });
             checkGemm(rand, { ...base, m: 20, n: 100, k: 30, zeroN: allBut(100, 3), poison: 'A' });
+          }
+        }
+      }
+    }
+    backend.setNumThreads!(1);
+  });
+
+  it('gemm: mostly-zero operands (each tile skips the k steps its panels are zero at), NaN and Infinity still reach C', () => {
+    const rand = rng(26);
+    for (const threads of [1, 2]) {
+      backend.setNumThreads!(threads);
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          for (const [alpha, beta] of [[1, 0], [1, 1], [-0.5, 0.5]] as const) {
+            const base = { transA, transB, alpha, beta };
+            // Sparse A, as MNIST pixels make X · Wᵀ; k spans several blocks.
+            checkGemm(rand, { ...base, m: 40, n: 70, k: 400, keepA: 0.15 });
+            // A all zero: tiles with no step left get beta * C.
+            checkGemm(rand, { ...base, m: 40, n: 70, k: 100, keepA: 0 });
+            // Sparse B, as Gᵀ · X has it (with and without columns that are zero in every row).
+            checkGemm(rand, { ...base, m: 40, n: 150, k: 100, keepB: 0.15 });
+            checkGemm(rand, { ...base, m: 40, n: 150, k: 100, keepB: 0.3, zeroN: [3, 4, 5, 40, 41, 100] });
+            // Both sparse.
+            checkGemm(rand, { ...base, m: 50, n: 60, k: 300, keepA: 0.3, keepB: 0.3 });
+            // 0 * Infinity and NaN * 0: Infinity in op(B) at a step where every panel of A is zero, NaN in op(A)
+            // where op(B) is zero.
+            checkGemm(rand, { ...base, m: 30, n: 70, k: 100, keepA: 0.1, zeroK: [3], poison: 'B' });
+            checkGemm(rand, { ...base, m: 30, n: 70, k: 100, keepB: 0.1, zeroN: [5], poison: 'A' });
           }
         }
       }

@@ -17,6 +17,40 @@ namespace nabla {
 namespace detail {
 namespace {
 
+constexpr uint64_t kNoMask = 0;
+
+// The k steps set in a mask of kc bits (KernelSet::micro_masked), in increasing order: next() gives each,
+// then -1.
+class StepBits {
+ public:
+  StepBits(const uint64_t* mask, int64_t kc) : mask_(mask), words_((kc + 63) / 64), bits_(mask[0]) {}
+  NABLA_INLINE int64_t next() {
+    while (bits_ == 0u) {
+      if (++word_ >= words_) return -1;
+      bits_ = mask_[word_];
+    }
+    const int64_t p = word_ * 64 + lowest_bit(bits_);
+    bits_ &= bits_ - 1u;
+    return p;
+  }
+
+ private:
+  static NABLA_INLINE int lowest_bit(uint64_t x) {
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_ctzll(x);
+#else
+    int i = 0;
+    for (; (x & 1u) == 0u; x >>= 1) ++i;
+    return i;
+#endif
+  }
+
+  const uint64_t* mask_;
+  int64_t words_;
+  int64_t word_ = 0;
+  uint64_t bits_;
+};
+
 template <int MR>
 NABLA_INLINE void pack_a_generic(bool trans, const float* A, int64_t lda, int64_t rows, int64_t kc,
                                  float* dst) {
@@ -101,25 +135,28 @@ NABLA_INLINE vec4 vec4_splat(float x) { return vec4{x, x, x, x}; }
 #endif
 
 // Register-tiled micro-kernel in portable code: MR×NR accumulators (NR a multiple of 4) as vec4 where the
-// compiler has vector extensions, plain loops elsewhere.
-template <int MR, int NR>
+// compiler has vector extensions, plain loops elsewhere. Masked: only the k steps set in mask (at least one).
+template <int MR, int NR, bool Masked = false>
 NABLA_INLINE void micro_generic(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha,
-                                float beta, int64_t rows, int64_t cols) {
+                                float beta, int64_t rows, int64_t cols, const uint64_t* mask = nullptr) {
   alignas(16) float tile[MR][NR];
+  StepBits steps(Masked ? mask : &kNoMask, kc);
+  int64_t p = Masked ? steps.next() : 0;
+  const auto next = [&]() -> int64_t { return Masked ? steps.next() : (p + 1 < kc ? p + 1 : -1); };
 #ifdef NABLA_HAVE_VEC4
   constexpr int NV = NR / 4;
-  // Initialized by the first k step (kc >= 1): a zeroing loop would become a memset and pin the
-  // accumulators to the stack.
+  // Initialized by the first k step: a zeroing loop would become a memset and pin the accumulators to the
+  // stack.
   vec4 acc[MR][NV];
   for (int r = 0; r < MR; ++r)
-    for (int v = 0; v < NV; ++v) acc[r][v] = vec4_splat(a[r]) * vec4_load(b + 4 * v);
-  for (int64_t p = 1; p < kc; ++p) {
-    a += MR;
-    b += NR;
+    for (int v = 0; v < NV; ++v) acc[r][v] = vec4_splat(a[p * MR + r]) * vec4_load(b + p * NR + 4 * v);
+  while ((p = next()) >= 0) {
+    const float* ap = a + p * MR;
+    const float* bp = b + p * NR;
     vec4 bv[NV];
-    for (int v = 0; v < NV; ++v) bv[v] = vec4_load(b + 4 * v);
+    for (int v = 0; v < NV; ++v) bv[v] = vec4_load(bp + 4 * v);
     for (int r = 0; r < MR; ++r) {
-      const vec4 ar = vec4_splat(a[r]);
+      const vec4 ar = vec4_splat(ap[r]);
       for (int v = 0; v < NV; ++v) acc[r][v] += ar * bv[v];
     }
   }
@@ -127,10 +164,10 @@ NABLA_INLINE void micro_generic(int64_t kc, const float* a, const float* b, floa
     for (int v = 0; v < NV; ++v) __builtin_memcpy(&tile[r][4 * v], &acc[r][v], sizeof(vec4));
 #else
   for (int r = 0; r < MR; ++r)
-    for (int j = 0; j < NR; ++j) tile[r][j] = 0.0f;
-  for (int64_t p = 0; p < kc; ++p, a += MR, b += NR)
+    for (int j = 0; j < NR; ++j) tile[r][j] = a[p * MR + r] * b[p * NR + j];
+  while ((p = next()) >= 0)
     for (int r = 0; r < MR; ++r)
-      for (int j = 0; j < NR; ++j) tile[r][j] += a[r] * b[j];
+      for (int j = 0; j < NR; ++j) tile[r][j] += a[p * MR + r] * b[p * NR + j];
 #endif
   store_tile(&tile[0][0], NR, c, ldc, alpha, beta, rows, cols);
 }

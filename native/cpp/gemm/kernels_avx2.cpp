@@ -19,29 +19,40 @@ namespace {
 constexpr int kMr = 6;
 constexpr int kNr = 16;
 
-NABLA_AVX2 void micro(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha,
-                      float beta, int64_t rows, int64_t cols) {
+// micro (Masked false: every k step of 0..kc) and micro_masked (the steps set in mask, at least one).
+template <bool Masked>
+NABLA_AVX2 NABLA_INLINE void micro_steps(int64_t kc, const uint64_t* mask, const float* a, const float* b, float* c,
+                                         int64_t ldc, float alpha, float beta, int64_t rows, int64_t cols) {
   for (int r = 0; r < kMr; ++r) _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc), _MM_HINT_T0);
   // Named accumulators, not an array: with an array GCC keeps a memory copy updated inside the loop.
   __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-  for (int64_t p = 0; p < kc; ++p, a += kMr, b += kNr) {
-    const __m256 b0 = _mm256_load_ps(b);
-    const __m256 b1 = _mm256_load_ps(b + 8);
-#define NABLA_AVX2_ROW(r)                             \
-  {                                                   \
-    const __m256 ar = _mm256_broadcast_ss(a + r);     \
-    c##r##0 = _mm256_fmadd_ps(ar, b0, c##r##0);       \
-    c##r##1 = _mm256_fmadd_ps(ar, b1, c##r##1);       \
+#define NABLA_AVX2_ROW(r)                               \
+  {                                                     \
+    const __m256 ar = _mm256_broadcast_ss(ap + r);      \
+    c##r##0 = _mm256_fmadd_ps(ar, b0, c##r##0);         \
+    c##r##1 = _mm256_fmadd_ps(ar, b1, c##r##1);         \
   }
-    NABLA_AVX2_ROW(0)
-    NABLA_AVX2_ROW(1)
-    NABLA_AVX2_ROW(2)
-    NABLA_AVX2_ROW(3)
-    NABLA_AVX2_ROW(4)
-    NABLA_AVX2_ROW(5)
+#define NABLA_AVX2_STEP(p)                              \
+  {                                                     \
+    const float* ap = a + (p) * kMr;                    \
+    const __m256 b0 = _mm256_load_ps(b + (p) * kNr);    \
+    const __m256 b1 = _mm256_load_ps(b + (p) * kNr + 8); \
+    NABLA_AVX2_ROW(0)                                   \
+    NABLA_AVX2_ROW(1)                                   \
+    NABLA_AVX2_ROW(2)                                   \
+    NABLA_AVX2_ROW(3)                                   \
+    NABLA_AVX2_ROW(4)                                   \
+    NABLA_AVX2_ROW(5)                                   \
+  }
+  if (!Masked) {
+    for (int64_t p = 0; p < kc; ++p) NABLA_AVX2_STEP(p)
+  } else {
+    StepBits steps(mask, kc);
+    for (int64_t p = steps.next(); p >= 0; p = steps.next()) NABLA_AVX2_STEP(p)
+  }
+#undef NABLA_AVX2_STEP
 #undef NABLA_AVX2_ROW
-  }
   const __m256 lo[kMr] = {c00, c10, c20, c30, c40, c50};
   const __m256 hi[kMr] = {c01, c11, c21, c31, c41, c51};
   const __m256 va = _mm256_set1_ps(alpha);
@@ -68,6 +79,16 @@ NABLA_AVX2 void micro(int64_t kc, const float* a, const float* b, float* c, int6
     _mm256_store_ps(tile[r] + 8, hi[r]);
   }
   store_tile(&tile[0][0], kNr, c, ldc, alpha, beta, rows, cols);
+}
+
+NABLA_AVX2 void micro(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha, float beta,
+                      int64_t rows, int64_t cols) {
+  micro_steps<false>(kc, nullptr, a, b, c, ldc, alpha, beta, rows, cols);
+}
+
+NABLA_AVX2 void micro_masked(int64_t kc, const uint64_t* mask, const float* a, const float* b, float* c, int64_t ldc,
+                             float alpha, float beta, int64_t rows, int64_t cols) {
+  micro_steps<true>(kc, mask, a, b, c, ldc, alpha, beta, rows, cols);
 }
 
 NABLA_AVX2 void pack_a(bool trans, const float* A, int64_t lda, int64_t rows, int64_t kc, float* dst) {
@@ -158,7 +179,7 @@ NABLA_AVX2 void narrow(bool transA, int64_t m, int64_t n, int64_t k, float alpha
 }  // namespace
 
 const KernelSet& avx2_kernels() {
-  static const KernelSet set{Isa::Avx2, kMr, kNr, 120, 256, 1024, pack_a, pack_b, micro, narrow};
+  static const KernelSet set{Isa::Avx2, kMr, kNr, 120, 256, 1024, pack_a, pack_b, micro, narrow, micro_masked};
   return set;
 }
 

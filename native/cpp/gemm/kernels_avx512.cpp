@@ -19,35 +19,38 @@ namespace {
 constexpr int kMr = 8;
 constexpr int kNr = 32;
 
-NABLA_AVX512 void micro(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha,
-                        float beta, int64_t rows, int64_t cols) {
+// One k step of the 8×32 tile: the accumulators get a[r] * b[0..32) added (First: set to it).
+template <bool First>
+NABLA_AVX512 NABLA_INLINE void tile_step(const float* a, const float* b, __m512 (&lo)[kMr], __m512 (&hi)[kMr]) {
+  const __m512 b0 = _mm512_load_ps(b);
+  const __m512 b1 = _mm512_load_ps(b + 16);
+  for (int r = 0; r < kMr; ++r) {
+    const __m512 ar = _mm512_set1_ps(a[r]);
+    lo[r] = First ? _mm512_mul_ps(ar, b0) : _mm512_fmadd_ps(ar, b0, lo[r]);
+    hi[r] = First ? _mm512_mul_ps(ar, b1) : _mm512_fmadd_ps(ar, b1, hi[r]);
+  }
+}
+
+// micro (Masked false: every k step of 0..kc) and micro_masked (the steps set in mask, at least one).
+template <bool Masked>
+NABLA_AVX512 NABLA_INLINE void micro_steps(int64_t kc, const uint64_t* mask, const float* a, const float* b, float* c,
+                                           int64_t ldc, float alpha, float beta, int64_t rows, int64_t cols) {
   constexpr int MR = kMr;
   for (int r = 0; r < MR; ++r) {  // the C tile is written at the end: start fetching its two lines per row
     _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc), _MM_HINT_T0);
     _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc + 16), _MM_HINT_T0);
   }
-  // The first k step initializes the accumulators (kc >= 1): a zeroing loop would be turned into a memset,
-  // which pins the accumulators to the stack.
+  // The first k step initializes the accumulators: a zeroing loop would be turned into a memset, which pins
+  // the accumulators to the stack.
   __m512 lo[MR], hi[MR];
-  {
-    const __m512 b0 = _mm512_load_ps(b);
-    const __m512 b1 = _mm512_load_ps(b + 16);
-    for (int r = 0; r < MR; ++r) {
-      const __m512 ar = _mm512_set1_ps(a[r]);
-      lo[r] = _mm512_mul_ps(ar, b0);
-      hi[r] = _mm512_mul_ps(ar, b1);
-    }
-    a += MR;
-    b += kNr;
-  }
-  for (int64_t p = 1; p < kc; ++p, a += MR, b += kNr) {
-    const __m512 b0 = _mm512_load_ps(b);
-    const __m512 b1 = _mm512_load_ps(b + 16);
-    for (int r = 0; r < MR; ++r) {
-      const __m512 ar = _mm512_set1_ps(a[r]);
-      lo[r] = _mm512_fmadd_ps(ar, b0, lo[r]);
-      hi[r] = _mm512_fmadd_ps(ar, b1, hi[r]);
-    }
+  if (!Masked) {
+    tile_step<true>(a, b, lo, hi);
+    for (int64_t p = 1; p < kc; ++p) tile_step<false>(a + p * MR, b + p * kNr, lo, hi);
+  } else {
+    StepBits steps(mask, kc);
+    int64_t p = steps.next();
+    tile_step<true>(a + p * MR, b + p * kNr, lo, hi);
+    while ((p = steps.next()) >= 0) tile_step<false>(a + p * MR, b + p * kNr, lo, hi);
   }
   const __m512 va = _mm512_set1_ps(alpha);
   if (rows == MR && cols == kNr) {
@@ -87,6 +90,16 @@ NABLA_AVX512 void micro(int64_t kc, const float* a, const float* b, float* c, in
     _mm512_mask_storeu_ps(cr, m0, x0);
     _mm512_mask_storeu_ps(cr + 16, m1, x1);
   }
+}
+
+NABLA_AVX512 void micro(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha, float beta,
+                        int64_t rows, int64_t cols) {
+  micro_steps<false>(kc, nullptr, a, b, c, ldc, alpha, beta, rows, cols);
+}
+
+NABLA_AVX512 void micro_masked(int64_t kc, const uint64_t* mask, const float* a, const float* b, float* c, int64_t ldc,
+                               float alpha, float beta, int64_t rows, int64_t cols) {
+  micro_steps<true>(kc, mask, a, b, c, ldc, alpha, beta, rows, cols);
 }
 
 NABLA_AVX512 void pack_a(bool trans, const float* A, int64_t lda, int64_t rows, int64_t kc, float* dst) {
@@ -172,7 +185,7 @@ NABLA_AVX512 void narrow(bool transA, int64_t m, int64_t n, int64_t k, float alp
 }  // namespace
 
 const KernelSet& avx512_kernels() {
-  static const KernelSet set{Isa::Avx512, kMr, kNr, 128, 256, 1024, pack_a, pack_b, micro, narrow};
+  static const KernelSet set{Isa::Avx512, kMr, kNr, 128, 256, 1024, pack_a, pack_b, micro, narrow, micro_masked};
   return set;
 }
 

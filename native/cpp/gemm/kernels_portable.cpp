@@ -22,6 +22,11 @@ void micro(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, fl
   micro_generic<kMr, kNr>(kc, a, b, c, ldc, alpha, beta, rows, cols);
 }
 
+void micro_masked(int64_t kc, const uint64_t* mask, const float* a, const float* b, float* c, int64_t ldc, float alpha,
+                  float beta, int64_t rows, int64_t cols) {
+  micro_generic<kMr, kNr, true>(kc, a, b, c, ldc, alpha, beta, rows, cols, mask);
+}
+
 void narrow(bool transA, int64_t m, int64_t n, int64_t k, float alpha, const float* A, int64_t lda,
             const float* Bp, int64_t ldbp, float beta, float* C, int64_t ldc) {
   narrow_generic<4, 16>(transA, m, n, k, alpha, A, lda, Bp, ldbp, beta, C, ldc);
@@ -30,7 +35,7 @@ void narrow(bool transA, int64_t m, int64_t n, int64_t k, float alpha, const flo
 }  // namespace
 
 const KernelSet& portable_kernels() {
-  static const KernelSet set{Isa::Portable, kMr, kNr, 128, 256, 1024, pack_a, pack_b, micro, narrow};
+  static const KernelSet set{Isa::Portable, kMr, kNr, 128, 256, 1024, pack_a, pack_b, micro, narrow, micro_masked};
   return set;
 }
 

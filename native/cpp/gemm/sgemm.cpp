@@ -1,12 +1,16 @@
 // The sgemm driver: picks the kernel set of the active ISA, splits large problems over the thread pool,
 // and runs each part through BLIS-style blocking (pack a kc×nc block of B and an mc×kc block of A into
 // micro-panels, then sweep the micro-kernel over them). Narrow shapes (m, n or k < 16) skip packing A.
-// Operands with structurally zero k-slices or columns are compacted first (zero_slices.cpp).
+// Columns of op(B) that are zero in every row are compacted away first, and each tile skips the k steps where
+// its panel of A or of B is all zero (zero_slices.cpp).
 #include <algorithm>
+#include <bitset>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <vector>
 
 #include "kernels.h"
 #include "sgemm.h"
@@ -22,6 +26,8 @@ using detail::op_at;
 constexpr int64_t kParallelWork = int64_t{1} << 21;
 // Narrow problems: m, n or k below this take the direct kernel.
 constexpr int64_t kNarrow = 16;
+// The longest k block whose zero steps are looked for (the masks live on the stack).
+constexpr int64_t kMaxMaskedK = detail::kMaxSteps;
 
 const KernelSet& kernels_for(Isa isa) {
 #ifdef NABLA_HAVE_X86_KERNELS
@@ -104,28 +110,105 @@ struct Problem : detail::GemmOperands {
   }
 };
 
-// One thread's share, run serially: the five loops around the micro-kernel.
+// C tile = beta * C: what a tile gets when none of its k steps is left (beta == 0 writes zeros).
+void scale_tile(float* c, int64_t ldc, float beta, int64_t rows, int64_t cols) {
+  if (beta != 1.0f) scale_c(rows, cols, beta, c, ldc);
+}
+
+int64_t popcount(uint64_t x) { return static_cast<int64_t>(std::bitset<64>(x).count()); }
+
+// The k steps of one packed panel (of A: mr rows; of B: nr columns) with a nonzero, and whether it is finite.
+struct PanelSteps {
+  uint64_t bits[kMaxMaskedK / 64];
+  int64_t count;
+  bool finite;
+};
+
+// A panel with a nonzero at every step (bits past kc are never read).
+static_assert(kMaxMaskedK == 4 * 64, "kDenseSteps sets four words");
+const PanelSteps kDenseSteps = {{~uint64_t{0}, ~uint64_t{0}, ~uint64_t{0}, ~uint64_t{0}}, kMaxMaskedK, true};
+
+std::vector<PanelSteps>& b_panel_steps() {
+  thread_local std::vector<PanelSteps> steps;
+  return steps;
+}
+
+// The k steps a tile needs: those where both its A panel and its B panel have a nonzero. A step where one
+// side is zero adds exactly zero when the other side is finite; where it is not (0 * Infinity is NaN), the
+// step stays. Returns how many steps are left.
+int64_t tile_steps(const PanelSteps& a, const PanelSteps& b, bool b_block_finite, int64_t kc, uint64_t* mask) {
+  int64_t count = 0;
+  for (int64_t w = 0; w * 64 < kc; ++w) {
+    const uint64_t valid = kc - w * 64 >= 64 ? ~uint64_t{0} : (uint64_t{1} << (kc - w * 64)) - 1u;
+    mask[w] = (b_block_finite ? a.bits[w] : valid) & (a.finite ? b.bits[w] : valid);
+    count += popcount(mask[w]);
+  }
+  return count;
+}
+
+// One thread's share, run serially: the five loops around the micro-kernel. Tiles skip the k steps where
+// their panel of A or of B is all zero (an image's background pixels, units that ReLU switched off) through
+// micro_masked, exactly: alpha must be finite (alpha * 0 may not be 0 otherwise).
 void gemm_packed(const KernelSet& ks, const Problem& p) {
   const int64_t kc_blk = balanced_block(p.k, ks.kc, 1);
   const int64_t nc_blk = balanced_block(p.n, ks.nc, ks.nr);
   const int64_t mc_blk = balanced_block(p.m, ks.mc, ks.mr);
   float* bp = scratch(kPackB, static_cast<size_t>(kc_blk * nc_blk));
   float* ap = scratch(kPackA, static_cast<size_t>(mc_blk * kc_blk));
+  const bool may_skip = kc_blk <= kMaxMaskedK && std::isfinite(p.alpha);
+  std::vector<PanelSteps>& b_steps = b_panel_steps();
+  b_steps.resize(static_cast<size_t>(nc_blk / ks.nr + 1));
+  PanelSteps a_steps;
+  uint64_t mask[kMaxMaskedK / 64];
   for (int64_t jc = 0; jc < p.n; jc += nc_blk) {
     const int64_t nc = std::min(nc_blk, p.n - jc);
     for (int64_t pc = 0; pc < p.k; pc += kc_blk) {
       const int64_t kc = std::min(kc_blk, p.k - pc);
       const float beta = pc == 0 ? p.beta : 1.0f;  // later k blocks accumulate onto the first
       ks.pack_b(p.transB, op_at(p.B, p.ldb, p.transB, pc, jc), p.ldb, kc, nc, bp);
+      // B's panels are scanned only when its first panel has zero steps: a dense block of B (weights)
+      // costs one panel's scan, and a finiteness check if some panel of A has zero steps to skip.
+      bool b_dense = true;
+      int b_finite = -1;  // unknown
+      if (may_skip) {
+        PanelSteps& first = b_steps[0];
+        first.count = detail::nonzero_steps(bp, ks.nr, kc, first.bits, &first.finite);
+        if (first.count < kc || !first.finite) {
+          b_dense = false;
+          b_finite = first.finite ? 1 : 0;
+          for (int64_t jr = ks.nr, q = 1; jr < nc; jr += ks.nr, ++q) {
+            PanelSteps& s = b_steps[static_cast<size_t>(q)];
+            s.count = detail::nonzero_steps(bp + jr * kc, ks.nr, kc, s.bits, &s.finite);
+            if (!s.finite) b_finite = 0;
+          }
+        }
+      }
       for (int64_t ic = 0; ic < p.m; ic += mc_blk) {
         const int64_t mc = std::min(mc_blk, p.m - ic);
         ks.pack_a(p.transA, op_at(p.A, p.lda, p.transA, ic, pc), p.lda, mc, kc, ap);
         for (int64_t ir = 0; ir < mc; ir += ks.mr) {
           float* c_row = p.C + (ic + ir) * p.ldc + jc;
           const int64_t rows = std::min<int64_t>(ks.mr, mc - ir);
-          for (int64_t jr = 0; jr < nc; jr += ks.nr) {
-            ks.micro(kc, ap + ir * kc, bp + jr * kc, c_row + jr, p.ldc, p.alpha, beta, rows,
-                     std::min<int64_t>(ks.nr, nc - jr));
+          const float* a_panel = ap + ir * kc;
+          bool dense = true;
+          if (may_skip) {
+            a_steps.count = detail::nonzero_steps(a_panel, ks.mr, kc, a_steps.bits, &a_steps.finite);
+            dense = b_dense && a_steps.count == kc;
+            if (b_dense && !dense && b_finite < 0) {
+              b_finite = detail::block_finite(bp, kc * round_up(nc, ks.nr)) ? 1 : 0;
+            }
+          }
+          for (int64_t jr = 0, q = 0; jr < nc; jr += ks.nr, ++q) {
+            const int64_t cols = std::min<int64_t>(ks.nr, nc - jr);
+            const float* b_panel = bp + jr * kc;
+            const int64_t steps = dense ? kc : tile_steps(a_steps, b_dense ? kDenseSteps : b_steps[static_cast<size_t>(q)], b_finite == 1, kc, mask);
+            if (steps == kc) {
+              ks.micro(kc, a_panel, b_panel, c_row + jr, p.ldc, p.alpha, beta, rows, cols);
+            } else if (steps > 0) {
+              ks.micro_masked(kc, mask, a_panel, b_panel, c_row + jr, p.ldc, p.alpha, beta, rows, cols);
+            } else {
+              scale_tile(c_row + jr, p.ldc, beta, rows, cols);
+            }
           }
         }
       }

@@ -1,15 +1,19 @@
 // Structural zeros in GEMM operands. A batch of MNIST images has about a third of its 784 pixel positions
-// zero in every image (the border), and the same holds for many inputs (image backgrounds, one-hot and
-// bag-of-words features). Then X·Wᵀ has k-slices where op(A) is zero in every row, and Gᵀ·X (a weight
-// gradient) has columns where op(B) is zero in every row. Both add nothing to C, so the product is computed
-// on compacted operands instead: exact, in fewer flops. The kept indices come in runs (the border is a
-// frame), so compaction and scattering are a few block copies per row.
+// zero in every image (the border) and four fifths of its pixels zero in all; one-hot and bag-of-words
+// features and ReLU outputs are mostly zero too. Two mechanisms keep the zeros out of the flops:
+// - Gᵀ·X (a first layer's weight gradient) has columns where op(B) is zero in every row. Those columns of C
+//   are only scaled by beta, so the product runs on a compacted op(B) and the kept columns are scattered
+//   back. The kept indices come in runs (the border is a frame): a few block copies per row.
+// - Everywhere else, the driver looks at each packed panel (sgemm.cpp): nonzero_steps marks the k steps at
+//   which a panel of A (mr rows) or of B (nr columns) has a nonzero, and each tile runs only the steps that
+//   both of its panels have. In X·Wᵀ a panel of eight images leaves out about half of the steps.
 //
-// Exact means as IEEE arithmetic has it: 0 * x is 0 only for finite x, so a k-slice is skipped only when
-// op(B) is finite, and columns only when op(A) and alpha are finite (else NaN or Infinity reaches C as in
-// the full product: the plain path runs). Skipped terms can change only the sign of a zero in C.
+// Exact means as IEEE arithmetic has it: 0 * x is 0 only for finite x, so zeros of one operand are skipped
+// only where the other (and alpha) is finite; else NaN or Infinity reaches C as in the full product. Skipped
+// terms can change only the sign of a zero in C.
 #include "zero_slices.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <vector>
@@ -171,40 +175,6 @@ NABLA_CLONES void scatter_rows(const float* src, int64_t kept, int64_t rows, con
   }
 }
 
-// Skips the k-slices where op(A) is zero in every row.
-bool skip_zero_k(const GemmOperands& g, const RunGemm& run) {
-  Buffers& buf = buffers();
-  // A zero k-slice is a zero column of op(A), which is m × k; op(B), k × n, must be finite on it.
-  if (!find_zero_columns(g.A, g.lda, g.transA, g.m, g.k, buf.bits)) return false;
-  if (!op_finite(g.B, g.ldb, g.transB, g.k, g.n)) return false;
-  const int64_t kk = kept_runs(buf.bits, buf.runs);
-  const Run* runs = buf.runs.data();
-  const int64_t nruns = static_cast<int64_t>(buf.runs.size());
-  // Compacted copies in the orientation of the originals, so the packing routines see what they expect.
-  buf.a.resize(static_cast<size_t>(g.m * kk));
-  buf.b.resize(static_cast<size_t>(kk * g.n));
-  float* a = buf.a.data();
-  float* b = buf.b.data();
-  if (!g.transA) {  // a: m × kk
-    gather_rows(g.A, g.lda, g.m, runs, nruns, a, kk);
-  } else {  // a: kk × m, the kept rows of A
-    copy_kept_rows(g.A, g.lda, g.m, buf.runs, a);
-  }
-  if (!g.transB) {  // b: kk × n, the kept rows of B
-    copy_kept_rows(g.B, g.ldb, g.n, buf.runs, b);
-  } else {  // b: n × kk
-    gather_rows(g.B, g.ldb, g.n, runs, nruns, b, kk);
-  }
-  GemmOperands c = g;
-  c.k = kk;
-  c.A = a;
-  c.lda = g.transA ? g.m : kk;
-  c.B = b;
-  c.ldb = g.transB ? kk : g.n;
-  run(c);
-  return true;
-}
-
 // Skips the columns of C where op(B) is zero in every row: C(:, j) = beta * C(:, j) there.
 bool skip_zero_n(const GemmOperands& g, const RunGemm& run) {
   Buffers& buf = buffers();
@@ -239,10 +209,73 @@ bool skip_zero_n(const GemmOperands& g, const RunGemm& run) {
 
 }  // namespace
 
+bool block_finite(const float* x, int64_t n) { return all_finite(x, 1, n, n); }
+
+namespace {
+
+// nonzero_steps for a panel width known at compile time, so that the compiler unrolls the row and
+// vectorizes across steps; the flags are packed into bits afterwards.
+template <int W>
+inline __attribute__((always_inline)) int64_t nonzero_steps_of(const float* panel, int64_t kc, uint64_t* mask, bool* finite) {
+  uint8_t flags[kMaxSteps];
+  uint32_t bad = 0;
+  for (int64_t p = 0; p < kc; ++p) {
+    uint32_t any = 0;
+    for (int r = 0; r < W; ++r) {
+      const uint32_t u = bits_of(panel[p * W + r]);
+      any |= u & 0x7fffffffu;
+      bad |= static_cast<uint32_t>((u & 0x7f800000u) == 0x7f800000u);
+    }
+    flags[p] = any != 0u;
+  }
+  int64_t count = 0;
+  for (int64_t w = 0; w * 64 < kc; ++w) {
+    uint64_t bits = 0;
+    const int64_t n = std::min<int64_t>(64, kc - w * 64);
+    for (int64_t j = 0; j < n; ++j) {
+      bits |= static_cast<uint64_t>(flags[w * 64 + j]) << j;
+      count += flags[w * 64 + j];
+    }
+    mask[w] = bits;
+  }
+  *finite = bad == 0u;
+  return count;
+}
+
+}  // namespace
+
+NABLA_CLONES int64_t nonzero_steps(const float* panel, int64_t width, int64_t kc, uint64_t* mask, bool* finite) {
+  switch (width) {  // the kernel sets' mr and nr
+    case 4: return nonzero_steps_of<4>(panel, kc, mask, finite);
+    case 6: return nonzero_steps_of<6>(panel, kc, mask, finite);
+    case 8: return nonzero_steps_of<8>(panel, kc, mask, finite);
+    case 16: return nonzero_steps_of<16>(panel, kc, mask, finite);
+    case 32: return nonzero_steps_of<32>(panel, kc, mask, finite);
+    default: break;
+  }
+  int64_t count = 0;
+  uint32_t bad = 0;
+  for (int64_t w = 0; w * 64 < kc; ++w) {
+    uint64_t bits = 0;
+    const int64_t p1 = std::min<int64_t>(kc, (w + 1) * 64);
+    for (int64_t p = w * 64; p < p1; ++p) {
+      uint32_t any = 0;
+      for (int64_t r = 0; r < width; ++r) {
+        const uint32_t u = bits_of(panel[p * width + r]);
+        any |= u & 0x7fffffffu;
+        bad |= static_cast<uint32_t>((u & 0x7f800000u) == 0x7f800000u);
+      }
+      bits |= static_cast<uint64_t>(any != 0u) << (p - w * 64);
+      count += any != 0u;
+    }
+    mask[w] = bits;
+  }
+  *finite = bad == 0u;
+  return count;
+}
+
 bool gemm_skipping_zeros(const GemmOperands& g, const RunGemm& run) {
-  if (g.k >= kMinLength && skip_zero_k(g, run)) return true;
-  if (g.n >= kMinLength && skip_zero_n(g, run)) return true;
-  return false;
+  return g.n >= kMinLength && skip_zero_n(g, run);
 }
 
 }  // namespace detail

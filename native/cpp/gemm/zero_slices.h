@@ -1,6 +1,6 @@
 #pragma once
-// GEMM on compacted operands when op(A) has k-slices that are zero in every row, or op(B) has columns that
-// are zero in every row (see zero_slices.cpp). Internal to the sgemm driver.
+// Structural zeros (see zero_slices.cpp): GEMM on a compacted op(B) when it has columns that are zero in every
+// row, and the scan that finds the zero k steps of a packed panel. Internal to the sgemm driver.
 #include <cstdint>
 #include <functional>
 
@@ -24,10 +24,22 @@ struct GemmOperands {
 using RunGemm = std::function<void(const GemmOperands&)>;
 
 /**
- * Computes the product through `run` on compacted operands and returns true when enough of a dimension is
- * structurally zero (and skipping it is exact); returns false, having written nothing, otherwise.
+ * Computes the product through `run` on a compacted op(B) and returns true when enough of op(B)'s columns
+ * are zero in every row (and skipping them is exact); returns false, having written nothing, otherwise.
  */
 bool gemm_skipping_zeros(const GemmOperands& g, const RunGemm& run);
+
+/** The longest panel nonzero_steps takes. */
+constexpr int64_t kMaxSteps = 256;
+
+/**
+ * Sets bit p of mask (kc <= kMaxSteps bits, in 64-bit words) when row p of a packed panel (kc rows of `width`
+ * floats) has a nonzero, and *finite when every value is finite; returns how many bits are set.
+ */
+int64_t nonzero_steps(const float* panel, int64_t width, int64_t kc, uint64_t* mask, bool* finite);
+
+/** Are all n floats at x finite? */
+bool block_finite(const float* x, int64_t n);
 
 }  // namespace detail
 }  // namespace nabla
