@@ -186,14 +186,19 @@ void gemm_packed(const KernelSet& ks, const Problem& p) {
       for (int64_t ic = 0; ic < p.m; ic += mc_blk) {
         const int64_t mc = std::min(mc_blk, p.m - ic);
         ks.pack_a(p.transA, op_at(p.A, p.lda, p.transA, ic, pc), p.lda, mc, kc, ap);
+        // As with B: against a dense block of B, a block of A whose first panel is dense is taken as dense
+        // (its other panels are not scanned). Against a sparse B, every panel of A is scanned, as B's zeros
+        // can be skipped only next to a finite panel of A.
+        bool a_dense = false;
         for (int64_t ir = 0; ir < mc; ir += ks.mr) {
           float* c_row = p.C + (ic + ir) * p.ldc + jc;
           const int64_t rows = std::min<int64_t>(ks.mr, mc - ir);
           const float* a_panel = ap + ir * kc;
           bool dense = true;
-          if (may_skip) {
+          if (may_skip && !a_dense) {
             a_steps.count = detail::nonzero_steps(a_panel, ks.mr, kc, a_steps.bits, &a_steps.finite);
             dense = b_dense && a_steps.count == kc;
+            a_dense = ir == 0 && dense && a_steps.finite;
             if (b_dense && !dense && b_finite < 0) {
               b_finite = detail::block_finite(bp, kc * round_up(nc, ks.nr)) ? 1 : 0;
             }
