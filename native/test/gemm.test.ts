@@ -86,6 +86,24 @@ const SIZES: [number, number, number][] = [
   [128, 10, 256], [130, 70, 40],
 ];
 
+type Variant = Pick<Case, 'transA' | 'transB' | 'alpha' | 'beta'>;
+
+/** fn for 1 and 2 threads, every pair of transposes and three (alpha, beta) pairs (beta 0, 1 and other). */
+function forEachVariant(fn: (base: Variant) => void): void {
+  try {
+    for (const threads of [1, 2]) {
+      backend.setNumThreads!(threads);
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          for (const [alpha, beta] of [[1, 0], [1, 1], [-0.5, 0.5]] as const) fn({ transA, transB, alpha, beta });
+        }
+      }
+    }
+  } finally {
+    backend.setNumThreads!(1);
+  }
+}
+
 describe.each(ISAS)('gemm and linear on %s', (isa) => {
   beforeAll(() => useIsa(isa));
 
@@ -111,54 +129,36 @@ describe.each(ISAS)('gemm and linear on %s', (isa) => {
     const rand = rng(25);
     // Indices 0..n-1 that are not multiples of `step`: (step - 1) / step of them.
     const allBut = (n: number, step: number): number[] => Array.from({ length: n }, (_, i) => i).filter((i) => i % step !== 0);
-    for (const threads of [1, 2]) {
-      backend.setNumThreads!(threads);
-      for (const transA of [false, true]) {
-        for (const transB of [false, true]) {
-          for (const [alpha, beta] of [[1, 0], [1, 1], [-0.5, 0.5]] as const) {
-            const base = { transA, transB, alpha, beta };
-            // Most k-slices zero (as MNIST's border pixels make X · Wᵀ), and fewer.
-            checkGemm(rand, { ...base, m: 40, n: 70, k: 150, zeroK: allBut(150, 3) });
-            checkGemm(rand, { ...base, m: 140, n: 33, k: 96, zeroK: allBut(96, 9).slice(0, 60) });
-            // Columns of op(B) zero (as Gᵀ · X, the first layer's weight gradient, has them).
-            checkGemm(rand, { ...base, m: 70, n: 150, k: 40, zeroN: allBut(150, 3) });
-            checkGemm(rand, { ...base, m: 70, n: 150, k: 130, zeroK: allBut(130, 4), zeroN: allBut(150, 2) });
-            // 0 * Infinity and NaN * 0 are NaN: the product must show them as the full one would.
-            checkGemm(rand, { ...base, m: 20, n: 80, k: 100, zeroK: allBut(100, 3), poison: 'B' });
-            checkGemm(rand, { ...base, m: 20, n: 100, k: 30, zeroN: allBut(100, 3), poison: 'A' });
-          }
-        }
-      }
-    }
-    backend.setNumThreads!(1);
+    forEachVariant((base) => {
+      // Most k-slices zero (as MNIST's border pixels make X · Wᵀ), and fewer.
+      checkGemm(rand, { ...base, m: 40, n: 70, k: 150, zeroK: allBut(150, 3) });
+      checkGemm(rand, { ...base, m: 140, n: 33, k: 96, zeroK: allBut(96, 9).slice(0, 60) });
+      // Columns of op(B) zero (as Gᵀ · X, the first layer's weight gradient, has them).
+      checkGemm(rand, { ...base, m: 70, n: 150, k: 40, zeroN: allBut(150, 3) });
+      checkGemm(rand, { ...base, m: 70, n: 150, k: 130, zeroK: allBut(130, 4), zeroN: allBut(150, 2) });
+      // 0 * Infinity and NaN * 0 are NaN: the product must show them as the full one would.
+      checkGemm(rand, { ...base, m: 20, n: 80, k: 100, zeroK: allBut(100, 3), poison: 'B' });
+      checkGemm(rand, { ...base, m: 20, n: 100, k: 30, zeroN: allBut(100, 3), poison: 'A' });
+    });
   });
 
   it('gemm: mostly-zero operands (each tile skips the k steps its panels are zero at), NaN and Infinity still reach C', () => {
     const rand = rng(26);
-    for (const threads of [1, 2]) {
-      backend.setNumThreads!(threads);
-      for (const transA of [false, true]) {
-        for (const transB of [false, true]) {
-          for (const [alpha, beta] of [[1, 0], [1, 1], [-0.5, 0.5]] as const) {
-            const base = { transA, transB, alpha, beta };
-            // Sparse A, as MNIST pixels make X · Wᵀ; k spans several blocks.
-            checkGemm(rand, { ...base, m: 40, n: 70, k: 400, keepA: 0.15 });
-            // A all zero: tiles with no step left get beta * C.
-            checkGemm(rand, { ...base, m: 40, n: 70, k: 100, keepA: 0 });
-            // Sparse B, as Gᵀ · X has it (with and without columns that are zero in every row).
-            checkGemm(rand, { ...base, m: 40, n: 150, k: 100, keepB: 0.15 });
-            checkGemm(rand, { ...base, m: 40, n: 150, k: 100, keepB: 0.3, zeroN: [3, 4, 5, 40, 41, 100] });
-            // Both sparse.
-            checkGemm(rand, { ...base, m: 50, n: 60, k: 300, keepA: 0.3, keepB: 0.3 });
-            // 0 * Infinity and NaN * 0: Infinity in op(B) at a step where every panel of A is zero, NaN in op(A)
-            // where op(B) is zero.
-            checkGemm(rand, { ...base, m: 30, n: 70, k: 100, keepA: 0.1, zeroK: [3], poison: 'B' });
-            checkGemm(rand, { ...base, m: 30, n: 70, k: 100, keepB: 0.1, zeroN: [5], poison: 'A' });
-          }
-        }
-      }
-    }
-    backend.setNumThreads!(1);
+    forEachVariant((base) => {
+      // Sparse A, as MNIST pixels make X · Wᵀ; k spans several blocks.
+      checkGemm(rand, { ...base, m: 40, n: 70, k: 400, keepA: 0.15 });
+      // A all zero: tiles with no step left get beta * C.
+      checkGemm(rand, { ...base, m: 40, n: 70, k: 100, keepA: 0 });
+      // Sparse B, as Gᵀ · X has it (with and without columns that are zero in every row).
+      checkGemm(rand, { ...base, m: 40, n: 150, k: 100, keepB: 0.15 });
+      checkGemm(rand, { ...base, m: 40, n: 150, k: 100, keepB: 0.3, zeroN: [3, 4, 5, 40, 41, 100] });
+      // Both sparse.
+      checkGemm(rand, { ...base, m: 50, n: 60, k: 300, keepA: 0.3, keepB: 0.3 });
+      // 0 * Infinity and NaN * 0: Infinity in op(B) at a step where every panel of A is zero, NaN in op(A)
+      // where op(B) is zero.
+      checkGemm(rand, { ...base, m: 30, n: 70, k: 100, keepA: 0.1, zeroK: [3], poison: 'B' });
+      checkGemm(rand, { ...base, m: 30, n: 70, k: 100, keepB: 0.1, zeroN: [5], poison: 'A' });
+    });
   });
 
   const ACTS: Record<Activation, (x: number, alpha: number) => number> = {
