@@ -146,6 +146,26 @@ int64_t tile_steps(const PanelSteps& a, const PanelSteps& b, bool b_block_finite
   return count;
 }
 
+struct BlockOfB {
+  bool dense;  // taken as dense: no panel steps to look at
+  int finite;  // 1 or 0; -1 while unknown (a dense block is checked only when a panel of A has steps to skip)
+};
+
+// The steps of each panel of a packed kc × nc block of B, into steps[]. Only when the first panel has zero
+// steps: a dense block (weights) costs one panel's scan.
+BlockOfB scan_block_of_b(const float* bp, int64_t nr, int64_t kc, int64_t nc, std::vector<PanelSteps>& steps) {
+  PanelSteps& first = steps[0];
+  first.count = detail::nonzero_steps(bp, nr, kc, first.bits, &first.finite);
+  if (first.count == kc && first.finite) return BlockOfB{true, -1};
+  BlockOfB block{false, first.finite ? 1 : 0};
+  for (int64_t jr = nr, q = 1; jr < nc; jr += nr, ++q) {
+    PanelSteps& s = steps[static_cast<size_t>(q)];
+    s.count = detail::nonzero_steps(bp + jr * kc, nr, kc, s.bits, &s.finite);
+    if (!s.finite) block.finite = 0;
+  }
+  return block;
+}
+
 // One thread's share, run serially: the five loops around the micro-kernel. Tiles skip the k steps where
 // their panel of A or of B is all zero (an image's background pixels, units that ReLU switched off) through
 // micro_masked, exactly: alpha must be finite (alpha * 0 may not be 0 otherwise).
@@ -166,23 +186,7 @@ void gemm_packed(const KernelSet& ks, const Problem& p) {
       const int64_t kc = std::min(kc_blk, p.k - pc);
       const float beta = pc == 0 ? p.beta : 1.0f;  // later k blocks accumulate onto the first
       ks.pack_b(p.transB, op_at(p.B, p.ldb, p.transB, pc, jc), p.ldb, kc, nc, bp);
-      // B's panels are scanned only when its first panel has zero steps: a dense block of B (weights)
-      // costs one panel's scan, and a finiteness check if some panel of A has zero steps to skip.
-      bool b_dense = true;
-      int b_finite = -1;  // unknown
-      if (may_skip) {
-        PanelSteps& first = b_steps[0];
-        first.count = detail::nonzero_steps(bp, ks.nr, kc, first.bits, &first.finite);
-        if (first.count < kc || !first.finite) {
-          b_dense = false;
-          b_finite = first.finite ? 1 : 0;
-          for (int64_t jr = ks.nr, q = 1; jr < nc; jr += ks.nr, ++q) {
-            PanelSteps& s = b_steps[static_cast<size_t>(q)];
-            s.count = detail::nonzero_steps(bp + jr * kc, ks.nr, kc, s.bits, &s.finite);
-            if (!s.finite) b_finite = 0;
-          }
-        }
-      }
+      BlockOfB b = may_skip ? scan_block_of_b(bp, ks.nr, kc, nc, b_steps) : BlockOfB{true, -1};
       for (int64_t ic = 0; ic < p.m; ic += mc_blk) {
         const int64_t mc = std::min(mc_blk, p.m - ic);
         ks.pack_a(p.transA, op_at(p.A, p.lda, p.transA, ic, pc), p.lda, mc, kc, ap);
@@ -197,16 +201,15 @@ void gemm_packed(const KernelSet& ks, const Problem& p) {
           bool dense = true;
           if (may_skip && !a_dense) {
             a_steps.count = detail::nonzero_steps(a_panel, ks.mr, kc, a_steps.bits, &a_steps.finite);
-            dense = b_dense && a_steps.count == kc;
+            dense = b.dense && a_steps.count == kc;
             a_dense = ir == 0 && dense && a_steps.finite;
-            if (b_dense && !dense && b_finite < 0) {
-              b_finite = detail::block_finite(bp, kc * round_up(nc, ks.nr)) ? 1 : 0;
-            }
+            if (!dense && b.finite < 0) b.finite = detail::block_finite(bp, kc * round_up(nc, ks.nr)) ? 1 : 0;
           }
           for (int64_t jr = 0, q = 0; jr < nc; jr += ks.nr, ++q) {
             const int64_t cols = std::min<int64_t>(ks.nr, nc - jr);
             const float* b_panel = bp + jr * kc;
-            const int64_t steps = dense ? kc : tile_steps(a_steps, b_dense ? kDenseSteps : b_steps[static_cast<size_t>(q)], b_finite == 1, kc, mask);
+            const PanelSteps& b_of_tile = b.dense ? kDenseSteps : b_steps[static_cast<size_t>(q)];
+            const int64_t steps = dense ? kc : tile_steps(a_steps, b_of_tile, b.finite == 1, kc, mask);
             if (steps == kc) {
               ks.micro(kc, a_panel, b_panel, c_row + jr, p.ldc, p.alpha, beta, rows, cols);
             } else if (steps > 0) {
