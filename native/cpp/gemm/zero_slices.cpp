@@ -20,6 +20,12 @@
 
 // The scans and copies below run over whole operands, so they are compiled for AVX-512 and AVX2 as well
 // and picked at load time (the driver itself is built for the baseline ISA).
+#if defined(__GNUC__) || defined(__clang__)
+#define NABLA_ALWAYS_INLINE inline __attribute__((always_inline))  // compiled inside each clone of its caller
+#else
+#define NABLA_ALWAYS_INLINE inline
+#endif
+
 #if defined(__GNUC__) && defined(__x86_64__) && defined(__linux__)
 #define NABLA_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
@@ -216,7 +222,7 @@ namespace {
 // nonzero_steps for a panel width known at compile time, so that the compiler unrolls the row and
 // vectorizes across steps; the flags are packed into bits afterwards.
 template <int W>
-inline __attribute__((always_inline)) int64_t nonzero_steps_of(const float* panel, int64_t kc, uint64_t* mask, bool* finite) {
+NABLA_ALWAYS_INLINE int64_t nonzero_steps_of(const float* panel, int64_t kc, uint64_t* mask, bool* finite) {
   uint8_t flags[kMaxSteps];
   uint32_t bad = 0;
   for (int64_t p = 0; p < kc; ++p) {
