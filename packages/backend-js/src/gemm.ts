@@ -6,6 +6,12 @@
 // flags, so a transposed operand costs no extra copy. The micro-kernel keeps a 4×4 tile of C in 16 local
 // variables (V8 keeps them in registers) and walks both slivers once. Products accumulate in float64,
 // which is what JavaScript arithmetic does anyway, and C is rounded once per KC slice.
+//
+// Zero steps: packing notes, for each sliver, the depths p at which it has a nonzero. A tile walks only
+// those of its A sliver or of its B sliver (the shorter list): a sliver of four MNIST images is zero at about
+// two thirds of the pixels, a sliver of four pixel columns at about two thirds of the images. Exact: zeros of
+// one side are skipped only when the other side's packed block is finite (0 * Infinity is NaN), and adding
+// the skipped zeros would change at most the sign of a zero sum.
 
 import type { GemmArgs } from '@nabla/core';
 import { ValueError } from '@nabla/core';
@@ -25,6 +31,13 @@ let packedA = new Float64Array(MC * KC);
 let packedB = new Float64Array(KC * NR);
 const tile = new Float64Array(MR * NR);
 let rowScratch = new Float64Array(256);
+// Per sliver s: its nonzero depths at s * kc, and how many there are; whether the packed block is finite.
+let aSteps = new Int32Array(MC * KC);
+let aCounts = new Int32Array(MC / MR);
+let bSteps = new Int32Array(KC * NR);
+let bCounts = new Int32Array(1);
+let aFinite = true;
+let bFinite = true;
 
 export function gemm(args: GemmArgs): void {
   checkGemm(args);
@@ -122,8 +135,14 @@ function gemmBlocked(args: GemmArgs): void {
         const aBlock = packA(args, ic, mc, pc, kc);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = Math.min(NR, nc - jr);
+          const sb = jr / NR;
+          const nb = bCounts[sb]!;
           for (let ir = 0; ir < mc; ir += MR) {
-            microKernel(aBlock, ir * kc, bPanel, jr * kc, kc);
+            const sa = ir / MR;
+            const na = aCounts[sa]!;
+            if (bFinite && na < kc && (na <= nb || !aFinite)) microKernel(aBlock, ir * kc, bPanel, jr * kc, aSteps, sa * kc, na);
+            else if (aFinite && nb < kc) microKernel(aBlock, ir * kc, bPanel, jr * kc, bSteps, sb * kc, nb);
+            else denseKernel(aBlock, ir * kc, bPanel, jr * kc, kc);
             const mr = Math.min(MR, mc - ir);
             storeTile(c, cOffset + (ic + ir) * ldc + jc + jr, ldc, mr, nr, alpha, betaHere);
           }
@@ -137,6 +156,8 @@ function gemmBlocked(args: GemmArgs): void {
 function packA(args: GemmArgs, i0: number, mc: number, p0: number, kc: number): Float64Array {
   const slivers = Math.ceil(mc / MR);
   if (packedA.length < slivers * MR * kc) packedA = new Float64Array(slivers * MR * kc);
+  if (aSteps.length < slivers * kc) aSteps = new Int32Array(slivers * kc);
+  if (aCounts.length < slivers) aCounts = new Int32Array(slivers);
   const dst = packedA;
   const { a, aOffset, lda } = args;
   const rowStep = args.transA ? 1 : lda;
@@ -154,6 +175,7 @@ function packA(args: GemmArgs, i0: number, mc: number, p0: number, kc: number): 
       }
     }
   }
+  aFinite = noteSteps(dst, slivers, kc, aSteps, aCounts);
   return dst;
 }
 
@@ -161,6 +183,8 @@ function packA(args: GemmArgs, i0: number, mc: number, p0: number, kc: number): 
 function packB(args: GemmArgs, p0: number, kc: number, j0: number, nc: number): Float64Array {
   const slivers = Math.ceil(nc / NR);
   if (packedB.length < slivers * NR * kc) packedB = new Float64Array(slivers * NR * kc);
+  if (bSteps.length < slivers * kc) bSteps = new Int32Array(slivers * kc);
+  if (bCounts.length < slivers) bCounts = new Int32Array(slivers);
   const dst = packedB;
   const { b, bOffset, ldb } = args;
   const kStep = args.transB ? 1 : ldb;
@@ -178,11 +202,33 @@ function packB(args: GemmArgs, p0: number, kc: number, j0: number, nc: number): 
       }
     }
   }
+  bFinite = noteSteps(dst, slivers, kc, bSteps, bCounts);
   return dst;
 }
 
-/** tile = A sliver (4 × kc) · B sliver (kc × 4), with the 16 sums in locals. */
-function microKernel(pa: Float64Array, ai: number, pb: Float64Array, bi: number, kc: number): void {
+/**
+ * For each packed sliver of 4 (rows of A or columns of B), the depths at which it has a nonzero, into
+ * steps (at s * kc) and counts; returns whether every value is finite (x - x is 0 only for finite x).
+ */
+function noteSteps(packed: Float64Array, slivers: number, kc: number, steps: Int32Array, counts: Int32Array): boolean {
+  let drift = 0;
+  for (let s = 0, d = 0; s < slivers; s++) {
+    let count = 0;
+    for (let p = 0; p < kc; p++, d += 4) {
+      const v0 = packed[d]!, v1 = packed[d + 1]!, v2 = packed[d + 2]!, v3 = packed[d + 3]!;
+      drift += (v0 - v0) + (v1 - v1) + (v2 - v2) + (v3 - v3);
+      if (v0 !== 0 || v1 !== 0 || v2 !== 0 || v3 !== 0) steps[s * kc + count++] = p;
+    }
+    counts[s] = count;
+  }
+  return drift === 0;
+}
+
+/**
+ * tile = A sliver (4 × kc) · B sliver (kc × 4), with the 16 sums in locals. The same as microKernel over every
+ * depth, kept apart because the indexed walk costs dense products 5-10%.
+ */
+function denseKernel(pa: Float64Array, ai: number, pb: Float64Array, bi: number, kc: number): void {
   let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
   let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
   let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
@@ -190,6 +236,30 @@ function microKernel(pa: Float64Array, ai: number, pb: Float64Array, bi: number,
   for (let p = 0; p < kc; p++, ai += MR, bi += NR) {
     const a0 = pa[ai]!, a1 = pa[ai + 1]!, a2 = pa[ai + 2]!, a3 = pa[ai + 3]!;
     const b0 = pb[bi]!, b1 = pb[bi + 1]!, b2 = pb[bi + 2]!, b3 = pb[bi + 3]!;
+    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+  }
+  tile[0] = c00; tile[1] = c01; tile[2] = c02; tile[3] = c03;
+  tile[4] = c10; tile[5] = c11; tile[6] = c12; tile[7] = c13;
+  tile[8] = c20; tile[9] = c21; tile[10] = c22; tile[11] = c23;
+  tile[12] = c30; tile[13] = c31; tile[14] = c32; tile[15] = c33;
+}
+
+/** tile = A sliver (4 × kc) · B sliver (kc × 4) over the depths steps[si .. si+count), with the 16 sums in locals. */
+function microKernel(
+  pa: Float64Array, ai: number, pb: Float64Array, bi: number, steps: Int32Array, si: number, count: number,
+): void {
+  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  for (let q = si; q < si + count; q++) {
+    const p = steps[q]!;
+    const a = ai + p * MR, b = bi + p * NR;
+    const a0 = pa[a]!, a1 = pa[a + 1]!, a2 = pa[a + 2]!, a3 = pa[a + 3]!;
+    const b0 = pb[b]!, b1 = pb[b + 1]!, b2 = pb[b + 2]!, b3 = pb[b + 3]!;
     c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
     c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
     c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;

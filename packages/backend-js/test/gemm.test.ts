@@ -7,6 +7,13 @@ interface Case {
   m: number; n: number; k: number; transA: boolean; transB: boolean; alpha: number; beta: number;
   /** Extra row padding (ld > cols) and leading offsets, to exercise lda/ldb/ldc and offsets. */
   pad?: number;
+  /** Keeps each value of op(A) / op(B) with this probability and zeroes the rest (as image pixels are). */
+  keepA?: number; keepB?: number;
+  /**
+   * 'B': op(A) is zero at depth 3 in every row and op(B) has Infinity at depth 3, column 1 (0 · Infinity).
+   * 'A': op(B) is zero in column 5 and op(A) has NaN at row 1, depth 0 (NaN · 0).
+   */
+  poison?: 'A' | 'B';
 }
 
 /** Builds the arrays of a case and returns the args plus the float64 reference result for C's m×n entries. */
@@ -22,8 +29,18 @@ function setup(rand: () => number, c: Case): { args: GemmArgs; expected: number[
   const b = randArray(rand, off + bRows * ldb);
   const cArr = randArray(rand, off + c.m * ldc);
   if (c.beta === 0) cArr.fill(NaN); // beta 0 must not read C
-  const opA = (i: number, p: number) => (c.transA ? a[off + p * lda + i]! : a[off + i * lda + p]!);
-  const opB = (p: number, j: number) => (c.transB ? b[off + j * ldb + p]! : b[off + p * ldb + j]!);
+  const atA = (i: number, p: number) => off + (c.transA ? p * lda + i : i * lda + p);
+  const atB = (p: number, j: number) => off + (c.transB ? j * ldb + p : p * ldb + j);
+  for (let i = 0; i < c.m; i++) {
+    for (let p = 0; p < c.k; p++) if ((c.keepA !== undefined && rand() >= c.keepA) || (c.poison === 'B' && p === 3)) a[atA(i, p)] = 0;
+  }
+  for (let p = 0; p < c.k; p++) {
+    for (let j = 0; j < c.n; j++) if ((c.keepB !== undefined && rand() >= c.keepB) || (c.poison === 'A' && j === 5)) b[atB(p, j)] = -0;
+  }
+  if (c.poison === 'B') b[atB(3, 1)] = Infinity;
+  if (c.poison === 'A') a[atA(1, 0)] = NaN;
+  const opA = (i: number, p: number) => a[atA(i, p)]!;
+  const opB = (p: number, j: number) => b[atB(p, j)]!;
   const expected: number[] = [];
   for (let i = 0; i < c.m; i++) {
     for (let j = 0; j < c.n; j++) {
@@ -68,6 +85,27 @@ describe('gemm', () => {
       });
     }
   }
+
+  it('mostly-zero operands: tiles walk only the depths their sliver has a nonzero at; NaN and Infinity still reach C', () => {
+    for (const [transA, transB] of FLAGS) {
+      for (const [alpha, beta, pad] of [[1, 0, 0], [0.5, 1, 2], [-2, 0.25, 1]] as const) {
+        const base = { transA, transB, alpha, beta, pad };
+        const cases: Case[] = [
+          { ...base, m: 37, n: 41, k: 300, keepA: 0.15 }, // as MNIST pixels make X · Wᵀ, over two k-slices
+          { ...base, m: 20, n: 30, k: 40, keepA: 0 }, // no depth left: C = beta * C
+          { ...base, m: 41, n: 37, k: 100, keepB: 0.15 }, // as Gᵀ · X has it
+          { ...base, m: 30, n: 30, k: 120, keepA: 0.3, keepB: 0.3 },
+          { ...base, m: 12, n: 16, k: 40, keepA: 0.1, poison: 'B' },
+          { ...base, m: 12, n: 16, k: 40, keepB: 0.1, poison: 'A' },
+        ];
+        for (const c of cases) {
+          const { args, expected } = setup(rand, c);
+          gemm(args);
+          expectClose(resultOf(args), expected, 1e-5, 1e-5, JSON.stringify(c));
+        }
+      }
+    }
+  });
 
   it('leaves C outside the m×n block (padding, offset) untouched', () => {
     const { args } = setup(rand, { m: 9, n: 11, k: 70, transA: false, transB: true, alpha: 1, beta: 0.5, pad: 3 });
