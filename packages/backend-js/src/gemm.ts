@@ -7,8 +7,8 @@
 // variables (V8 keeps them in registers) and walks both slivers once. Products accumulate in float64,
 // which is what JavaScript arithmetic does anyway, and C is rounded once per KC slice.
 //
-// Zero steps: packing notes, for each sliver, the depths p at which it has a nonzero. A tile walks only
-// those of its A sliver or of its B sliver (the shorter list): a sliver of four MNIST images is zero at about
+// Zero steps: packing notes, for each sliver, the runs of depths p at which it has a nonzero. A tile walks
+// only those of its A sliver or of its B sliver (whichever has fewer depths): a sliver of four MNIST images is zero at about
 // two thirds of the pixels, a sliver of four pixel columns at about two thirds of the images. Exact: zeros of
 // one side are skipped only when the other side's packed block is finite (0 * Infinity is NaN), and adding
 // the skipped zeros would change at most the sign of a zero sum.
@@ -31,11 +31,14 @@ let packedA = new Float64Array(MC * KC);
 let packedB = new Float64Array(KC * NR);
 const tile = new Float64Array(MR * NR);
 let rowScratch = new Float64Array(256);
-// Per sliver s: its nonzero depths at s * kc, and how many there are; whether the packed block is finite.
-let aSteps = new Int32Array(MC * KC);
-let aCounts = new Int32Array(MC / MR);
-let bSteps = new Int32Array(KC * NR);
-let bCounts = new Int32Array(1);
+// Per sliver s: the runs of depths where it has a nonzero, as [from, to) pairs at s * (kc + 2), then how many
+// runs and how many depths they hold; whether the packed block is finite. A dense sliver is one run.
+let aRuns = new Int32Array(MC / MR * (KC + 2));
+let aRunCounts = new Int32Array(MC / MR);
+let aDepths = new Int32Array(MC / MR);
+let bRuns = new Int32Array(KC + 2);
+let bRunCounts = new Int32Array(1);
+let bDepths = new Int32Array(1);
 let aFinite = true;
 let bFinite = true;
 
@@ -136,13 +139,16 @@ function gemmBlocked(args: GemmArgs): void {
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = Math.min(NR, nc - jr);
           const sb = jr / NR;
-          const nb = bCounts[sb]!;
+          const nb = bDepths[sb]!;
           for (let ir = 0; ir < mc; ir += MR) {
             const sa = ir / MR;
-            const na = aCounts[sa]!;
-            if (bFinite && na < kc && (na <= nb || !aFinite)) microKernel(aBlock, ir * kc, bPanel, jr * kc, aSteps, sa * kc, na);
-            else if (aFinite && nb < kc) microKernel(aBlock, ir * kc, bPanel, jr * kc, bSteps, sb * kc, nb);
-            else denseKernel(aBlock, ir * kc, bPanel, jr * kc, kc);
+            const na = aDepths[sa]!;
+            // Zeros of one side may be skipped only against a finite block of the other side.
+            const useA = bFinite && (!aFinite || na <= nb);
+            const useB = !useA && aFinite;
+            if (useB) microKernel(aBlock, ir * kc, bPanel, jr * kc, bRuns, sb * (kc + 2), bRunCounts[sb]!);
+            else if (useA) microKernel(aBlock, ir * kc, bPanel, jr * kc, aRuns, sa * (kc + 2), aRunCounts[sa]!);
+            else microKernel(aBlock, ir * kc, bPanel, jr * kc, denseRun(kc), 0, 1);
             const mr = Math.min(MR, mc - ir);
             storeTile(c, cOffset + (ic + ir) * ldc + jc + jr, ldc, mr, nr, alpha, betaHere);
           }
@@ -156,8 +162,8 @@ function gemmBlocked(args: GemmArgs): void {
 function packA(args: GemmArgs, i0: number, mc: number, p0: number, kc: number): Float64Array {
   const slivers = Math.ceil(mc / MR);
   if (packedA.length < slivers * MR * kc) packedA = new Float64Array(slivers * MR * kc);
-  if (aSteps.length < slivers * kc) aSteps = new Int32Array(slivers * kc);
-  if (aCounts.length < slivers) aCounts = new Int32Array(slivers);
+  if (aRuns.length < slivers * (kc + 2)) aRuns = new Int32Array(slivers * (kc + 2));
+  if (aRunCounts.length < slivers) [aRunCounts, aDepths] = [new Int32Array(slivers), new Int32Array(slivers)];
   const dst = packedA;
   const { a, aOffset, lda } = args;
   const rowStep = args.transA ? 1 : lda;
@@ -175,7 +181,7 @@ function packA(args: GemmArgs, i0: number, mc: number, p0: number, kc: number): 
       }
     }
   }
-  aFinite = noteSteps(dst, slivers, kc, aSteps, aCounts);
+  aFinite = noteRuns(dst, slivers, kc, aRuns, aRunCounts, aDepths);
   return dst;
 }
 
@@ -183,8 +189,8 @@ function packA(args: GemmArgs, i0: number, mc: number, p0: number, kc: number): 
 function packB(args: GemmArgs, p0: number, kc: number, j0: number, nc: number): Float64Array {
   const slivers = Math.ceil(nc / NR);
   if (packedB.length < slivers * NR * kc) packedB = new Float64Array(slivers * NR * kc);
-  if (bSteps.length < slivers * kc) bSteps = new Int32Array(slivers * kc);
-  if (bCounts.length < slivers) bCounts = new Int32Array(slivers);
+  if (bRuns.length < slivers * (kc + 2)) bRuns = new Int32Array(slivers * (kc + 2));
+  if (bRunCounts.length < slivers) [bRunCounts, bDepths] = [new Int32Array(slivers), new Int32Array(slivers)];
   const dst = packedB;
   const { b, bOffset, ldb } = args;
   const kStep = args.transB ? 1 : ldb;
@@ -202,68 +208,76 @@ function packB(args: GemmArgs, p0: number, kc: number, j0: number, nc: number): 
       }
     }
   }
-  bFinite = noteSteps(dst, slivers, kc, bSteps, bCounts);
+  bFinite = noteRuns(dst, slivers, kc, bRuns, bRunCounts, bDepths);
   return dst;
 }
 
 /**
- * For each packed sliver of 4 (rows of A or columns of B), the depths at which it has a nonzero, into
- * steps (at s * kc) and counts; returns whether every value is finite (x - x is 0 only for finite x).
+ * For each packed sliver of 4 (rows of A or columns of B), the runs of depths at which it has a nonzero, as
+ * [from, to) pairs into runs (at s * (kc + 2): at most kc / 2 + 1 runs), with their count and how many depths
+ * they hold; returns whether every value is finite (x - x is 0 only for finite x).
  */
-function noteSteps(packed: Float64Array, slivers: number, kc: number, steps: Int32Array, counts: Int32Array): boolean {
+function noteRuns(
+  packed: Float64Array, slivers: number, kc: number, runs: Int32Array, runCounts: Int32Array, depths: Int32Array,
+): boolean {
   let drift = 0;
   for (let s = 0, d = 0; s < slivers; s++) {
-    let count = 0;
+    let r = s * (kc + 2);
+    const first = r;
+    let held = 0;
+    let inRun = false;
     for (let p = 0; p < kc; p++, d += 4) {
       const v0 = packed[d]!, v1 = packed[d + 1]!, v2 = packed[d + 2]!, v3 = packed[d + 3]!;
       drift += (v0 - v0) + (v1 - v1) + (v2 - v2) + (v3 - v3);
-      if (v0 !== 0 || v1 !== 0 || v2 !== 0 || v3 !== 0) steps[s * kc + count++] = p;
+      const nonzero = v0 !== 0 || v1 !== 0 || v2 !== 0 || v3 !== 0;
+      if (nonzero && !inRun) {
+        runs[r] = p;
+      } else if (!nonzero && inRun) {
+        runs[r + 1] = p;
+        r += 2;
+      }
+      if (nonzero) held++;
+      inRun = nonzero;
     }
-    counts[s] = count;
+    if (inRun) {
+      runs[r + 1] = kc;
+      r += 2;
+    }
+    runCounts[s] = (r - first) / 2;
+    depths[s] = held;
   }
   return drift === 0;
 }
 
-/**
- * tile = A sliver (4 × kc) · B sliver (kc × 4), with the 16 sums in locals. The same as microKernel over every
- * depth, kept apart because the indexed walk costs dense products 5-10%.
- */
-function denseKernel(pa: Float64Array, ai: number, pb: Float64Array, bi: number, kc: number): void {
-  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-  for (let p = 0; p < kc; p++, ai += MR, bi += NR) {
-    const a0 = pa[ai]!, a1 = pa[ai + 1]!, a2 = pa[ai + 2]!, a3 = pa[ai + 3]!;
-    const b0 = pb[bi]!, b1 = pb[bi + 1]!, b2 = pb[bi + 2]!, b3 = pb[bi + 3]!;
-    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
-  }
-  tile[0] = c00; tile[1] = c01; tile[2] = c02; tile[3] = c03;
-  tile[4] = c10; tile[5] = c11; tile[6] = c12; tile[7] = c13;
-  tile[8] = c20; tile[9] = c21; tile[10] = c22; tile[11] = c23;
-  tile[12] = c30; tile[13] = c31; tile[14] = c32; tile[15] = c33;
+const denseRuns = new Int32Array(2);
+
+/** The one run of a tile that skips nothing: every depth of the slice. */
+function denseRun(kc: number): Int32Array {
+  denseRuns[1] = kc;
+  return denseRuns;
 }
 
-/** tile = A sliver (4 × kc) · B sliver (kc × 4) over the depths steps[si .. si+count), with the 16 sums in locals. */
+/**
+ * tile = A sliver (4 × kc) · B sliver (kc × 4) over the depths of `count` runs at runs[ri ..] ([from, to)
+ * pairs), with the 16 sums in locals.
+ */
 function microKernel(
-  pa: Float64Array, ai: number, pb: Float64Array, bi: number, steps: Int32Array, si: number, count: number,
+  pa: Float64Array, ai: number, pb: Float64Array, bi: number, runs: Int32Array, ri: number, count: number,
 ): void {
   let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
   let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
   let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
   let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-  for (let q = si; q < si + count; q++) {
-    const p = steps[q]!;
-    const a = ai + p * MR, b = bi + p * NR;
-    const a0 = pa[a]!, a1 = pa[a + 1]!, a2 = pa[a + 2]!, a3 = pa[a + 3]!;
-    const b0 = pb[b]!, b1 = pb[b + 1]!, b2 = pb[b + 2]!, b3 = pb[b + 3]!;
-    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+  for (let r = ri; r < ri + 2 * count; r += 2) {
+    const from = runs[r]!, to = runs[r + 1]!;
+    for (let p = from, a = ai + from * MR, b = bi + from * NR; p < to; p++, a += MR, b += NR) {
+      const a0 = pa[a]!, a1 = pa[a + 1]!, a2 = pa[a + 2]!, a3 = pa[a + 3]!;
+      const b0 = pb[b]!, b1 = pb[b + 1]!, b2 = pb[b + 2]!, b3 = pb[b + 3]!;
+      c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+      c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+      c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+      c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+    }
   }
   tile[0] = c00; tile[1] = c01; tile[2] = c02; tile[3] = c03;
   tile[4] = c10; tile[5] = c11; tile[6] = c12; tile[7] = c13;

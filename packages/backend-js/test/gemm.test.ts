@@ -11,9 +11,9 @@ interface Case {
   keepA?: number; keepB?: number;
   /**
    * 'B': op(A) is zero at depth 3 in every row and op(B) has Infinity at depth 3, column 1 (0 · Infinity).
-   * 'A': op(B) is zero in column 5 and op(A) has NaN at row 1, depth 0 (NaN · 0).
+   * 'A': op(B) is zero in column 5 and op(A) has NaN at row 1, depth 0 (NaN · 0). 'AB': both.
    */
-  poison?: 'A' | 'B';
+  poison?: 'A' | 'B' | 'AB';
 }
 
 /** Builds the arrays of a case and returns the args plus the float64 reference result for C's m×n entries. */
@@ -32,13 +32,13 @@ function setup(rand: () => number, c: Case): { args: GemmArgs; expected: number[
   const atA = (i: number, p: number) => off + (c.transA ? p * lda + i : i * lda + p);
   const atB = (p: number, j: number) => off + (c.transB ? j * ldb + p : p * ldb + j);
   for (let i = 0; i < c.m; i++) {
-    for (let p = 0; p < c.k; p++) if ((c.keepA !== undefined && rand() >= c.keepA) || (c.poison === 'B' && p === 3)) a[atA(i, p)] = 0;
+    for (let p = 0; p < c.k; p++) if ((c.keepA !== undefined && rand() >= c.keepA) || (c.poison?.includes('B') && p === 3)) a[atA(i, p)] = 0;
   }
   for (let p = 0; p < c.k; p++) {
-    for (let j = 0; j < c.n; j++) if ((c.keepB !== undefined && rand() >= c.keepB) || (c.poison === 'A' && j === 5)) b[atB(p, j)] = -0;
+    for (let j = 0; j < c.n; j++) if ((c.keepB !== undefined && rand() >= c.keepB) || (c.poison?.includes('A') && j === 5)) b[atB(p, j)] = -0;
   }
-  if (c.poison === 'B') b[atB(3, 1)] = Infinity;
-  if (c.poison === 'A') a[atA(1, 0)] = NaN;
+  if (c.poison?.includes('B')) b[atB(3, 1)] = Infinity;
+  if (c.poison?.includes('A')) a[atA(1, 0)] = NaN;
   const opA = (i: number, p: number) => a[atA(i, p)]!;
   const opB = (p: number, j: number) => b[atB(p, j)]!;
   const expected: number[] = [];
@@ -97,6 +97,7 @@ describe('gemm', () => {
           { ...base, m: 30, n: 30, k: 120, keepA: 0.3, keepB: 0.3 },
           { ...base, m: 12, n: 16, k: 40, keepA: 0.1, poison: 'B' },
           { ...base, m: 12, n: 16, k: 40, keepB: 0.1, poison: 'A' },
+          { ...base, m: 12, n: 16, k: 40, keepA: 0.2, keepB: 0.2, poison: 'AB' },
         ];
         for (const c of cases) {
           const { args, expected } = setup(rand, c);
