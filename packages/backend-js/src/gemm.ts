@@ -8,10 +8,10 @@
 // which is what JavaScript arithmetic does anyway, and C is rounded once per KC slice.
 //
 // Zero steps: packing notes, for each sliver, the runs of depths p at which it has a nonzero. A tile walks
-// only those of its A sliver or of its B sliver (whichever has fewer depths): a sliver of four MNIST images is zero at about
-// two thirds of the pixels, a sliver of four pixel columns at about two thirds of the images. Exact: zeros of
-// one side are skipped only when the other side's packed block is finite (0 * Infinity is NaN), and adding
-// the skipped zeros would change at most the sign of a zero sum.
+// only those of its A sliver or of its B sliver (whichever has fewer depths): a sliver of four MNIST images
+// is zero at about two thirds of the pixels, a sliver of four pixel columns at about two thirds of the
+// images. Exact: zeros of one side are skipped only when the other side's packed block is finite
+// (0 * Infinity is NaN), and adding the skipped zeros would change at most the sign of a zero sum.
 
 import type { GemmArgs } from '@nabla/core';
 import { ValueError } from '@nabla/core';
