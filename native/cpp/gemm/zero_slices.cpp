@@ -219,30 +219,32 @@ bool block_finite(const float* x, int64_t n) { return all_finite(x, 1, n, n); }
 
 namespace {
 
-// nonzero_steps for a panel width known at compile time, so that the compiler unrolls the row and
-// vectorizes across steps; the flags are packed into bits afterwards.
+// nonzero_steps for a panel width known at compile time (W > 0), so that the compiler unrolls the row and
+// vectorizes across steps, or given at run time (W == 0); the flags are packed into bits afterwards.
 template <int W>
-NABLA_ALWAYS_INLINE int64_t nonzero_steps_of(const float* panel, int64_t kc, uint64_t* mask, bool* finite) {
+NABLA_ALWAYS_INLINE int64_t nonzero_steps_of(const float* panel, int64_t width, int64_t kc, uint64_t* mask,
+                                             bool* finite) {
+  const int64_t w = W > 0 ? W : width;
   uint8_t flags[kMaxSteps];
   uint32_t bad = 0;
   for (int64_t p = 0; p < kc; ++p) {
     uint32_t any = 0;
-    for (int r = 0; r < W; ++r) {
-      const uint32_t u = bits_of(panel[p * W + r]);
+    for (int64_t r = 0; r < w; ++r) {
+      const uint32_t u = bits_of(panel[p * w + r]);
       any |= u & 0x7fffffffu;
       bad |= static_cast<uint32_t>((u & 0x7f800000u) == 0x7f800000u);
     }
     flags[p] = any != 0u;
   }
   int64_t count = 0;
-  for (int64_t w = 0; w * 64 < kc; ++w) {
+  for (int64_t word = 0; word * 64 < kc; ++word) {
     uint64_t bits = 0;
-    const int64_t n = std::min<int64_t>(64, kc - w * 64);
+    const int64_t n = std::min<int64_t>(64, kc - word * 64);
     for (int64_t j = 0; j < n; ++j) {
-      bits |= static_cast<uint64_t>(flags[w * 64 + j]) << j;
-      count += flags[w * 64 + j];
+      bits |= static_cast<uint64_t>(flags[word * 64 + j]) << j;
+      count += flags[word * 64 + j];
     }
-    mask[w] = bits;
+    mask[word] = bits;
   }
   *finite = bad == 0u;
   return count;
@@ -252,32 +254,13 @@ NABLA_ALWAYS_INLINE int64_t nonzero_steps_of(const float* panel, int64_t kc, uin
 
 NABLA_CLONES int64_t nonzero_steps(const float* panel, int64_t width, int64_t kc, uint64_t* mask, bool* finite) {
   switch (width) {  // the kernel sets' mr and nr
-    case 4: return nonzero_steps_of<4>(panel, kc, mask, finite);
-    case 6: return nonzero_steps_of<6>(panel, kc, mask, finite);
-    case 8: return nonzero_steps_of<8>(panel, kc, mask, finite);
-    case 16: return nonzero_steps_of<16>(panel, kc, mask, finite);
-    case 32: return nonzero_steps_of<32>(panel, kc, mask, finite);
-    default: break;
+    case 4: return nonzero_steps_of<4>(panel, width, kc, mask, finite);
+    case 6: return nonzero_steps_of<6>(panel, width, kc, mask, finite);
+    case 8: return nonzero_steps_of<8>(panel, width, kc, mask, finite);
+    case 16: return nonzero_steps_of<16>(panel, width, kc, mask, finite);
+    case 32: return nonzero_steps_of<32>(panel, width, kc, mask, finite);
+    default: return nonzero_steps_of<0>(panel, width, kc, mask, finite);
   }
-  int64_t count = 0;
-  uint32_t bad = 0;
-  for (int64_t w = 0; w * 64 < kc; ++w) {
-    uint64_t bits = 0;
-    const int64_t p1 = std::min<int64_t>(kc, (w + 1) * 64);
-    for (int64_t p = w * 64; p < p1; ++p) {
-      uint32_t any = 0;
-      for (int64_t r = 0; r < width; ++r) {
-        const uint32_t u = bits_of(panel[p * width + r]);
-        any |= u & 0x7fffffffu;
-        bad |= static_cast<uint32_t>((u & 0x7f800000u) == 0x7f800000u);
-      }
-      bits |= static_cast<uint64_t>(any != 0u) << (p - w * 64);
-      count += any != 0u;
-    }
-    mask[w] = bits;
-  }
-  *finite = bad == 0u;
-  return count;
 }
 
 bool gemm_skipping_zeros(const GemmOperands& g, const RunGemm& run) {
