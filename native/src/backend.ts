@@ -5,7 +5,7 @@
 // to codes through lookup tables built once from the names the binary exports. Arrays go to the addon as
 // they are (zero copy), except arrays of at most 16 elements in the strided primitives (see SMALL).
 
-import { ShapeError, fmtShape } from '@nabla/core';
+import { ShapeError, fmtShape, hostMemory } from '@nabla/core';
 import type {
   Activation, AdagradStepArgs, AdamStepArgs, Backend, BackendInfo, BinaryOp, GemmArgs, ReduceOp,
   RmspropStepArgs, SgdStepArgs, UnaryOp, View,
@@ -97,7 +97,7 @@ export function createNativeBackend(addon: NativeAddon, path = '(in memory)'): B
     return at + 1 + n;
   }
 
-  const backend: Backend = {
+  const impl = {
     name: 'native',
 
     unary(op: UnaryOp, x: View, out: Float32Array): void {
@@ -163,7 +163,13 @@ export function createNativeBackend(addon: NativeAddon, path = '(in memory)'): B
       addon.gemm(meta, g.a, g.b, g.c);
     },
 
-    copy(x: View, out: Float32Array): void {
+    copy(x: View, into: Float32Array, outOffset = 0): void {
+      if (!Number.isSafeInteger(outOffset) || outOffset < 0 || outOffset > into.length) {
+        throw new RangeError(`native.copy: outOffset must be an integer in [0, ${into.length}], got ${String(outOffset)}`);
+      }
+      let size = 1;
+      for (const d of x.shape) size *= d;
+      const out = outOffset === 0 && into.length === size ? into : into.subarray(outOffset, outOffset + size);
       packView('copy', 'x', packShape('copy', x.shape), x, x.shape);
       const o = stage(out, 3);
       addon.copy(meta, stage(x.storage, 0), o);
@@ -292,6 +298,13 @@ export function createNativeBackend(addon: NativeAddon, path = '(in memory)'): B
         details: { isa: i.isa, bestIsa: i.bestIsa, kernels: i.kernels, threads: i.threads, path },
       };
     },
+  };
+  // The named kernels go in their own record (their default compositions live in their packages).
+  const { gatherBytes, sgdStep, adamStep, rmspropStep, adagradStep, ...primitivesAndFused } = impl;
+  const backend: Backend = {
+    ...primitivesAndFused,
+    memory: hostMemory,
+    kernels: { gatherBytes, sgdStep, adamStep, rmspropStep, adagradStep },
   };
   return backend;
 }

@@ -32,7 +32,7 @@ describe.each(ISAS)('optimizer steps on %s', (isa) => {
     const refBuf = new Float64Array(N);
     for (let step = 1; step <= STEPS; step++) {
       const grad = randomArray(rand, N);
-      backend.sgdStep!(param, grad, buf, { lr: 0.1, ...o, firstStep: step === 1 });
+      backend.kernels!.sgdStep!(param, grad, buf, { lr: 0.1, ...o, firstStep: step === 1 });
       for (let i = 0; i < N; i++) {
         let g = grad[i]! + o.weightDecay * ref[i]!;
         if (o.momentum) {
@@ -59,7 +59,7 @@ describe.each(ISAS)('optimizer steps on %s', (isa) => {
     const [lr, b1, b2, eps] = [0.01, 0.9, 0.999, 1e-8];
     for (let step = 1; step <= STEPS; step++) {
       const grad = randomArray(rand, N);
-      backend.adamStep!(param, grad, m, v, maxV, { lr, beta1: b1, beta2: b2, eps, ...o, step });
+      backend.kernels!.adamStep!(param, grad, m, v, maxV, { lr, beta1: b1, beta2: b2, eps, ...o, step });
       for (let i = 0; i < N; i++) {
         let p = ref[i]!;
         let g = grad[i]!;
@@ -93,7 +93,7 @@ describe.each(ISAS)('optimizer steps on %s', (isa) => {
     const [lr, alpha, eps] = [0.01, 0.99, 1e-8];
     for (let step = 1; step <= STEPS; step++) {
       const grad = randomArray(rand, N);
-      backend.rmspropStep!(param, grad, sq, buf, gAvg, { lr, alpha, eps, ...o });
+      backend.kernels!.rmspropStep!(param, grad, sq, buf, gAvg, { lr, alpha, eps, ...o });
       for (let i = 0; i < N; i++) {
         const g = grad[i]! + o.weightDecay * ref[i]!;
         rsq[i] = f(alpha * rsq[i]! + (1 - alpha) * g * g);
@@ -126,7 +126,7 @@ describe.each(ISAS)('optimizer steps on %s', (isa) => {
     for (let step = 1; step <= STEPS; step++) {
       const grad = randomArray(rand, N);
       const clr = 0.05 / (1 + (step - 1) * 0.01);
-      backend.adagradStep!(param, grad, sum, { clr, eps: 1e-10, ...o });
+      backend.kernels!.adagradStep!(param, grad, sum, { clr, eps: 1e-10, ...o });
       for (let i = 0; i < N; i++) {
         const g = grad[i]! + o.weightDecay * ref[i]!;
         rsum[i] = f(rsum[i]! + g * g);
@@ -146,7 +146,7 @@ describe('denormals in optimizer state and GEMMs', () => {
     const grad = Float32Array.of(0, 0);
     const expAvg = Float32Array.of(1e-39, 1);
     const expAvgSq = Float32Array.of(1, 1);
-    backend.adamStep!(param, grad, expAvg, expAvgSq, null, {
+    backend.kernels!.adamStep!(param, grad, expAvg, expAvgSq, null, {
       lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, amsgrad: false, step: 2,
     });
     expect(expAvg[0]).toBe(0);

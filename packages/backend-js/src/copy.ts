@@ -5,8 +5,13 @@ import { ValueError } from '@nabla/core';
 import { checkDims, checkLength, checkView, contiguousStrides, isContiguous } from './check.js';
 import { coalesce, Rows } from './strided.js';
 
-export function copy(x: View, out: Float32Array): void {
+export function copy(x: View, into: Float32Array, outOffset = 0): void {
   const size = checkView('copy', 'x', x);
+  checkDims('copy', { outOffset });
+  if (outOffset + size > into.length) {
+    throw new ValueError(`copy: ${size} elements from offset ${outOffset} exceed out's ${into.length} elements`);
+  }
+  const out = outOffset === 0 && into.length === size ? into : into.subarray(outOffset, outOffset + size);
   checkLength('copy', 'out', out, size);
   if (size === 0) return;
   if (isContiguous(x)) {

@@ -1,7 +1,7 @@
 // @nabla/backend-js: the Backend of nabla in plain TypeScript over Float32Array. Importing this module
 // registers it under the name 'js' with priority 0, so a faster backend (the native addon) wins when present.
 
-import { registerBackend, type Backend, type BackendInfo } from '@nabla/core';
+import { hostMemory, registerBackend, type Backend, type BackendInfo } from '@nabla/core';
 import { binary, unary, where } from './elementwise.js';
 import { argmax, reduce } from './reduce.js';
 import { copy, fill } from './copy.js';
@@ -15,6 +15,8 @@ import { gatherBytes } from './bytes.js';
 
 export class JsBackend implements Backend {
   readonly name = 'js';
+  /** Host memory, shared with every host backend: tensors move to and from the native addon for free. */
+  readonly memory = hostMemory;
 
   info(): BackendInfo {
     return { name: this.name, available: true, details: { threads: 1, gemm: 'packed 4x4 register tiles, float64 accumulation' } };
@@ -42,13 +44,11 @@ export class JsBackend implements Backend {
   readonly linear = linear;
   readonly crossEntropy = crossEntropy;
   readonly crossEntropyBackward = crossEntropyBackward;
-  readonly gatherBytes = gatherBytes;
   readonly batchNorm = batchNorm;
   readonly batchNormBackward = batchNormBackward;
-  readonly sgdStep = sgdStep;
-  readonly adamStep = adamStep;
-  readonly rmspropStep = rmspropStep;
-  readonly adagradStep = adagradStep;
+
+  // Named kernels: their default compositions live in @nabla/optimizers and @nabla/data.
+  readonly kernels = { gatherBytes, sgdStep, adamStep, rmspropStep, adagradStep };
 }
 
 registerBackend('js', () => new JsBackend(), 0);

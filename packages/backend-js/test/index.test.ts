@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { backendInfo, getBackend, setBackend, type FusedKernels, type Primitives } from '@nabla/core';
+import {
+  backendInfo, getBackend, hostMemory, setBackend, type FusedKernels, type NamedKernels, type Primitives,
+} from '@nabla/core';
 import { JsBackend } from '../src/index.js';
 
 const PRIMITIVES: (keyof Primitives)[] = ['unary', 'binary', 'where', 'reduce', 'argmax', 'gemm', 'copy', 'fill'];
 const FUSED: (keyof FusedKernels)[] = [
   'activation', 'activationBackward', 'prelu', 'preluBackward', 'linear', 'crossEntropy', 'crossEntropyBackward',
-  'batchNorm', 'batchNormBackward', 'sgdStep', 'adamStep', 'rmspropStep', 'adagradStep', 'gatherBytes',
+  'batchNorm', 'batchNormBackward',
 ];
+const NAMED: (keyof NamedKernels)[] = ['sgdStep', 'adamStep', 'rmspropStep', 'adagradStep', 'gatherBytes'];
 
 describe('@nabla/backend-js', () => {
   it("registers itself as 'js' on import", () => {
@@ -16,9 +19,11 @@ describe('@nabla/backend-js', () => {
     expect(backendInfo('js')).toMatchObject({ name: 'js', available: true });
   });
 
-  it('implements every primitive and every optional fused kernel', () => {
+  it('implements every primitive, every optional fused kernel and every named kernel, in host memory', () => {
     const backend = new JsBackend();
     for (const name of [...PRIMITIVES, ...FUSED]) expect(typeof backend[name], name).toBe('function');
+    for (const name of NAMED) expect(typeof backend.kernels[name], name).toBe('function');
+    expect(backend.memory).toBe(hostMemory);
   });
 
   it('runs a matmul through the registered instance', () => {

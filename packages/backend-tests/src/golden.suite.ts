@@ -3,9 +3,10 @@
 
 import { describe, expect, it } from 'vitest';
 import {
-  setBackend, tensor, linear, relu, softmaxCrossEntropy, optimKernels, activation, prelu, type Activation, Tensor,
+  setBackend, tensor, zeros, denseStorage, linear, relu, softmaxCrossEntropy, activation, prelu, type Activation, Tensor,
 } from '@nabla/core';
 import { assertClose, fromGolden, loadGolden, type GoldenTensor } from './golden.js';
+import { optimKernels } from '@nabla/optimizers';
 
 interface MlpGolden {
   x: GoldenTensor; y: number[]; W1: GoldenTensor; b1: GoldenTensor; W2: GoldenTensor; b2: GoldenTensor;
@@ -51,7 +52,7 @@ export function goldenSuite(name: string): void {
       const lr = Number(/adam_lr([0-9.e-]+)_/.exec(key)![1]);
       const expected = mlp[key] as number[];
       const params = [mlp.W1, mlp.b1, mlp.W2, mlp.b2].map((g) => fromGolden(g, true));
-      const state = params.map((p) => [new Float32Array(p.size), new Float32Array(p.size)] as const);
+      const state = params.map((p) => [zeros(p.shape).storage, zeros(p.shape).storage] as const);
       const x = fromGolden(mlp.x);
       const y = tensor(mlp.y);
       const losses: number[] = [];
@@ -60,7 +61,7 @@ export function goldenSuite(name: string): void {
         const { loss } = forward(params, x, y);
         losses.push(loss.item());
         loss.backward();
-        params.forEach((p, i) => optimKernels.adamStep(p.storage, p.grad!.data(), state[i]![0], state[i]![1], null, {
+        params.forEach((p, i) => optimKernels.adamStep(p.storage, denseStorage(p.grad!), state[i]![0], state[i]![1], null, {
           lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, amsgrad: false, step,
         }));
       }

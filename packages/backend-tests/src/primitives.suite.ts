@@ -56,7 +56,7 @@ export function primitivesSuite(name: string): void {
           const a = randomTensor(gen, sa);
           // Equal values appear on purpose, so comparisons and max/min meet ties.
           const b = op === 'div' ? randomTensor(gen, sb, { awayFromZero: 0.1 }) : randomTensor(gen, sb);
-          if (a.size > 0 && a.shape.join() === b.shape.join()) b.storage[0] = a.storage[0]!;
+          if (a.size > 0 && a.shape.join() === b.shape.join()) b.copy_(Float32Array.from(b.data()).map((v, i) => (i === 0 ? a.data()[0]! : v)));
           const [x, y] = onBoth(name, () => f(a, b));
           expect(x.shape).toEqual(y.shape);
           assertClose(x, y, `${op} ${JSON.stringify(sa)} ${JSON.stringify(sb)}`, { rtol: 0, atol: 0 });
@@ -82,7 +82,7 @@ export function primitivesSuite(name: string): void {
           const right = b.clone();
           getBackend().binary('sub', a, right, right.storage);
           const scaled = a.clone();
-          getBackend().binary('mul', scaled, { storage: Float32Array.of(3), shape: [n], strides: [0], offset: 0 }, scaled.storage);
+          getBackend().binary('mul', scaled, { storage: tensor([3]).storage, shape: [n], strides: [0], offset: 0 }, scaled.storage);
           return [left, right, scaled];
         });
         x.forEach((t, i) => assertClose(t, y[i]!, `in-place ${['div into a', 'sub into b', 'mul by a scalar'][i]} (n=${n})`, { rtol: 0, atol: 0 }));

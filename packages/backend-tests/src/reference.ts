@@ -2,7 +2,7 @@
 // what runs), written as plainly as possible with float64 arithmetic. It is the oracle the other backends
 // are compared against, not something to train with.
 
-import type { Backend, BinaryOp, GemmArgs, ReduceOp, UnaryOp, View } from '@nabla/core';
+import { hostMemory, type Backend, type BinaryOp, type GemmArgs, type ReduceOp, type UnaryOp, type View } from '@nabla/core';
 
 /** Calls fn(flatIndex, storageIndex) for every element of the view, in row-major order. */
 function forEachIndex(v: View, fn: (i: number, at: number) => void): void {
@@ -46,6 +46,7 @@ export const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
 
 export class ReferenceBackend implements Backend {
   readonly name = 'reference';
+  readonly memory = hostMemory;
 
   unary(op: UnaryOp, x: View, out: Float32Array): void {
     const f = unaryFns[op];
@@ -123,8 +124,8 @@ export class ReferenceBackend implements Backend {
     }
   }
 
-  copy(x: View, out: Float32Array): void {
-    forEachIndex(x, (i, at) => (out[i] = x.storage[at]!));
+  copy(x: View, out: Float32Array, outOffset = 0): void {
+    forEachIndex(x, (i, at) => (out[outOffset + i] = x.storage[at]!));
   }
 
   fill(out: Float32Array, value: number, offset: number, length: number): void {

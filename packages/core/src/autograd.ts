@@ -4,7 +4,8 @@
 
 import { NablaError, fmtShape } from './errors.js';
 import type { Tensor } from './tensor.js';
-import { beginTemporaries, endTemporaries } from './pool.js';
+import type { Storage } from './backend.js';
+import { beginTemporaries, endTemporaries } from './memory.js';
 
 export interface GradNode {
   /** The op's name, shown in errors and by `tensor.gradFn.name`. */
@@ -106,9 +107,9 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, helpers: Bac
   }
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
   // Storages that a leaf now owns as its .grad; the seed belongs to the caller, so it is never adopted.
-  const owned = new Set<Float32Array>([seed.storage]);
+  const owned = new Set<Storage>([seed.storage]);
   // Every buffer ops take during the pass is a temporary, except those that end up as a .grad.
-  const reachable = new Set<Float32Array>();
+  const reachable = new Set<Storage>();
   const outer = beginTemporaries();
   let completed = false;
   const previous = setGradEnabled(false);
@@ -144,5 +145,5 @@ export interface BackwardHelpers {
   onesLike(t: Tensor): Tensor;
   add(a: Tensor, b: Tensor): Tensor;
   /** Adds grad into leaf.grad; may adopt grad's storage when it is not in `owned` (then adds it there). */
-  accumulate(leaf: Tensor, grad: Tensor, owned: Set<Float32Array>): void;
+  accumulate(leaf: Tensor, grad: Tensor, owned: Set<Storage>): void;
 }

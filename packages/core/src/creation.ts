@@ -4,6 +4,16 @@ import { ShapeError, ValueError, fmtShape } from './errors.js';
 import { defaultGenerator, type Generator } from './rng.js';
 import { checkShape, sizeOf } from './shape.js';
 import { Tensor, type NestedArray } from './tensor.js';
+import { getBackend, hasBackend } from './registry.js';
+import { allocStorage, fromHost } from './memory.js';
+
+/**
+ * A tensor over values computed on the host, in the memory of the backend in use (adopted as they are in host
+ * memory, and in a program that has not registered a backend yet).
+ */
+function onBackend(values: Float32Array, shape: readonly number[]): Tensor {
+  return new Tensor(hasBackend() ? fromHost(getBackend(), values) : values, shape);
+}
 
 export interface CreateOptions {
   requiresGrad?: boolean;
@@ -85,16 +95,23 @@ export function tensor(
     throw new ShapeError(`tensor: ${flat.length} values do not fit shape ${fmtShape(finalShape)} (needs ${sizeOf(finalShape)})`);
   }
   if (!options.allowNonFinite) checkFinite('tensor', flat);
-  const t = new Tensor(flat, finalShape);
+  const t = onBackend(flat, finalShape);
   t.requiresGrad = options.requiresGrad ?? false;
   return t;
 }
 
 export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
   checkShape('full', shape);
-  const data = new Float32Array(sizeOf(shape));
-  if (value !== 0) data.fill(value);
-  const t = new Tensor(data, [...shape]);
+  const n = sizeOf(shape);
+  let t: Tensor;
+  if (hasBackend()) {
+    const backend = getBackend();
+    const storage = allocStorage(backend, n);
+    backend.fill(storage, value, 0, n);
+    t = new Tensor(storage, [...shape]);
+  } else {
+    t = new Tensor(new Float32Array(n).fill(value), [...shape]);
+  }
   t.requiresGrad = options.requiresGrad ?? false;
   return t;
 }
@@ -113,7 +130,7 @@ export function arange(start: number, end?: number, step = 1): Tensor {
   const n = Math.max(0, Math.ceil((end - start) / step));
   const data = new Float32Array(n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
-  return new Tensor(data, [n]);
+  return onBackend(data, [n]);
 }
 
 /** n evenly spaced values from start to end inclusive. */
@@ -121,7 +138,7 @@ export function linspace(start: number, end: number, n: number): Tensor {
   if (!Number.isInteger(n) || n < 0) throw new ValueError(`linspace: n must be a non-negative integer, got ${n}`);
   const data = new Float32Array(n);
   for (let i = 0; i < n; i++) data[i] = n === 1 ? start : start + ((end - start) * i) / (n - 1);
-  return new Tensor(data, [n]);
+  return onBackend(data, [n]);
 }
 
 export interface RandomOptions extends CreateOptions {
@@ -137,7 +154,7 @@ export function randn(shape: readonly number[], options: RandomOptions & { mean?
   const std = options.std ?? 1;
   const data = new Float32Array(sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = mean + std * g.normal();
-  const t = new Tensor(data, [...shape]);
+  const t = onBackend(data, [...shape]);
   t.requiresGrad = options.requiresGrad ?? false;
   return t;
 }
@@ -151,7 +168,7 @@ export function rand(shape: readonly number[], options: RandomOptions & { low?: 
   if (!(high >= low)) throw new ValueError(`rand: high (${high}) must not be below low (${low})`);
   const data = new Float32Array(sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * g.uniform();
-  const t = new Tensor(data, [...shape]);
+  const t = onBackend(data, [...shape]);
   t.requiresGrad = options.requiresGrad ?? false;
   return t;
 }
@@ -165,7 +182,7 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   const g = options.generator ?? defaultGenerator();
   const data = new Float32Array(sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = low + g.int(high - low);
-  return new Tensor(data, [...shape]);
+  return onBackend(data, [...shape]);
 }
 
 /** A random permutation of 0..n-1 (Fisher-Yates on the given or global generator). */
@@ -179,5 +196,5 @@ export function randperm(n: number, options: RandomOptions = {}): Tensor {
     data[i] = data[j]!;
     data[j] = tmp;
   }
-  return new Tensor(data, [n]);
+  return onBackend(data, [n]);
 }

@@ -15,11 +15,10 @@ export {
   reshape, flatten, permute, transpose, expand, squeeze, unsqueeze, slice, select, concat, stack, clone,
 } from './ops/views.js';
 export { matmul } from './ops/matmul.js';
-export { gatherBytes } from './ops/bytes.js';
-export { clearBufferPool, bufferPoolFloats } from './pool.js';
+export { hostMemory, HostMemory, sizeClass, type HostMemoryStats } from './host-memory.js';
+export { memoryOf, fromHost } from './memory.js';
 export {
   activation, activationComposed, activationBackwardComposed, sigmoid, tanh, relu, leakyRelu, elu, swish, silu, prelu,
-  softmax, logSoftmax, linear, softmaxCrossEntropy, oneHotOf, batchNorm, type BatchNormResult,
+  softmax, logSoftmax, linear, softmaxCrossEntropy, oneHotOf, batchNorm, denseStorage, type BatchNormResult,
 } from './ops/nn.js';
-export * as optimKernels from './ops/optim.js';
 export { sizeOf, contiguousStrides, broadcastShapes } from './shape.js';

@@ -2,20 +2,24 @@
 // is available serves unless the user picks one. The state lives on globalThis under a Symbol.for key, so
 // two copies of @nabla/core loaded side by side (two bundles, two node_modules) share one registry.
 
-import type { Backend, BackendInfo } from './backend.js';
+import type { Backend, BackendInfo, NamedKernels, Storage } from './backend.js';
 import { NablaError } from './errors.js';
+
+/** Any backend, whatever its storage type (core passes storage through without looking inside). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyBackend = Backend<any>;
 
 interface Entry {
   name: string;
-  factory: () => Backend;
+  factory: () => AnyBackend;
   priority: number;
-  instance?: Backend;
+  instance?: Backend<Storage>;
   failure?: string;
 }
 
 interface RegistryState {
   entries: Map<string, Entry>;
-  current: Backend | null;
+  current: Backend<Storage> | null;
   chosen: string | null;
   /** Thread count set by the user, applied to backends instantiated later too. */
   threads: number | null;
@@ -29,7 +33,7 @@ const state: RegistryState = (globalSlot[KEY] ??= { entries: new Map(), current:
  * Registers a backend. The factory runs on first use; if it throws, the backend is reported unavailable
  * with the thrown message as the reason, and the next one by priority serves.
  */
-export function registerBackend(name: string, factory: () => Backend, priority = 0): void {
+export function registerBackend(name: string, factory: () => AnyBackend, priority = 0): void {
   state.entries.set(name, { name, factory, priority });
   if (state.chosen === null) state.current = null; // re-pick by priority on next use
 }
@@ -42,7 +46,7 @@ export function registerUnavailableBackend(name: string, reason: string, priorit
   });
 }
 
-function instantiate(entry: Entry): Backend | null {
+function instantiate(entry: Entry): Backend<Storage> | null {
   if (entry.instance) return entry.instance;
   if (entry.failure !== undefined) return null;
   try {
@@ -56,7 +60,7 @@ function instantiate(entry: Entry): Backend | null {
 }
 
 /** Makes `name` the backend for every op from now on. Existing tensors stay valid: storage is shared. */
-export function setBackend(name: string): Backend {
+export function setBackend(name: string): Backend<Storage> {
   const entry = state.entries.get(name);
   if (!entry) {
     throw new NablaError(
@@ -71,8 +75,24 @@ export function setBackend(name: string): Backend {
   return backend;
 }
 
+/** True when some backend is registered (creating tensors then uses its memory; else host memory). */
+export function hasBackend(): boolean {
+  return state.current !== null || state.entries.size > 0;
+}
+
+/** The backend registered as `name`, instantiated if needed, without making it the one in use. */
+export function getBackendByName(name: string): Backend<Storage> {
+  const entry = state.entries.get(name);
+  if (!entry) {
+    throw new NablaError(`no backend named '${name}'; registered: ${[...state.entries.keys()].join(', ') || 'none'}`);
+  }
+  const backend = instantiate(entry);
+  if (!backend) throw new NablaError(`backend '${name}' is unavailable: ${entry.failure}`);
+  return backend;
+}
+
 /** The backend in use: the one set by `setBackend`, else the available one with the highest priority. */
-export function getBackend(): Backend {
+export function getBackend(): Backend<Storage> {
   if (state.current) return state.current;
   const ranked = [...state.entries.values()].sort((a, b) => b.priority - a.priority);
   for (const entry of ranked) {
@@ -115,4 +135,15 @@ export function setNumThreads(n: number): void {
 
 export function getNumThreads(): number {
   return getBackend().getNumThreads?.() ?? 1;
+}
+
+/**
+ * The kernel the backend in use registered under `name`, or undefined (the caller then runs its own
+ * composition over the primitives). Packages look up their domain's kernels this way (see NamedKernels).
+ */
+export function kernel<K extends keyof NamedKernels>(name: K): NamedKernels<Storage>[K] | undefined;
+export function kernel(name: string): unknown;
+export function kernel(name: string): unknown {
+  const kernels = getBackend().kernels;
+  return kernels === undefined ? undefined : kernels[name];
 }

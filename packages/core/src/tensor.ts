@@ -1,11 +1,13 @@
-// The Tensor: a float32 view {storage, shape, strides, offset} with an optional autograd node.
+// The Tensor: a float32 view {storage, shape, strides, offset} of a backend's memory, with an optional
+// autograd node.
 // Methods delegate to the op functions, which are also exported on their own (add(a, b) == a.add(b)).
 
-import type { View } from './backend.js';
+import type { Storage, View } from './backend.js';
 import { runBackward, type GradNode } from './autograd.js';
-import { NablaError, fmtShape } from './errors.js';
+import { NablaError, ShapeError, fmtShape } from './errors.js';
 import { contiguousStrides, isContiguous, sizeOf } from './shape.js';
-import { getBackend } from './registry.js';
+import { getBackend, getBackendByName } from './registry.js';
+import { allocStorage, memoryOf, peek } from './memory.js';
 import * as ew from './ops/elementwise.js';
 import * as red from './ops/reduce.js';
 import * as vw from './ops/views.js';
@@ -18,8 +20,9 @@ export type NestedArray = number | NestedArray[];
 
 let nextId = 1;
 
-export class Tensor implements View {
-  readonly storage: Float32Array;
+export class Tensor implements View<Storage> {
+  /** The backend memory holding the elements (a Float32Array in host memory). Read values with data(). */
+  readonly storage: Storage;
   readonly shape: readonly number[];
   readonly strides: readonly number[];
   readonly offset: number;
@@ -37,7 +40,7 @@ export class Tensor implements View {
   retainsGrad = false;
 
   /** Low level: wraps storage without copying. Use `tensor()`, `zeros()`... to create tensors. */
-  constructor(storage: Float32Array, shape: readonly number[], strides?: readonly number[], offset = 0) {
+  constructor(storage: Storage, shape: readonly number[], strides?: readonly number[], offset = 0) {
     this.storage = storage;
     this.shape = shape;
     this.strides = strides ?? contiguousStrides(shape);
@@ -53,17 +56,77 @@ export class Tensor implements View {
 
   // ---- reading values -------------------------------------------------------------------------
 
-  /** The elements in row-major order. Shares memory with the tensor when it is contiguous (like .numpy()). */
+  /**
+   * The elements in row-major order. In host memory this shares memory with a contiguous tensor (like
+   * .numpy()); in a backend's own memory it is a copy.
+   */
   data(): Float32Array {
-    if (this.isContiguous) return this.storage.subarray(this.offset, this.offset + this.size);
-    const out = new Float32Array(this.size);
-    getBackend().copy(this, out);
-    return out;
+    const memory = memoryOf(this.storage);
+    if (this.isContiguous) return memory.read(this.storage, this.offset, this.size);
+    const backend = getBackend();
+    const out = allocStorage(backend, this.size);
+    backend.copy(this, out);
+    return memory.read(out, 0, this.size);
+  }
+
+  /** The name of the memory holding this tensor: 'host' for the js and native backends. */
+  get device(): string {
+    return memoryOf(this.storage).name;
+  }
+
+  /**
+   * This tensor in the memory of backend `name`: the tensor itself when that backend computes in the same
+   * memory (js and native share host memory), else a copy (not recorded for autograd; detach first).
+   */
+  to(name: string): Tensor {
+    const target = getBackendByName(name).memory;
+    if (memoryOf(this.storage) === target) return this;
+    const values = this.contiguous();
+    const storage = target.alloc(this.size);
+    target.write(storage, 0, peek(values.storage, values.offset, this.size));
+    return new Tensor(storage, this.shape);
+  }
+
+  /**
+   * Writes `src`'s values into this tensor's memory in row-major order (like torch's copy_, not recorded
+   * for autograd): a Tensor of the same size (from any backend) or an array of numbers. Returns this.
+   */
+  copy_(src: Tensor | ArrayLike<number>): this {
+    const values = src instanceof Tensor ? src.contiguous().toHost() : Float32Array.from(src);
+    if (values.length !== this.size) {
+      throw new ShapeError(`copy_: ${values.length} values do not fit a tensor of shape ${fmtShape(this.shape)}`);
+    }
+    const memory = memoryOf(this.storage);
+    if (this.isContiguous) {
+      memory.write(this.storage, this.offset, values);
+      return this;
+    }
+    if (!(this.storage instanceof Float32Array)) {
+      throw new NablaError(`copy_: writing into a strided view of ${memory.name} memory is not supported; use a contiguous tensor`);
+    }
+    const dst = this.storage;
+    const index = new Array<number>(this.rank).fill(0);
+    for (let i = 0; i < values.length; i++) {
+      let at = this.offset;
+      for (let d = 0; d < this.rank; d++) at += index[d]! * this.strides[d]!;
+      dst[at] = values[i]!;
+      for (let d = this.rank - 1; d >= 0; d--) {
+        if (++index[d]! < this.shape[d]!) break;
+        index[d] = 0;
+      }
+    }
+    return this;
+  }
+
+  /** The values of a contiguous tensor as a host array for reading right away (not kept: may be the memory). */
+  private toHost(): Float32Array {
+    return peek(this.storage, this.offset, this.size);
   }
 
   /** The elements as nested arrays of numbers (a number for a 0-d tensor). */
   toArray(): NestedArray {
-    const flat = this.data();
+    const c = this.contiguous();
+    const flat = peek(c.storage, c.offset, this.size);
     if (this.shape.length === 0) return flat[0]!;
     let pos = 0;
     const build = (dim: number): NestedArray[] => {
@@ -78,7 +141,7 @@ export class Tensor implements View {
   /** The value of a single-element tensor. */
   item(): number {
     if (this.size !== 1) throw new NablaError(`item: expected a tensor with one element, got shape ${fmtShape(this.shape)}`);
-    return this.storage[this.offset]!;
+    return peek(this.storage, this.offset, 1)[0]!;
   }
 
   toString(): string {
@@ -182,7 +245,10 @@ function flatArgs(args: number[] | [number[]]): number[] {
 
 const backwardHelpers = {
   onesLike(t: Tensor): Tensor {
-    return new Tensor(new Float32Array(t.size).fill(1), t.shape);
+    const backend = getBackend();
+    const s = allocStorage(backend, t.size);
+    backend.fill(s, 1, 0, t.size);
+    return new Tensor(s, t.shape);
   },
   add(a: Tensor, b: Tensor): Tensor {
     return ew.add(a, b);
@@ -192,19 +258,20 @@ const backwardHelpers = {
    * other leaf owns (ops return fresh tensors, but add passes one gradient to both inputs), else copied.
    * Later gradients add in place, so an optimizer that zeroes grads keeps one buffer per parameter.
    */
-  accumulate(leaf: Tensor, g: Tensor, owned: Set<Float32Array>): void {
+  accumulate(leaf: Tensor, g: Tensor, owned: Set<Storage>): void {
     const acc = leaf.grad;
     if (acc === null && g.isContiguous && g.offset === 0 && g.storage.length === g.size && !owned.has(g.storage)) {
       owned.add(g.storage);
       leaf.grad = new Tensor(g.storage, leaf.shape);
       return;
     }
+    const backend = getBackend();
     if (acc !== null && acc.isContiguous && acc.offset === 0 && acc.size === g.size) {
-      getBackend().binary('add', acc, g, acc.storage);
+      backend.binary('add', acc, g, acc.storage);
       return;
     }
-    const own = new Float32Array(g.size);
-    getBackend().copy(g, own);
+    const own = allocStorage(backend, g.size);
+    backend.copy(g, own);
     owned.add(own);
     const t = new Tensor(own, leaf.shape);
     leaf.grad = acc === null ? t : ew.add(acc, t);

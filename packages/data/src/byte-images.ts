@@ -1,9 +1,10 @@
 // Images kept as the bytes they are stored as (a quarter of float32's memory: MNIST train is 47 MB instead
-// of 188 MB), turned into float32 pixels / divisor as a loader builds each batch, by core's gatherBytes (one
+// of 188 MB), turned into float32 pixels / divisor as a loader builds each batch, by gatherBytes (one
 // backend kernel). float32(b) / float32(divisor) is what loadMnist / loadIdx compute too, so a model sees the
 // same values either way.
 
-import { ValueError, gatherBytes } from '@nabla/core';
+import { ValueError } from '@nabla/core';
+import { gatherBytes } from './gather.js';
 import { checkIndex, type Dataset, type Sample } from './dataset.js';
 import { DataFormatError, readIdx, readIdxFloat32 } from './idx.js';
 import { checkLabels, mnistFile, type LoadMnistOptions } from './mnist.js';

@@ -21,3 +21,4 @@ export {
 } from './mnist.js';
 export { ByteImageDataset, loadIdxBytes, loadMnistBytes } from './byte-images.js';
 export { readCsv, type CsvData, type ReadCsvOptions } from './csv.js';
+export { gatherBytes } from './gather.js';

@@ -1,10 +1,12 @@
 // DataLoader: batches of a dataset as tensors, in a seeded order that is the same on every machine.
 //
-// Each batch is built by copying its rows into ONE new Float32Array for x and one for y, which the batch
-// tensors then adopt. The buffers are fresh per batch on purpose: a user (or autograd) may keep a batch
-// after the loop moves on, so a reused buffer would silently change data they hold.
+// Each batch is built by copying its rows into ONE host array for x and one for y, which the batch tensors
+// then adopt (or copy, for a backend with memory of its own). The arrays are new per batch on purpose: a user
+// (or autograd) may keep a batch after the loop moves on, so a reused one would silently change data they
+// hold. x comes from host memory's pool, which takes it back once the batch tensor is collected; async
+// iteration yields to the event loop once per batch so that this can happen during a loop.
 
-import { Tensor, ValueError, tensor } from '@nabla/core';
+import { Tensor, ValueError, hostMemory, tensor } from '@nabla/core';
 import { checkPositiveInteger, describe, sizeOfShape } from './checks.js';
 import { ArrayDataset, Subset, copySamples, type Dataset } from './dataset.js';
 import { ByteImageDataset } from './byte-images.js';
@@ -98,12 +100,14 @@ export class DataLoader implements Iterable<Batch>, AsyncIterable<Batch> {
     for (let b = 0; b < count; b++) {
       const start = b * batchSize;
       const rows = Math.min(batchSize, order.length - start);
-      const x = overwritten ? uninitializedFloat32(rows * xRow) : new Float32Array(rows * xRow);
+      const x = hostMemory.alloc(rows * xRow);
+      if (!overwritten) x.fill(0);
       const y = new Float32Array(rows * yRow);
       copySamples('DataLoader', dataset, order, start, rows, x, y);
       // A dataset that checked every value when it was built needs no second scan per batch.
       const options = { allowNonFinite: dataset.checkedFinite === true };
       const xt = tensor(x, [rows, ...xShape], options);
+      if (xt.storage !== x) hostMemory.release(x); // copied into the backend's own memory
       yield { x: xt, y: tensor(y, [rows, ...yShape], options) };
     }
   }
@@ -113,18 +117,6 @@ export class DataLoader implements Iterable<Batch>, AsyncIterable<Batch> {
 function writesEveryValue(dataset: Dataset): boolean {
   if (dataset instanceof Subset) return writesEveryValue(dataset.dataset);
   return dataset instanceof ByteImageDataset || dataset instanceof ArrayDataset;
-}
-
-/**
- * A Float32Array without the zero fill of `new Float32Array` (Node's Buffer.allocUnsafeSlow; a plain array
- * where there is no Buffer): filling 400 KB of memory that is not in cache costs about 1% of a native
- * training step, and the loader writes every value next anyway.
- */
-function uninitializedFloat32(n: number): Float32Array {
-  const node = (globalThis as { Buffer?: { allocUnsafeSlow(bytes: number): Uint8Array } }).Buffer;
-  if (node === undefined) return new Float32Array(n);
-  const bytes = node.allocUnsafeSlow(n * 4);
-  return new Float32Array(bytes.buffer, bytes.byteOffset, n);
 }
 
 function checkBoolean(name: string, value: unknown): boolean {

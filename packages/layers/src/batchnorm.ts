@@ -98,18 +98,22 @@ export class BatchNorm1d extends Module {
   }
 
   private updateRunningStats(mean: Tensor, variance: Tensor, rows: number): void {
-    const count = this.numBatchesTracked!.storage;
-    count[0] = count[0]! + 1;
-    const f = this.momentum ?? 1 / count[0]!;
+    // A few hundred numbers per step: plain arithmetic in double (as PyTorch's addcmul in float32 would
+    // round differently only in the last place), written back in one go, in whatever memory they live.
+    const count = this.numBatchesTracked!.item() + 1;
+    this.numBatchesTracked!.copy_([count]);
+    const f = this.momentum ?? 1 / count;
     const unbiased = rows / (rows - 1);
-    const rm = this.runningMean!.data();
-    const rv = this.runningVar!.data();
+    const rm = Float32Array.from(this.runningMean!.data());
+    const rv = Float32Array.from(this.runningVar!.data());
     const m = mean.data();
     const v = variance.data();
     for (let i = 0; i < this.numFeatures; i++) {
       rm[i] = (1 - f) * rm[i]! + f * m[i]!;
       rv[i] = (1 - f) * rv[i]! + f * v[i]! * unbiased;
     }
+    this.runningMean!.copy_(rm);
+    this.runningVar!.copy_(rv);
   }
 
   private runningStatistics(rows2d: Tensor): Tensor {

@@ -1,7 +1,7 @@
 // Dropout: in training, zeroes each element with probability p and scales the rest by 1/(1-p) (inverted
 // dropout, as PyTorch), so eval mode is the identity. The mask comes from the seeded generator.
 
-import { ValueError, Tensor, defaultGenerator, mul, zerosLike, type Generator } from '@nabla/core';
+import { ValueError, Tensor, defaultGenerator, mul, tensor, zerosLike, type Generator } from '@nabla/core';
 import { Module } from './module.js';
 
 function checkP(p: number): void {
@@ -17,7 +17,7 @@ export function dropout(x: Tensor, p = 0.5, training = true, generator?: Generat
   const scale = 1 / (1 - p);
   const mask = new Float32Array(x.size);
   for (let i = 0; i < mask.length; i++) mask[i] = g.uniform() >= p ? scale : 0;
-  return mul(x, new Tensor(mask, x.shape));
+  return mul(x, tensor(mask, x.shape));
 }
 
 export interface DropoutOptions {

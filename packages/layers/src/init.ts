@@ -39,9 +39,9 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
 /** Writes values from `sample` into every element of t (t must own contiguous storage, as parameters do). */
 function fill(t: Tensor, sample: () => number): Tensor {
   if (!t.isContiguous) throw new NablaError(`init: tensor of shape ${fmtShape(t.shape)} is not contiguous`);
-  const d = t.storage;
-  for (let i = t.offset; i < t.offset + t.size; i++) d[i] = sample();
-  return t;
+  const values = new Float32Array(t.size);
+  for (let i = 0; i < values.length; i++) values[i] = sample();
+  return t.copy_(values);
 }
 
 export interface RandomInitOptions {

@@ -27,22 +27,7 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 
 /** Writes the elements of `src` into the storage of `dst` (same shape), whatever the layout of either. */
 function copyInto(dst: Tensor, src: Tensor): void {
-  const values = src.data();
-  if (dst.isContiguous) {
-    dst.storage.set(values, dst.offset);
-    return;
-  }
-  // A strided destination: walk its index space in row-major order.
-  const index = new Array<number>(dst.rank).fill(0);
-  for (let i = 0; i < values.length; i++) {
-    let at = dst.offset;
-    for (let d = 0; d < dst.rank; d++) at += index[d]! * dst.strides[d]!;
-    dst.storage[at] = values[i]!;
-    for (let d = dst.rank - 1; d >= 0; d--) {
-      if (++index[d]! < dst.shape[d]!) break;
-      index[d] = 0;
-    }
-  }
+  dst.copy_(src);
 }
 
 export function applyStateDict(

@@ -1,7 +1,8 @@
 // Adagrad (torch.optim.Adagrad): per-element learning rates from the sum of squared gradients, with the
 // learning-rate decay clr = lr / (1 + (step - 1) * lrDecay). Steps in the backend's in-place kernel.
 
-import { optimKernels, type Tensor } from '@nabla/core';
+import { type Storage, type Tensor } from '@nabla/core';
+import * as kernels from './kernels.js';
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
 import { checkNumber } from './options.js';
 
@@ -42,11 +43,11 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     this.state.set(p, state);
   }
 
-  protected update(p: Tensor, grad: Float32Array, group: ParamGroup<AdagradOptions>, state: ParamState): void {
+  protected update(p: Tensor, grad: Storage, group: ParamGroup<AdagradOptions>, state: ParamState): void {
     const { lr, lrDecay, eps, weightDecay, initialAccumulatorValue } = group;
     const step = ((state.step as number | undefined) ?? 0) + 1;
     state.step = step;
     const stateSum = this.buffer(state, 'sum', p, initialAccumulatorValue).storage;
-    optimKernels.adagradStep(p.storage, grad, stateSum, { clr: lr / (1 + (step - 1) * lrDecay), eps, weightDecay });
+    kernels.adagradStep(p.storage, grad, stateSum, { clr: lr / (1 + (step - 1) * lrDecay), eps, weightDecay });
   }
 }

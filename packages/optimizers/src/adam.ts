@@ -1,7 +1,8 @@
 // Adam (torch.optim.Adam: bias correction, L2 weight decay added to the gradient, AMSGrad) and AdamW
 // (torch.optim.AdamW: weight decay applied to the parameter directly). Both step in the backend's kernel.
 
-import { optimKernels, type Tensor } from '@nabla/core';
+import { type Storage, type Tensor } from '@nabla/core';
+import * as kernels from './kernels.js';
 import { Optimizer, type OptimizerSpec, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
 import { checkBetas, checkBoolean, checkNumber } from './options.js';
 
@@ -51,14 +52,14 @@ abstract class AdamFamily extends Optimizer<AdamOptions> {
     this.decoupled = decoupled;
   }
 
-  protected update(p: Tensor, grad: Float32Array, group: ParamGroup<AdamOptions>, state: ParamState): void {
+  protected update(p: Tensor, grad: Storage, group: ParamGroup<AdamOptions>, state: ParamState): void {
     const { lr, betas, eps, weightDecay, amsgrad } = group;
     const step = ((state.step as number | undefined) ?? 0) + 1;
     state.step = step;
     const expAvg = this.buffer(state, 'exp_avg', p).storage;
     const expAvgSq = this.buffer(state, 'exp_avg_sq', p).storage;
     const maxExpAvgSq = amsgrad ? this.buffer(state, 'max_exp_avg_sq', p).storage : null;
-    optimKernels.adamStep(p.storage, grad, expAvg, expAvgSq, maxExpAvgSq, {
+    kernels.adamStep(p.storage, grad, expAvg, expAvgSq, maxExpAvgSq, {
       lr, beta1: betas[0], beta2: betas[1], eps, weightDecay, decoupled: this.decoupled, amsgrad, step,
     });
   }

@@ -11,3 +11,4 @@ export * from './schedulers/cosine.js';
 export * from './schedulers/linear.js';
 export * from './schedulers/sequential.js';
 export * from './schedulers/plateau.js';
+export * as optimKernels from './kernels.js';

@@ -1,7 +1,9 @@
 // The base of every optimizer: parameter groups with their own options, per-parameter state, zeroGrad,
 // step, and a state dict shaped like PyTorch's (state by parameter index + paramGroups).
 
-import { Tensor, ValueError, fmtShape } from '@nabla/core';
+import {
+  Tensor, ValueError, denseStorage, fmtShape, full, getBackend, tensor, zerosLike, type Storage,
+} from '@nabla/core';
 import { checkKnownKeys } from './options.js';
 
 /** Options every optimizer has. */
@@ -125,8 +127,8 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
         const g = p.grad;
         if (g === null) continue;
         if (setToNone || !p.requiresGrad) p.grad = null;
-        else if (g.isContiguous) g.storage.fill(0, g.offset, g.offset + g.size);
-        else p.grad = new Tensor(new Float32Array(p.size), p.shape);
+        else if (g.isContiguous) getBackend().fill(g.storage, 0, g.offset, g.size);
+        else p.grad = zerosLike(p);
       }
     }
   }
@@ -153,7 +155,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
           state = {};
           this.state.set(p, state);
         }
-        this.update(p, g.data(), group, state);
+        this.update(p, denseStorage(g), group, state);
       }
     }
     return loss;
@@ -163,14 +165,13 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   protected initState(_p: Tensor, _group: ParamGroup<O>): void {}
 
   /** One in-place update of `p` (whose storage is its data) from its gradient `grad`. */
-  protected abstract update(p: Tensor, grad: Float32Array, group: ParamGroup<O>, state: ParamState): void;
+  protected abstract update(p: Tensor, grad: Storage, group: ParamGroup<O>, state: ParamState): void;
 
   /** A zero buffer shaped like `p`, created once and kept in `state[key]`. */
   protected buffer(state: ParamState, key: string, p: Tensor, fill = 0): Tensor {
     let t = state[key];
     if (!(t instanceof Tensor)) {
-      t = new Tensor(new Float32Array(p.size), p.shape);
-      if (fill !== 0) t.storage.fill(fill);
+      t = full(p.shape, fill);
       state[key] = t;
     }
     return t;
@@ -257,7 +258,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
         if (value.size !== p.size) {
           throw new ValueError(`${where}: '${key}' has shape ${fmtShape(value.shape)}, the parameter has shape ${fmtShape(p.shape)}`);
         }
-        out[key] = new Tensor(Float32Array.from(value.data()), p.shape);
+        out[key] = tensor(Float32Array.from(value.data()), p.shape).to(getBackend().name);
       } else {
         throw new ValueError(`${where}: unknown state '${key}' for ${this.kind} (expected step, ${this.spec.stateKeys.join(', ')})`);
       }

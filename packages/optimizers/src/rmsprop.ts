@@ -1,7 +1,8 @@
 // RMSprop (torch.optim.RMSprop): a running average of squared gradients, optionally centered (subtracting
 // the squared running mean of the gradient) and with momentum. Steps in the backend's in-place kernel.
 
-import { optimKernels, type Tensor } from '@nabla/core';
+import { type Storage, type Tensor } from '@nabla/core';
+import * as kernels from './kernels.js';
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
 import { checkBoolean, checkNumber } from './options.js';
 
@@ -41,12 +42,12 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     );
   }
 
-  protected update(p: Tensor, grad: Float32Array, group: ParamGroup<RMSpropOptions>, state: ParamState): void {
+  protected update(p: Tensor, grad: Storage, group: ParamGroup<RMSpropOptions>, state: ParamState): void {
     const { lr, alpha, eps, weightDecay, momentum, centered } = group;
     state.step = ((state.step as number | undefined) ?? 0) + 1;
     const squareAvg = this.buffer(state, 'square_avg', p).storage;
     const momentumBuf = momentum > 0 ? this.buffer(state, 'momentum_buffer', p).storage : null;
     const gradAvg = centered ? this.buffer(state, 'grad_avg', p).storage : null;
-    optimKernels.rmspropStep(p.storage, grad, squareAvg, momentumBuf, gradAvg, { lr, alpha, eps, weightDecay, momentum, centered });
+    kernels.rmspropStep(p.storage, grad, squareAvg, momentumBuf, gradAvg, { lr, alpha, eps, weightDecay, momentum, centered });
   }
 }

@@ -1,7 +1,8 @@
 // Stochastic gradient descent with momentum, dampening, Nesterov momentum and L2 weight decay
 // (torch.optim.SGD). The update runs in the backend's in-place kernel.
 
-import { ValueError, optimKernels, type Tensor } from '@nabla/core';
+import { ValueError, type Storage, type Tensor } from '@nabla/core';
+import * as kernels from './kernels.js';
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
 import { checkBoolean, checkNumber } from './options.js';
 
@@ -38,14 +39,14 @@ export class SGD extends Optimizer<SGDOptions> {
     super({ kind: 'SGD', defaults: { ...SGD_DEFAULTS }, validate, stateKeys: ['momentum_buffer'] }, params, options);
   }
 
-  protected update(p: Tensor, grad: Float32Array, group: ParamGroup<SGDOptions>, state: ParamState): void {
+  protected update(p: Tensor, grad: Storage, group: ParamGroup<SGDOptions>, state: ParamState): void {
     const { lr, momentum, dampening, nesterov, weightDecay } = group;
-    let buf: Float32Array | null = null;
+    let buf: Storage | null = null;
     let firstStep = false;
     if (momentum !== 0) {
       firstStep = !('momentum_buffer' in state);
       buf = this.buffer(state, 'momentum_buffer', p).storage;
     }
-    optimKernels.sgdStep(p.storage, grad, buf, { lr, momentum, dampening, nesterov, weightDecay, firstStep });
+    kernels.sgdStep(p.storage, grad, buf, { lr, momentum, dampening, nesterov, weightDecay, firstStep });
   }
 }

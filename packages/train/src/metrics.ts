@@ -21,11 +21,11 @@ export interface Metric {
 // numbers, so a metric update in the training loop allocates nothing.
 
 function values(t: Tensor): Float32Array {
-  return t.isContiguous ? t.storage : t.data();
+  return t.isContiguous && t.storage instanceof Float32Array ? t.storage : t.data();
 }
 
 function base(t: Tensor): number {
-  return t.isContiguous ? t.offset : 0;
+  return t.isContiguous && t.storage instanceof Float32Array ? t.offset : 0;
 }
 
 /** Classes per row of the predictions; 1 means one score per sample (binary). Checks the targets fit. */

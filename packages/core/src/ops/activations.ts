@@ -1,14 +1,15 @@
 // Activations: the backend's fused kernel when it has one, else a composition over primitives.
 // Either way the gradient is one recorded node whose backward uses the fused derivative or its composition.
 
-import type { Activation } from '../backend.js';
+import type { Activation, Storage } from '../backend.js';
 import { needsGrad, noGrad, record } from '../autograd.js';
 import { ShapeError, fmtShape } from '../errors.js';
 import { getBackend } from '../registry.js';
 import { Tensor } from '../tensor.js';
 import { abs, add, div, exp, gt, ge, maximum, minimum, mul, neg, sub, where } from './elementwise.js';
 import { reshape } from './views.js';
-import { outputBuffer } from '../pool.js';
+
+import { allocStorage, checkMemory, dense } from '../memory.js';
 
 /** act(x) composed of primitives (no autograd); the reference for every backend's fused kernel. */
 export function activationComposed(act: Activation, alpha: number, x: Tensor): Tensor {
@@ -61,13 +62,21 @@ export function activationBackwardComposed(act: Activation, alpha: number, x: Te
   });
 }
 
+/**
+ * The elements of t as one storage of exactly t.size elements from offset 0, which is what fused and named
+ * kernels take: t's own storage when it already is one, a subarray of it in host memory, else a copy.
+ */
+export function denseStorage(t: Tensor): Storage {
+  return dense(getBackend(), t, t.size, t.isContiguous);
+}
+
 /** y = act(x) without recording (fused kernel or composition). */
 export function activationForward(act: Activation, alpha: number, x: Tensor): Tensor {
   const backend = getBackend();
   if (!backend.activation) return activationComposed(act, alpha, x);
-  const xc = x.isContiguous ? x : x.contiguous();
-  const out = outputBuffer(x.size);
-  backend.activation(act, alpha, xc.data(), out);
+  checkMemory(act, backend, x);
+  const out = allocStorage(backend, x.size);
+  backend.activation(act, alpha, denseStorage(x), out);
   return new Tensor(out, x.shape);
 }
 
@@ -75,8 +84,8 @@ export function activationForward(act: Activation, alpha: number, x: Tensor): Te
 export function activationBackward(act: Activation, alpha: number, x: Tensor, y: Tensor, dy: Tensor): Tensor {
   const backend = getBackend();
   if (!backend.activationBackward) return activationBackwardComposed(act, alpha, x, y, dy);
-  const dx = outputBuffer(x.size);
-  backend.activationBackward(act, alpha, x.contiguous().data(), y.contiguous().data(), dy.contiguous().data(), dx);
+  const dx = allocStorage(backend, x.size);
+  backend.activationBackward(act, alpha, denseStorage(x), denseStorage(y), denseStorage(dy), dx);
   return new Tensor(dx, x.shape);
 }
 
@@ -113,15 +122,17 @@ export function prelu(x: Tensor, a: Tensor): Tensor {
     const slope = a.size === 1 ? a : reshape(a, [1, a.size, ...new Array<number>(Math.max(x.rank - 2, 0)).fill(1)]);
     return where(gt(x, 0), x, mul(slope, x));
   }
-  const xc = x.contiguous();
-  const ac = a.contiguous();
-  const y = new Tensor(outputBuffer(x.size), x.shape);
-  backend.prelu!(xc.data(), ac.data(), features!, y.storage);
+  checkMemory('prelu', backend, x);
+  checkMemory('prelu', backend, a);
+  const xd = denseStorage(x);
+  const ad = denseStorage(a);
+  const y = new Tensor(allocStorage(backend, x.size), x.shape);
+  backend.prelu!(xd, ad, features!, y.storage);
   if (needsGrad(x, a)) {
     record(y, 'prelu', [x, a], (g) => {
-      const dx = outputBuffer(x.size);
-      const da = outputBuffer(a.size);
-      backend.preluBackward!(xc.data(), ac.data(), features!, g.contiguous().data(), dx, da);
+      const dx = allocStorage(backend, x.size);
+      const da = allocStorage(backend, a.size);
+      backend.preluBackward!(xd, ad, features!, denseStorage(g), dx, da);
       return [new Tensor(dx, x.shape), new Tensor(da, a.shape)];
     });
   }

@@ -1,21 +1,21 @@
 // Elementwise ops with NumPy broadcasting, and their gradients over the same ops.
 
-import type { BinaryOp, UnaryOp, View } from '../backend.js';
+import type { BinaryOp, Storage, UnaryOp, View } from '../backend.js';
 import { needsGrad, record } from '../autograd.js';
 import { getBackend } from '../registry.js';
 import { broadcastShapes, broadcastStrides, sameShape, sizeOf } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { sumTo } from './reduce.js';
-import { outputBuffer } from '../pool.js';
+import { allocStorage, checkMemory, constant } from '../memory.js';
 
 const zeroStrides: number[][] = [];
 function zeros(rank: number): number[] {
   return (zeroStrides[rank] ??= new Array<number>(rank).fill(0));
 }
 
-/** A 0-d tensor holding a number, for scalar operands. */
+/** A 0-d tensor holding a number, for scalar operands, in the memory of the backend in use. */
 export function scalar(value: number): Tensor {
-  return new Tensor(Float32Array.of(value), []);
+  return new Tensor(constant(getBackend(), value), []);
 }
 
 function asTensor(x: TensorLike): Tensor {
@@ -23,7 +23,7 @@ function asTensor(x: TensorLike): Tensor {
 }
 
 /** `t` read as shape `target` (which it broadcasts to): the tensor itself when shapes agree, else a view. */
-export function broadcastView(t: Tensor, target: readonly number[]): View {
+export function broadcastView(t: Tensor, target: readonly number[]): View<Storage> {
   if (sameShape(t.shape, target)) return t;
   if (t.size === 1) return { storage: t.storage, shape: target, strides: zeros(target.length), offset: t.offset };
   return { storage: t.storage, shape: target, strides: broadcastStrides(t.shape, t.strides, target), offset: t.offset };
@@ -32,14 +32,19 @@ export function broadcastView(t: Tensor, target: readonly number[]): View {
 /** Applies a binary primitive with broadcasting; no autograd. */
 export function binaryRaw(op: BinaryOp, name: string, a: Tensor, b: Tensor): Tensor {
   const shape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(name, a.shape, b.shape);
-  const out = outputBuffer(sizeOf(shape));
-  getBackend().binary(op, broadcastView(a, shape), broadcastView(b, shape), out);
+  const backend = getBackend();
+  checkMemory(name, backend, a);
+  checkMemory(name, backend, b);
+  const out = allocStorage(backend, sizeOf(shape));
+  backend.binary(op, broadcastView(a, shape), broadcastView(b, shape), out);
   return new Tensor(out, shape);
 }
 
 export function unaryRaw(op: UnaryOp, x: Tensor): Tensor {
-  const out = outputBuffer(x.size);
-  getBackend().unary(op, x, out);
+  const backend = getBackend();
+  checkMemory(op, backend, x);
+  const out = allocStorage(backend, x.size);
+  backend.unary(op, x, out);
   return new Tensor(out, x.shape);
 }
 
@@ -112,8 +117,10 @@ export function where(cond: TensorLike, x: TensorLike, y: TensorLike): Tensor {
   const a = asTensor(x);
   const b = asTensor(y);
   const shape = broadcastShapes('where', broadcastShapes('where', c.shape, a.shape), b.shape);
-  const out = new Tensor(outputBuffer(sizeOf(shape)), shape);
-  getBackend().where(broadcastView(c, shape), broadcastView(a, shape), broadcastView(b, shape), out.storage);
+  const backend = getBackend();
+  for (const t of [c, a, b]) checkMemory('where', backend, t);
+  const out = new Tensor(allocStorage(backend, sizeOf(shape)), shape);
+  backend.where(broadcastView(c, shape), broadcastView(a, shape), broadcastView(b, shape), out.storage);
   if (needsGrad(a, b)) {
     record(out, 'where', [a, b], (g) => [
       a.requiresGrad ? sumTo(where(c, g, 0), a.shape) : null,

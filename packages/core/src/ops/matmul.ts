@@ -1,6 +1,6 @@
 // matmul over the backend's sgemm. Transposed views reach gemm as transpose flags, not copies.
 
-import type { GemmArgs } from '../backend.js';
+import type { GemmArgs, Storage } from '../backend.js';
 import { needsGrad, record } from '../autograd.js';
 import { fmtShape, ShapeError } from '../errors.js';
 import { getBackend } from '../registry.js';
@@ -8,10 +8,10 @@ import { broadcastShapes, broadcastStrides, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { sumTo } from './reduce.js';
 import { clone, reshape, squeeze, transpose } from './views.js';
-import { outputBuffer } from '../pool.js';
+import { allocStorage, checkMemory } from '../memory.js';
 
 interface Operand {
-  storage: Float32Array;
+  storage: Storage;
   trans: boolean;
   ld: number;
   /** Offsets of each matrix in the (broadcast) batch, relative to storage. */
@@ -54,17 +54,19 @@ function matmul2d(a: Tensor, b: Tensor): Tensor {
   }
   const batch = broadcastShapes('matmul (batch axes)', a.shape.slice(0, -2), b.shape.slice(0, -2));
   const shape = [...batch, m, n];
-  const out = outputBuffer(sizeOf(shape));
+  const backend = getBackend();
+  checkMemory('matmul', backend, a);
+  checkMemory('matmul', backend, b);
+  const out = allocStorage(backend, sizeOf(shape));
   const opA = operand(a, batch);
   const opB = operand(b, batch);
   const count = sizeOf(batch);
-  const args: GemmArgs = {
+  const args: GemmArgs<Storage> = {
     transA: opA.trans, transB: opB.trans, m, n, k, alpha: 1,
     a: opA.storage, aOffset: opA.offset, lda: opA.ld,
     b: opB.storage, bOffset: opB.offset, ldb: opB.ld,
     beta: 0, c: out, cOffset: 0, ldc: Math.max(n, 1),
   };
-  const backend = getBackend();
   const index = new Array<number>(batch.length).fill(0);
   for (let i = 0; i < count; i++) {
     let oa = opA.offset;

@@ -1,18 +1,18 @@
 // Neural-network ops built on the primitives, each using the backend's fused kernel when it has one:
 // softmax / logSoftmax, linear, softmax cross-entropy, training-mode batch normalisation.
 
-import type { Activation } from '../backend.js';
+import type { Activation, Memory } from '../backend.js';
 import { needsGrad, noGrad, record } from '../autograd.js';
 import { NablaError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { getBackend } from '../registry.js';
 import { normalizeAxis } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { activationBackward, activationForward } from './activations.js';
+import { activationBackward, activationForward, denseStorage } from './activations.js';
 import { add, eq, exp, log, mul, sub } from './elementwise.js';
 import { matmul } from './matmul.js';
 import { max, mean, sum } from './reduce.js';
 import { reshape, transpose } from './views.js';
-import { outputBuffer } from '../pool.js';
+import { allocStorage, checkMemory, fromHost, memoryOf, peek } from '../memory.js';
 
 export * from './activations.js';
 
@@ -61,14 +61,15 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null = null, act: Activ
   let y: Tensor;
   let pre: Tensor;
   if (backend.linear) {
-    const xc = x.contiguous();
-    const wc = w.contiguous();
-    y = new Tensor(outputBuffer(batch * outF), [batch, outF]);
+    checkMemory('linear', backend, x);
+    checkMemory('linear', backend, w);
+    if (b) checkMemory('linear', backend, b);
+    y = new Tensor(allocStorage(backend, batch * outF), [batch, outF]);
     // ReLU's derivative reads only the sign of its input, and relu(x) > 0 exactly when x > 0 (NaN and -0
     // included), so y serves as the saved input: one buffer fewer per layer and step.
     const keepPre = grad && act !== 'identity' && act !== 'relu';
-    pre = keepPre ? new Tensor(outputBuffer(batch * outF), [batch, outF]) : y;
-    backend.linear(xc.data(), wc.data(), b ? b.contiguous().data() : null, batch, inF, outF, act, alpha, y.storage,
+    pre = keepPre ? new Tensor(allocStorage(backend, batch * outF), [batch, outF]) : y;
+    backend.linear(denseStorage(x), denseStorage(w), b ? denseStorage(b) : null, batch, inF, outF, act, alpha, y.storage,
       pre === y ? null : pre.storage);
   } else {
     pre = noGrad(() => {
@@ -100,11 +101,13 @@ function accumulateWeightGrad(w: Tensor, dpre: Tensor, x: Tensor): boolean {
   const acc = w.grad;
   if (w.gradFn !== null || acc === null || !acc.isContiguous) return false;
   if (acc.storage === w.storage || acc.storage === x.storage || acc.storage === dpre.storage) return false;
+  const backend = getBackend();
+  if (!sameMemory(backend.memory, acc, w, x, dpre)) return false;
   if (acc.rank !== 2 || acc.shape[0] !== w.shape[0] || acc.shape[1] !== w.shape[1]) return false;
   const [outF, inF] = w.shape as [number, number];
   const d = dpre.contiguous();
   const xc = x.contiguous();
-  getBackend().gemm({
+  backend.gemm({
     transA: true, transB: false, m: outF, n: inF, k: d.shape[0]!, alpha: 1,
     a: d.storage, aOffset: d.offset, lda: outF, b: xc.storage, bOffset: xc.offset, ldb: inF,
     beta: 1, c: acc.storage, cOffset: acc.offset, ldc: inF,
@@ -112,26 +115,30 @@ function accumulateWeightGrad(w: Tensor, dpre: Tensor, x: Tensor): boolean {
   return true;
 }
 
+function sameMemory(memory: Memory, ...ts: Tensor[]): boolean {
+  return ts.every((t) => memoryOf(t.storage) === memory);
+}
+
 /** Checks class indices stored as floats: integers in [0, classes). */
-function checkTargets(op: string, targets: Tensor, rows: number, classes: number): Float32Array {
+function checkTargets(op: string, targets: Tensor, rows: number, classes: number): void {
   if (targets.rank !== 1 || targets.size !== rows) {
     throw new ShapeError(`${op}: targets have shape ${fmtShape(targets.shape)}, expected [${rows}] (one class index per row)`);
   }
-  const t = targets.contiguous().data();
+  const c = targets.contiguous();
+  const t = peek(c.storage, c.offset, rows);
   for (let i = 0; i < t.length; i++) {
-    const c = t[i]!;
-    if (!Number.isInteger(c) || c < 0 || c >= classes) {
-      throw new ValueError(`${op}: target ${i} is ${c}, expected a class index in 0..${classes - 1}`);
+    const v = t[i]!;
+    if (!Number.isInteger(v) || v < 0 || v >= classes) {
+      throw new ValueError(`${op}: target ${i} is ${v}, expected a class index in 0..${classes - 1}`);
     }
   }
-  return t;
 }
 
 /** One-hot rows (no autograd) for class indices, via the primitives. */
 export function oneHotOf(targets: Tensor, classes: number): Tensor {
   const ids = new Float32Array(classes);
   for (let i = 0; i < classes; i++) ids[i] = i;
-  return eq(reshape(targets, [-1, 1]), new Tensor(ids, [1, classes]));
+  return eq(reshape(targets, [-1, 1]), new Tensor(fromHost(getBackend(), ids), [1, classes]));
 }
 
 /**
@@ -141,14 +148,17 @@ export function oneHotOf(targets: Tensor, classes: number): Tensor {
 export function softmaxCrossEntropy(logits: Tensor, targets: Tensor): Tensor {
   checkMatrix('softmaxCrossEntropy', 'logits', logits);
   const [rows, classes] = logits.shape as [number, number];
-  const t = checkTargets('softmaxCrossEntropy', targets, rows, classes);
+  checkTargets('softmaxCrossEntropy', targets, rows, classes);
   const backend = getBackend();
+  checkMemory('softmaxCrossEntropy', backend, logits);
+  checkMemory('softmaxCrossEntropy', backend, targets);
+  const t = denseStorage(targets);
   let logProbs: Tensor;
   let loss: Tensor;
   if (backend.crossEntropy) {
-    logProbs = new Tensor(outputBuffer(rows * classes), [rows, classes]);
-    loss = new Tensor(outputBuffer(rows), [rows]);
-    backend.crossEntropy(logits.contiguous().data(), t, rows, classes, logProbs.storage, loss.storage);
+    logProbs = new Tensor(allocStorage(backend, rows * classes), [rows, classes]);
+    loss = new Tensor(allocStorage(backend, rows), [rows]);
+    backend.crossEntropy(denseStorage(logits), t, rows, classes, logProbs.storage, loss.storage);
   } else {
     logProbs = noGrad(() => logSoftmax(logits, 1));
     loss = noGrad(() => sum(mul(logProbs, oneHotOf(targets, classes)), 1).neg());
@@ -156,8 +166,8 @@ export function softmaxCrossEntropy(logits: Tensor, targets: Tensor): Tensor {
   if (needsGrad(logits)) {
     record(loss, 'softmaxCrossEntropy', [logits], (g) => {
       if (backend.crossEntropyBackward) {
-        const d = outputBuffer(rows * classes);
-        backend.crossEntropyBackward(logProbs.storage, t, g.contiguous().data(), rows, classes, d);
+        const d = allocStorage(backend, rows * classes);
+        backend.crossEntropyBackward(logProbs.storage, t, denseStorage(g), rows, classes, d);
         return [new Tensor(d, [rows, classes])];
       }
       return [mul(sub(exp(logProbs), oneHotOf(targets, classes)), reshape(g, [rows, 1]))];
@@ -191,26 +201,31 @@ export function batchNorm(x: Tensor, gamma: Tensor | null, beta: Tensor | null, 
   }
   if (!(eps > 0)) throw new ValueError(`batchNorm: eps must be positive, got ${eps}`);
   const backend = getBackend();
+  for (const t of [x, gamma, beta]) if (t) checkMemory('batchNorm', backend, t);
   const xc = x.contiguous();
-  const meanT = new Tensor(new Float32Array(features), [features]);
-  const invStd = new Tensor(new Float32Array(features), [features]);
+  let meanT: Tensor;
+  let invStd: Tensor;
   let y: Tensor;
   if (backend.batchNorm) {
-    y = new Tensor(new Float32Array(rows * features), [rows, features]);
-    backend.batchNorm(xc.data(), gamma?.contiguous().data() ?? null, beta?.contiguous().data() ?? null,
+    meanT = new Tensor(allocStorage(backend, features), [features]);
+    invStd = new Tensor(allocStorage(backend, features), [features]);
+    y = new Tensor(allocStorage(backend, rows * features), [rows, features]);
+    backend.batchNorm(denseStorage(xc), gamma ? denseStorage(gamma) : null, beta ? denseStorage(beta) : null,
       rows, features, eps, y.storage, meanT.storage, invStd.storage);
   } else {
+    let mu: Tensor | null = null;
+    let istd: Tensor | null = null;
     y = noGrad(() => {
-      const mu = mean(xc, 0);
+      mu = mean(xc, 0);
       const centered = sub(xc, mu);
-      const istd = add(mean(mul(centered, centered), 0), eps).sqrt().pow(-1);
-      meanT.storage.set(mu.data());
-      invStd.storage.set(istd.data());
+      istd = add(mean(mul(centered, centered), 0), eps).sqrt().pow(-1);
       let out = mul(centered, istd);
       if (gamma) out = mul(out, gamma);
       if (beta) out = add(out, beta);
       return out;
     });
+    meanT = mu!;
+    invStd = istd!;
   }
   // Recomputed rather than derived from invStd, which would lose digits when var is small next to eps.
   const variance = noGrad(() => {
@@ -236,10 +251,10 @@ function batchNormBackward(
   const [rows, features] = x.shape as [number, number];
   const backend = getBackend();
   if (backend.batchNormBackward) {
-    const dx = new Tensor(outputBuffer(rows * features), [rows, features]);
-    const dgamma = new Tensor(outputBuffer(features), [features]);
-    const dbeta = new Tensor(outputBuffer(features), [features]);
-    backend.batchNormBackward(x.data(), gamma?.contiguous().data() ?? null, meanT.storage, invStd.storage, dy.data(),
+    const dx = new Tensor(allocStorage(backend, rows * features), [rows, features]);
+    const dgamma = new Tensor(allocStorage(backend, features), [features]);
+    const dbeta = new Tensor(allocStorage(backend, features), [features]);
+    backend.batchNormBackward(denseStorage(x), gamma ? denseStorage(gamma) : null, denseStorage(meanT), denseStorage(invStd), denseStorage(dy),
       rows, features, dx.storage, dgamma.storage, dbeta.storage);
     return { dx, dgamma, dbeta };
   }

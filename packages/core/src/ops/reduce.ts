@@ -7,7 +7,7 @@ import { normalizeAxes, normalizeAxis, sameShape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { binaryRaw, div, eq, mul } from './elementwise.js';
 import { expand, reshape } from './views.js';
-import { outputBuffer } from '../pool.js';
+import { allocStorage, checkMemory, constant } from '../memory.js';
 
 function keptShape(shape: readonly number[], axes: readonly number[]): number[] {
   const out = shape.slice();
@@ -21,9 +21,11 @@ function droppedShape(shape: readonly number[], axes: readonly number[]): number
 
 function reduceRaw(op: ReduceOp, x: Tensor, axes: number[], keepdims: boolean): Tensor {
   const kept = keptShape(x.shape, axes);
-  const out = outputBuffer(sizeOf(kept));
-  if (axes.length === 0) getBackend().copy(x, out);
-  else getBackend().reduce(op, x, axes, out);
+  const backend = getBackend();
+  checkMemory(op, backend, x);
+  const out = allocStorage(backend, sizeOf(kept));
+  if (axes.length === 0) backend.copy(x, out);
+  else backend.reduce(op, x, axes, out);
   return new Tensor(out, keepdims ? kept : droppedShape(x.shape, axes));
 }
 
@@ -69,14 +71,16 @@ export function argmax(x: Tensor, axis = -1, keepdims = false): Tensor {
   const a = normalizeAxis('argmax', axis, x.rank);
   if (x.shape[a] === 0) throw new RangeError(`argmax: axis ${a} has size 0`);
   const kept = keptShape(x.shape, [a]);
-  const out = outputBuffer(sizeOf(kept));
-  getBackend().argmax(x, a, out);
+  const backend = getBackend();
+  checkMemory('argmax', backend, x);
+  const out = allocStorage(backend, sizeOf(kept));
+  backend.argmax(x, a, out);
   return new Tensor(out, keepdims ? kept : droppedShape(x.shape, [a]));
 }
 
 /** Index of the first minimum along `axis`. */
 export function argmin(x: Tensor, axis = -1, keepdims = false): Tensor {
-  return argmax(binaryRaw('mul', 'argmin', x, new Tensor(Float32Array.of(-1), [])), axis, keepdims);
+  return argmax(binaryRaw('mul', 'argmin', x, new Tensor(constant(getBackend(), -1), [])), axis, keepdims);
 }
 
 /** Sums a broadcast gradient back to `shape` (the inverse of broadcasting). */

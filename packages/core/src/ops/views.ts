@@ -7,12 +7,14 @@ import { getBackend } from '../registry.js';
 import { broadcastShapes, broadcastStrides, contiguousStrides, normalizeAxis, sameShape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { sumTo } from './reduce.js';
-import { outputBuffer } from '../pool.js';
+import { allocStorage, checkMemory, zerosStorage } from '../memory.js';
 
 /** A contiguous copy with its own storage. */
 export function clone(x: Tensor): Tensor {
-  const out = outputBuffer(x.size);
-  getBackend().copy(x, out);
+  const backend = getBackend();
+  checkMemory('clone', backend, x);
+  const out = allocStorage(backend, x.size);
+  backend.copy(x, out);
   const t = new Tensor(out, x.shape);
   if (needsGrad(x)) record(t, 'clone', [x], (g) => [g]);
   return t;
@@ -146,7 +148,7 @@ function padSlice(g: Tensor, shape: readonly number[], axis: number, s: number, 
     const gapShape = g.shape.slice();
     gapShape.splice(axis + 1, 0, step - 1);
     const withAxis = unsqueeze(g, axis + 1);
-    const zerosGap = new Tensor(new Float32Array(sizeOf(gapShape)), gapShape);
+    const zerosGap = new Tensor(zerosStorage(getBackend(), sizeOf(gapShape)), gapShape);
     const interleaved = concat([withAxis, zerosGap], axis + 1);
     const merged = g.shape.slice();
     merged[axis] = count * step;
@@ -156,7 +158,7 @@ function padSlice(g: Tensor, shape: readonly number[], axis: number, s: number, 
   const zerosAlong = (len: number): Tensor => {
     const zs = shape.slice();
     zs[axis] = len;
-    return new Tensor(new Float32Array(sizeOf(zs)), zs);
+    return new Tensor(zerosStorage(getBackend(), sizeOf(zs)), zs);
   };
   const used = spread.shape[axis]!;
   if (s > 0) parts.push(zerosAlong(s));
@@ -192,16 +194,18 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   }
   const shape = first.shape.slice();
   shape[a] = total;
-  const out = new Float32Array(sizeOf(shape));
+  const backend = getBackend();
+  for (const t of tensors) checkMemory('concat', backend, t);
+  const n = sizeOf(shape);
+  const out = allocStorage(backend, n);
   // Copy each input into its block of a buffer laid out with `axis` first, then (unless axis is 0)
   // permute that buffer back into place with one more copy.
   const order = [a, ...first.shape.map((_, i) => i).filter((i) => i !== a)];
-  const staged = a === 0 ? out : new Float32Array(out.length);
+  const staged = a === 0 ? out : allocStorage(backend, n);
   let pos = 0;
-  const backend = getBackend();
   for (const t of tensors) {
     const moved = a === 0 ? t : new Tensor(t.storage, order.map((i) => t.shape[i]!), order.map((i) => t.strides[i]!), t.offset);
-    backend.copy(moved, staged.subarray(pos, pos + t.size));
+    backend.copy(moved, staged, pos);
     pos += t.size;
   }
   if (a !== 0) {
@@ -210,6 +214,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
     const back = new Array<number>(shape.length);
     order.forEach((src, i) => (back[src] = stagedStrides[i]!));
     backend.copy({ storage: staged, shape, strides: back, offset: 0 }, out);
+    backend.memory.release(staged);
   }
   const result = new Tensor(out, shape);
   if (tensors.some((t) => needsGrad(t))) {

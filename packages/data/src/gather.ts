@@ -1,10 +1,9 @@
-// Batches from stored bytes (image pixels): the data loader's hot path. One backend kernel when the backend
-// has it; else TypedArray.set (the engine's own byte -> float conversion) and one in-place division, which
-// gives the same bits: float32(b) / float32(divisor), rounded once.
+// Batches from stored bytes (image pixels): the data loader's hot path. The backend's 'gatherBytes' kernel
+// when it computes in host memory (where batches are built); else TypedArray.set (the engine's own byte ->
+// float conversion) and a division in double rounded once to float32, which gives the same bits as a float32
+// division: float32(b) / float32(divisor), correctly rounded.
 
-import type { View } from '../backend.js';
-import { ValueError } from '../errors.js';
-import { getBackend } from '../registry.js';
+import { ValueError, getBackend, hostMemory, kernel } from '@nabla/core';
 
 function checkCount(name: string, value: number, min: number): void {
   if (!Number.isSafeInteger(value) || value < min) {
@@ -41,17 +40,15 @@ export function gatherBytes(
       throw new ValueError(`gatherBytes: rows[${r}] = ${rows[r]!} is out of range for ${srcRows} rows of ${rowLength} bytes`);
     }
   }
-  const backend = getBackend();
-  if (backend.gatherBytes) {
-    backend.gatherBytes(src, rowLength, rows, start, count, d, out);
+  const fused = getBackend().memory === hostMemory ? kernel('gatherBytes') : undefined;
+  if (fused) {
+    fused(src, rowLength, rows, start, count, d, out);
     return;
   }
   for (let r = 0; r < count; r++) {
     const at = rows[start + r]! * rowLength;
     out.set(src.subarray(at, at + rowLength), r * rowLength);
   }
-  if (d === 1 || n === 0) return;
-  const x: View = { storage: out, shape: [n], strides: [1], offset: 0 };
-  const by: View = { storage: Float32Array.of(d), shape: [n], strides: [0], offset: 0 };
-  backend.binary('div', x, by, out);
+  if (d === 1) return;
+  for (let i = 0; i < n; i++) out[i] = Math.fround(out[i]! / d);
 }

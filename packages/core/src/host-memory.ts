@@ -1,0 +1,125 @@
+// Host memory: the Float32Arrays every host backend (js, native) computes in, from one caching allocator.
+//
+// A fresh Float32Array costs more than its size suggests: the engine zero-fills memory that is not in cache
+// (large blocks are new pages, faulted in one by one), and the garbage collector has to notice the external
+// memory and free it again. A training loop makes the same sizes every step, so blocks come back here and are
+// handed out again warm, in size classes (four per power of two, so at most a quarter is wasted).
+//
+// A block comes back in one of two ways:
+// - `release`: core proves that nothing reaches it (the temporaries of a backward pass);
+// - the garbage collector: when the storage object is collected, a FinalizationRegistry callback returns
+//   its block. Those callbacks run only when JavaScript yields to the event loop, which the data loader's
+//   async iteration does once per batch; a loop that never yields leaves blocks to the collector.
+// A block that user code can see is never recycled: `data()` (through `read`) marks its block escaped, since
+// the caller may keep that array, or a subarray of it, after the tensor is gone; adopted user arrays are not ours.
+
+import type { Memory } from './backend.js';
+
+/** Below one page a fresh array is cheap, and small arrays would cost more in bookkeeping than they save. */
+const MIN_POOLED_FLOATS = 1024;
+const DEFAULT_LIMIT_BYTES = 64 * 1024 * 1024;
+/** Blocks kept per size class: enough for the same shape used several times in a step, and no hoarding. */
+const MAX_PER_CLASS = 16;
+
+/** The byte size handed out for a request: rounded up to a quarter of its power of two. */
+export function sizeClass(bytes: number): number {
+  if (bytes <= 4096) return 4096;
+  const quarter = 2 ** (Math.floor(Math.log2(bytes - 1)) - 2);
+  return Math.ceil(bytes / quarter) * quarter;
+}
+
+export interface HostMemoryStats {
+  /** Bytes held in free blocks, ready to hand out. */
+  freeBytes: number;
+  /** Blocks handed out from the free lists rather than newly allocated, since the start. */
+  reused: number;
+  /** Blocks newly allocated (pooled sizes only). */
+  allocated: number;
+  /** Blocks that came back through the garbage collector. */
+  collected: number;
+  /** Blocks that came back through release(). */
+  released: number;
+}
+
+export class HostMemory implements Memory<Float32Array> {
+  readonly name = 'host';
+  /** Free blocks by byte size. */
+  private readonly free = new Map<number, ArrayBuffer[]>();
+  /** Blocks that user code may hold a view of: never handed out again. */
+  private readonly escaped = new WeakSet<ArrayBuffer>();
+  private readonly collector = new FinalizationRegistry<ArrayBuffer>((block) => {
+    this.stats.collected++;
+    this.recycle(block);
+  });
+  private limitBytes = DEFAULT_LIMIT_BYTES;
+  readonly stats: HostMemoryStats = { freeBytes: 0, reused: 0, allocated: 0, collected: 0, released: 0 };
+
+  alloc(n: number): Float32Array {
+    if (n < MIN_POOLED_FLOATS) return new Float32Array(n);
+    const bytes = sizeClass(4 * n);
+    let block = this.free.get(bytes)?.pop();
+    if (block !== undefined) {
+      this.stats.freeBytes -= bytes;
+      this.stats.reused++;
+    } else {
+      block = new ArrayBuffer(bytes);
+      this.stats.allocated++;
+    }
+    const storage = new Float32Array(block, 0, n);
+    // The storage is its own unregister token, so release() can take it back from the collector.
+    this.collector.register(storage, block, storage);
+    return storage;
+  }
+
+  read(s: Float32Array, offset: number, n: number): Float32Array {
+    this.escaped.add(s.buffer as ArrayBuffer);
+    return offset === 0 && n === s.length ? s : s.subarray(offset, offset + n);
+  }
+
+  write(s: Float32Array, offset: number, values: Float32Array): void {
+    if (values !== s) s.set(values, offset);
+  }
+
+  adopt(values: Float32Array): Float32Array {
+    return values;
+  }
+
+  release(s: Float32Array): void {
+    if (!this.collector.unregister(s)) return; // not a pooled block, or already back
+    this.stats.released++;
+    this.recycle(s.buffer as ArrayBuffer);
+  }
+
+  /** Caps the bytes kept in free blocks (default 64 MiB); 0 keeps none. Returns the previous cap. */
+  setLimit(bytes: number): number {
+    const previous = this.limitBytes;
+    this.limitBytes = bytes;
+    if (this.stats.freeBytes > bytes) this.clear();
+    return previous;
+  }
+
+  /** Drops every free block (the collector takes them). */
+  clear(): void {
+    this.free.clear();
+    this.stats.freeBytes = 0;
+  }
+
+  private recycle(block: ArrayBuffer): void {
+    if (this.escaped.has(block)) return;
+    const bytes = block.byteLength;
+    if (this.stats.freeBytes + bytes > this.limitBytes) return;
+    let list = this.free.get(bytes);
+    if (list === undefined) this.free.set(bytes, (list = []));
+    if (list.length >= MAX_PER_CLASS) return;
+    list.push(block);
+    this.stats.freeBytes += bytes;
+  }
+}
+
+// One instance per process, shared by every copy of @nabla/core that is loaded (two bundles, two
+// node_modules), so that host tensors stay interchangeable between them.
+const KEY = Symbol.for('@nabla/core/host-memory');
+const slot = globalThis as unknown as Record<symbol, HostMemory | undefined>;
+
+/** The host memory every host backend (js, native) allocates from. */
+export const hostMemory: HostMemory = (slot[KEY] ??= new HostMemory());
