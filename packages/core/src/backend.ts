@@ -90,6 +90,11 @@ export interface GemmArgs<S extends Storage = Float32Array> {
   ldc: number;
 }
 
+/**
+ * The views that unary, binary, where and copy receive are coalesced by core: no axis of size 1 (unless the
+ * view is a single element) and no two adjacent axes that every operand could walk as one, so contiguous
+ * operands arrive as one flat axis. Backends still accept any rank; most calls need only flat loops.
+ */
 export interface Primitives<S extends Storage = Float32Array> {
   /** out[i] = op(x[i]); `out` is contiguous with x.shape. */
   unary(op: UnaryOp, x: View<S>, out: S): void;

@@ -7,6 +7,7 @@ import { broadcastShapes, broadcastStrides, sameShape, sizeOf } from '../shape.j
 import { Tensor, type TensorLike } from '../tensor.js';
 import { sumTo } from './reduce.js';
 import { allocStorage, checkMemory, constant } from '../memory.js';
+import { coalesce } from '../plan.js';
 
 const zeroStrides: number[][] = [];
 function zeros(rank: number): number[] {
@@ -36,7 +37,8 @@ export function binaryRaw(op: BinaryOp, name: string, a: Tensor, b: Tensor): Ten
   checkMemory(name, backend, a);
   checkMemory(name, backend, b);
   const out = allocStorage(backend, sizeOf(shape));
-  backend.binary(op, broadcastView(a, shape), broadcastView(b, shape), out);
+  const [va, vb] = coalesce([broadcastView(a, shape), broadcastView(b, shape)]) as [View<Storage>, View<Storage>];
+  backend.binary(op, va, vb, out);
   return new Tensor(out, shape);
 }
 
@@ -44,7 +46,7 @@ export function unaryRaw(op: UnaryOp, x: Tensor): Tensor {
   const backend = getBackend();
   checkMemory(op, backend, x);
   const out = allocStorage(backend, x.size);
-  backend.unary(op, x, out);
+  backend.unary(op, coalesce([x])[0]!, out);
   return new Tensor(out, x.shape);
 }
 
@@ -120,7 +122,9 @@ export function where(cond: TensorLike, x: TensorLike, y: TensorLike): Tensor {
   const backend = getBackend();
   for (const t of [c, a, b]) checkMemory('where', backend, t);
   const out = new Tensor(allocStorage(backend, sizeOf(shape)), shape);
-  backend.where(broadcastView(c, shape), broadcastView(a, shape), broadcastView(b, shape), out.storage);
+  const [vc, va, vb] = coalesce([broadcastView(c, shape), broadcastView(a, shape), broadcastView(b, shape)]) as
+    [View<Storage>, View<Storage>, View<Storage>];
+  backend.where(vc, va, vb, out.storage);
   if (needsGrad(a, b)) {
     record(out, 'where', [a, b], (g) => [
       a.requiresGrad ? sumTo(where(c, g, 0), a.shape) : null,

@@ -8,13 +8,14 @@ import { broadcastShapes, broadcastStrides, contiguousStrides, normalizeAxis, sa
 import { Tensor } from '../tensor.js';
 import { sumTo } from './reduce.js';
 import { allocStorage, checkMemory, zerosStorage } from '../memory.js';
+import { coalesce } from '../plan.js';
 
 /** A contiguous copy with its own storage. */
 export function clone(x: Tensor): Tensor {
   const backend = getBackend();
   checkMemory('clone', backend, x);
   const out = allocStorage(backend, x.size);
-  backend.copy(x, out);
+  backend.copy(coalesce([x])[0]!, out);
   const t = new Tensor(out, x.shape);
   if (needsGrad(x)) record(t, 'clone', [x], (g) => [g]);
   return t;
