@@ -7,6 +7,7 @@ import { Adam } from '@nabla/optimizers';
 import { loadMnist, TensorDataset, DataLoader } from '@nabla/data';
 const be = process.env.BE ?? 'native'; setBackend(be); setNumThreads(Number(process.env.T ?? 1));
 manualSeed(0);
+if (process.env.LIMIT) (await import('@nabla/core')).hostMemory.setLimit(Number(process.env.LIMIT));
 const std = process.env.STD === '1';
 import { sub, div } from '@nabla/core';
 let { x: X, y: Y } = loadMnist();
@@ -23,4 +24,6 @@ outer: for (let e = 0; e < 10; e++) for await (const { x, y } of loader) {
   if (++steps === warm + meas) break outer;
 }
 const s = (performance.now() - t0) / 1000;
+import { hostMemory } from '@nabla/core';
+if (process.env.STATS) console.log(JSON.stringify(hostMemory.stats));
 console.log(JSON.stringify({ be, std, threads: Number(process.env.T ?? 1), sps: Math.round(meas * 128 / s), rssMB: Math.round(process.resourceUsage().maxRSS / 1024) }));

@@ -19,7 +19,7 @@ import type { Memory } from './backend.js';
 const MIN_POOLED_FLOATS = 1024;
 const DEFAULT_LIMIT_BYTES = 64 * 1024 * 1024;
 /** Blocks kept per size class: enough for the same shape used several times in a step, and no hoarding. */
-const MAX_PER_CLASS = 16;
+const MAX_PER_CLASS = 64;
 
 /** The byte size handed out for a request: rounded up to a quarter of its power of two. */
 export function sizeClass(bytes: number): number {
@@ -62,7 +62,7 @@ export class HostMemory implements Memory<Float32Array> {
       this.stats.freeBytes -= bytes;
       this.stats.reused++;
     } else {
-      block = new ArrayBuffer(bytes);
+      block = uninitialized(bytes);
       this.stats.allocated++;
     }
     const storage = new Float32Array(block, 0, n);
@@ -114,6 +114,17 @@ export class HostMemory implements Memory<Float32Array> {
     list.push(block);
     this.stats.freeBytes += bytes;
   }
+}
+
+/**
+ * A new block without the zero fill of `new ArrayBuffer` where Node offers one (Buffer.allocUnsafeSlow gives
+ * a buffer of its own): callers write every element they read, and the fill is a pass over cold memory.
+ */
+function uninitialized(bytes: number): ArrayBuffer {
+  const node = (globalThis as { Buffer?: { allocUnsafeSlow(n: number): Uint8Array } }).Buffer;
+  if (node === undefined) return new ArrayBuffer(bytes);
+  const b = node.allocUnsafeSlow(bytes);
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? (b.buffer as ArrayBuffer) : new ArrayBuffer(bytes);
 }
 
 // One instance per process, shared by every copy of @nabla/core that is loaded (two bundles, two
