@@ -5,11 +5,8 @@
 #include <exception>
 #include <new>
 
-#if defined(__x86_64__) || defined(_M_X64)
-#include <immintrin.h>
-#endif
-
 #include "entries.h"
+#include "gemm/fp_mode.h"
 
 namespace nabla {
 namespace {
@@ -17,27 +14,13 @@ namespace {
 // Bumped whenever an entry point's arguments change; the wrapper refuses a binary built for another.
 constexpr int kAbiVersion = 2;
 
-// Flush-to-zero and denormals-are-zero while a GEMM or an optimizer step runs on Node's thread, restored on
-// the way out so JavaScript math keeps IEEE semantics. Why: Adam's first moment decays by 0.9 a step and
-// reaches the denormal range within a few epochs for rarely used weights, and tiny gradients feed the GEMMs;
-// arithmetic on denormals is slow (up to ~100x per instruction on Intel; PyTorch measures ~15% of a
-// training step, see torch.set_flush_denormal). Pool workers run with the same flags for their whole life,
-// so these results do not depend on the thread count. Element-wise ops keep IEEE denormals.
-class FlushDenormalsScope {
- public:
-#if defined(__x86_64__) || defined(_M_X64)
-  FlushDenormalsScope() : saved_(_mm_getcsr()) { _mm_setcsr(saved_ | 0x8040u); }
-  ~FlushDenormalsScope() { _mm_setcsr(saved_); }
-
- private:
-  unsigned int saved_;
-#endif
-};
-
 // node-addon-api turns only Napi::Error into a JavaScript exception; anything else thrown (std::bad_alloc
-// from a scratch vector) would terminate the process, so every entry point goes through this guard.
+// from a scratch vector) would terminate the process, so every entry point goes through this guard. It
+// also sets the addon's one floating-point policy for the call, IEEE denormals (see gemm/fp_mode.h), which
+// the thread pool hands on to its workers with each job.
 template <Napi::Value (*Fn)(const Napi::CallbackInfo&)>
 Napi::Value Guarded(const Napi::CallbackInfo& info) {
+  IeeeDenormalsScope ieee;
   try {
     return Fn(info);
   } catch (const Napi::Error&) {
@@ -47,12 +30,6 @@ Napi::Value Guarded(const Napi::CallbackInfo& info) {
   } catch (const std::exception& e) {
     throw Napi::Error::New(info.Env(), std::string("native: internal error: ") + e.what());
   }
-}
-
-template <Napi::Value (*Fn)(const Napi::CallbackInfo&)>
-Napi::Value Flushing(const Napi::CallbackInfo& info) {
-  FlushDenormalsScope flush;
-  return Guarded<Fn>(info);
 }
 
 Napi::Array names(Napi::Env env, const char* const* list, int count) {
@@ -74,8 +51,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"fill", Guarded<Fill>},
       {"reduce", Guarded<Reduce>},
       {"argmax", Guarded<Argmax>},
-      {"gemm", Flushing<Gemm>},
-      {"linear", Flushing<Linear>},
+      {"gemm", Guarded<Gemm>},
+      {"linear", Guarded<Linear>},
       {"activation", Guarded<Activation>},
       {"activationBackward", Guarded<ActivationBackward>},
       {"prelu", Guarded<Prelu>},
@@ -84,10 +61,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"crossEntropyBackward", Guarded<CrossEntropyBackward>},
       {"batchNorm", Guarded<BatchNorm>},
       {"batchNormBackward", Guarded<BatchNormBackward>},
-      {"sgdStep", Flushing<SgdStep>},
-      {"adamStep", Flushing<AdamStep>},
-      {"rmspropStep", Flushing<RmspropStep>},
-      {"adagradStep", Flushing<AdagradStep>},
+      {"sgdStep", Guarded<SgdStep>},
+      {"adamStep", Guarded<AdamStep>},
+      {"rmspropStep", Guarded<RmspropStep>},
+      {"adagradStep", Guarded<AdagradStep>},
       {"gatherBytes", Guarded<GatherBytes>},
       {"setNumThreads", Guarded<SetNumThreads>},
       {"getNumThreads", Guarded<GetNumThreads>},

@@ -9,6 +9,7 @@
 // Outputs may be their input exactly (in place) where the kernel allows it, never a shifted part of it.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "args.h"
@@ -144,12 +145,15 @@ Napi::Value PreluBackward(const Napi::CallbackInfo& info) {
   const KernelTable& k = kernels();
   const int64_t grain = std::max<int64_t>(1, kGrainCheap / std::max<int64_t>(rows, 1));
   if (rows > 0) run_parallel(features, grain, [&](int64_t b, int64_t e) { k.prelu_backward(p, rows, b, e); });
+  // A column sum meeting NaNs of both signs keeps whichever its vector lane order put first, and that order
+  // changes with where a thread's range of features starts: one canonical NaN keeps the bits the same.
+  const auto to_float = [](double v) { return std::isnan(v) ? std::numeric_limits<float>::quiet_NaN() : static_cast<float>(v); };
   if (a.length == 1) {
     double total = 0.0;
     for (int64_t j = 0; j < features && rows > 0; ++j) total += colsum[j];
-    da.data[0] = static_cast<float>(total);
+    da.data[0] = to_float(total);
   } else {
-    for (int64_t j = 0; j < a.length; ++j) da.data[j] = rows > 0 ? static_cast<float>(colsum[j]) : 0.0f;
+    for (int64_t j = 0; j < a.length; ++j) da.data[j] = rows > 0 ? to_float(colsum[j]) : 0.0f;
   }
   return info.Env().Undefined();
 }

@@ -35,16 +35,20 @@ function gemmCase(rand: () => number, c: Case): { args: GemmArgs; want: Float64A
   for (const j of c.zeroN ?? []) for (let p = 0; p < c.k; p++) b[at(ldb, c.transB, p, j)] = 0;
   if (c.poison === 'B') b[at(ldb, c.transB, c.zeroK![0]!, 1)] = Infinity;
   if (c.poison === 'A') a[at(lda, c.transA, 1, 0)] = NaN;
-  const A = (i: number, p: number): number => a[at(lda, c.transA, i, p)]!;
-  const B = (p: number, j: number): number => b[at(ldb, c.transB, p, j)]!;
+  // op(A) by rows and op(B) by columns, dense: the reference's inner loop then reads two contiguous rows.
+  const opA = new Float64Array(c.m * c.k);
+  const opBT = new Float64Array(c.n * c.k);
+  for (let i = 0; i < c.m; i++) for (let p = 0; p < c.k; p++) opA[i * c.k + p] = a[at(lda, c.transA, i, p)]!;
+  for (let p = 0; p < c.k; p++) for (let j = 0; j < c.n; j++) opBT[j * c.k + p] = b[at(ldb, c.transB, p, j)]!;
   const want = new Float64Array(c.m * c.n);
   const bound = new Float64Array(c.m * c.n); // sum of |terms|, to scale the allowed rounding error
   for (let i = 0; i < c.m; i++) {
     for (let j = 0; j < c.n; j++) {
       let s = 0, abs = 0;
-      for (let p = 0; p < c.k; p++) {
-        s += A(i, p) * B(p, j);
-        abs += Math.abs(A(i, p) * B(p, j));
+      for (let p = 0, ai = i * c.k, bj = j * c.k; p < c.k; p++) {
+        const term = opA[ai + p]! * opBT[bj + p]!;
+        s += term;
+        abs += Math.abs(term);
       }
       const old = c.beta === 0 ? 0 : c.beta * cArr[off + i * ldc + j]!;
       want[i * c.n + j] = c.alpha * s + old;
@@ -88,15 +92,13 @@ const SIZES: [number, number, number][] = [
 
 type Variant = Pick<Case, 'transA' | 'transB' | 'alpha' | 'beta'>;
 
-/** fn for 1 and 2 threads, every pair of transposes and three (alpha, beta) pairs (beta 0, 1 and other). */
-function forEachVariant(fn: (base: Variant) => void): void {
+/** fn on `threads` threads for every pair of transposes and three (alpha, beta) pairs (beta 0, 1 and other). */
+function forEachVariant(threads: number, fn: (base: Variant) => void): void {
   try {
-    for (const threads of [1, 2]) {
-      backend.setNumThreads!(threads);
-      for (const transA of [false, true]) {
-        for (const transB of [false, true]) {
-          for (const [alpha, beta] of [[1, 0], [1, 1], [-0.5, 0.5]] as const) fn({ transA, transB, alpha, beta });
-        }
+    backend.setNumThreads!(threads);
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        for (const [alpha, beta] of [[1, 0], [1, 1], [-0.5, 0.5]] as const) fn({ transA, transB, alpha, beta });
       }
     }
   } finally {
@@ -125,11 +127,11 @@ describe.each(ISAS)('gemm and linear on %s', (isa) => {
     checkGemm(rng(23), { m: 257, n: 129, k: 300, transA: true, transB: false, alpha: 1, beta: 1 });
   });
 
-  it('gemm: structurally zero k-slices of op(A) and columns of op(B) (skipped), NaN and Infinity still reach C', () => {
+  it.each([1, 2])('gemm on %i threads: structurally zero k-slices of op(A) and columns of op(B) (skipped), NaN and Infinity still reach C', (threads) => {
     const rand = rng(25);
     // Indices 0..n-1 that are not multiples of `step`: (step - 1) / step of them.
     const allBut = (n: number, step: number): number[] => Array.from({ length: n }, (_, i) => i).filter((i) => i % step !== 0);
-    forEachVariant((base) => {
+    forEachVariant(threads, (base) => {
       // Most k-slices zero (as MNIST's border pixels make X · Wᵀ), and fewer.
       checkGemm(rand, { ...base, m: 40, n: 70, k: 150, zeroK: allBut(150, 3) });
       checkGemm(rand, { ...base, m: 140, n: 33, k: 96, zeroK: allBut(96, 9).slice(0, 60) });
@@ -142,9 +144,9 @@ describe.each(ISAS)('gemm and linear on %s', (isa) => {
     });
   });
 
-  it('gemm: mostly-zero operands (each tile skips the k steps its panels are zero at), NaN and Infinity still reach C', () => {
+  it.each([1, 2])('gemm on %i threads: mostly-zero operands (each tile skips the k steps its panels are zero at), NaN and Infinity still reach C', (threads) => {
     const rand = rng(26);
-    forEachVariant((base) => {
+    forEachVariant(threads, (base) => {
       // Sparse A, as MNIST pixels make X · Wᵀ; k spans several blocks.
       checkGemm(rand, { ...base, m: 40, n: 70, k: 400, keepA: 0.15 });
       // A all zero: tiles with no step left get beta * C.

@@ -26,3 +26,16 @@ describe('startup settings', () => {
     expect(infoWith({ NABLA_NUM_THREADS: '3' }).threads).toBe(3);
   });
 });
+
+describe('one ISA dispatch for the whole addon', () => {
+  // target_clones and other IFUNCs pick their code from the CPU alone, behind NABLA_NATIVE_ISA's back: every
+  // ISA-specific function must instead be chosen by the ISA in use.
+  const nm = spawnSync('nm', ['--version'], { encoding: 'utf8' });
+  it.skipIf(nm.status !== 0)('the binary has no IFUNC symbols (functions dispatched by the CPU alone)', () => {
+    const symbols = spawnSync('nm', [nativeLoadPath], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    expect(symbols.status).toBe(0);
+    const lines = symbols.stdout.split('\n');
+    expect(lines.length).toBeGreaterThan(100); // not stripped: the check means something
+    expect(lines.filter((line) => / i /.test(line))).toEqual([]);
+  });
+});

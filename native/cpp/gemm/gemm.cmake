@@ -1,6 +1,8 @@
 # nabla_gemm: the sgemm, its ISA dispatch and thread pool, as a static library the addon links.
-# Included from native/CMakeLists.txt. No -march flags: the AVX2/AVX-512 kernels carry per-function target
-# attributes and are chosen at run time, so one binary runs on any x86-64 (and ARM takes the portable path).
+# Included from native/CMakeLists.txt. One mechanism for every ISA-specific source of the addon: it is
+# compiled with that ISA's flags (never -march) into names of its own, and the code of the ISA in use
+# (active_isa(): the CPU's best, or what NABLA_NATIVE_ISA / setIsa forced) is picked on each call. So one
+# binary runs on any x86-64, forcing an ISA forces all of it, and ARM takes the portable path.
 set(NABLA_GEMM_DIR ${CMAKE_CURRENT_LIST_DIR})
 option(NABLA_BUILD_BENCH "Build the sgemm_bench executable" OFF)
 
@@ -8,6 +10,40 @@ find_package(Threads REQUIRED)
 
 file(GLOB NABLA_GEMM_SOURCES CONFIGURE_DEPENDS ${NABLA_GEMM_DIR}/*.cpp)
 add_library(nabla_gemm STATIC ${NABLA_GEMM_SOURCES})
+
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$" AND NOT MSVC)
+  set(NABLA_X86_ISA_BUILDS 1)
+  set(NABLA_AVX2_FLAGS -mavx2 -mfma)
+  set(NABLA_AVX512_FLAGS -mavx512f -mavx2 -mfma)
+else()
+  set(NABLA_X86_ISA_BUILDS 0)
+endif()
+
+# The micro-kernels: one hand-written source per ISA.
+if(NABLA_X86_ISA_BUILDS)
+  set_source_files_properties(${NABLA_GEMM_DIR}/kernels_avx2.cpp PROPERTIES COMPILE_OPTIONS "${NABLA_AVX2_FLAGS}")
+  set_source_files_properties(${NABLA_GEMM_DIR}/kernels_avx512.cpp PROPERTIES COMPILE_OPTIONS "${NABLA_AVX512_FLAGS}")
+endif()
+
+# The zero scans: one source compiled once per ISA, each copy in its own namespace.
+function(nabla_scans_build name ns)
+  add_library(${name} OBJECT ${NABLA_GEMM_DIR}/isa/zero_scans.cpp)
+  set_target_properties(${name} PROPERTIES POSITION_INDEPENDENT_CODE ON CXX_EXTENSIONS OFF)
+  target_compile_features(${name} PRIVATE cxx_std_17)
+  target_compile_definitions(${name} PRIVATE NABLA_SCANS_NS=${ns} NABLA_HAVE_X86_SCANS=${NABLA_X86_ISA_BUILDS})
+  if(MSVC)
+    target_compile_options(${name} PRIVATE /O2)
+  else()
+    target_compile_options(${name} PRIVATE -O3 ${ARGN})
+  endif()
+  target_sources(nabla_gemm PRIVATE $<TARGET_OBJECTS:${name}>)
+endfunction()
+nabla_scans_build(nabla_scans_portable scans_portable)
+if(NABLA_X86_ISA_BUILDS)
+  nabla_scans_build(nabla_scans_avx2 scans_avx2 ${NABLA_AVX2_FLAGS})
+  nabla_scans_build(nabla_scans_avx512 scans_avx512 ${NABLA_AVX512_FLAGS})
+endif()
+target_compile_definitions(nabla_gemm PRIVATE NABLA_HAVE_X86_SCANS=${NABLA_X86_ISA_BUILDS})
 target_include_directories(nabla_gemm PUBLIC ${NABLA_GEMM_DIR})
 target_compile_features(nabla_gemm PUBLIC cxx_std_17)
 set_target_properties(nabla_gemm PROPERTIES POSITION_INDEPENDENT_CODE ON CXX_EXTENSIONS OFF)

@@ -1,8 +1,7 @@
 #pragma once
-// Plain C++ building blocks shared by the kernel sets. Each kernels_*.cpp instantiates them inside functions
-// that carry its target attribute; being always-inline, they are compiled (and auto-vectorized) for that ISA.
-// Internal linkage, so the instantiations of different files never merge across ISAs.
-#include <algorithm>
+// Plain C++ building blocks shared by the kernel sets. Each kernels_*.cpp is compiled with its ISA's flags
+// (gemm.cmake), so they are compiled (and auto-vectorized) for that ISA. Internal linkage and no inline
+// function from a system header, so the instantiations of different files never merge across ISAs.
 #include <cstdint>
 
 #include "kernels.h"
@@ -18,6 +17,8 @@ namespace detail {
 namespace {
 
 constexpr uint64_t kNoMask = 0;
+
+NABLA_INLINE int64_t min_i64(int64_t a, int64_t b) { return a < b ? a : b; }
 
 // The k steps set in a mask of kc bits (KernelSet::micro_masked), in increasing order: next() gives each,
 // then -1.
@@ -55,7 +56,7 @@ template <int MR>
 NABLA_INLINE void pack_a_generic(bool trans, const float* A, int64_t lda, int64_t rows, int64_t kc,
                                  float* dst) {
   for (int64_t i0 = 0; i0 < rows; i0 += MR, dst += MR * kc) {
-    const int64_t h = std::min<int64_t>(MR, rows - i0);
+    const int64_t h = min_i64(MR, rows - i0);
     if (trans) {  // op(A)(i, p) = A[p*lda + i]: each p gives h contiguous values
       for (int64_t p = 0; p < kc; ++p) {
         const float* src = A + p * lda + i0;
@@ -83,7 +84,7 @@ template <int NR>
 NABLA_INLINE void pack_b_generic(bool trans, const float* B, int64_t ldb, int64_t kc, int64_t cols,
                                  float* dst) {
   for (int64_t j0 = 0; j0 < cols; j0 += NR, dst += NR * kc) {
-    const int64_t w = std::min<int64_t>(NR, cols - j0);
+    const int64_t w = min_i64(NR, cols - j0);
     if (!trans) {  // op(B)(p, j) = B[p*ldb + j]: each p gives w contiguous values
       for (int64_t p = 0; p < kc; ++p) {
         const float* src = B + p * ldb + j0;
@@ -204,7 +205,7 @@ NABLA_INLINE void narrow_rows(int64_t rows, int64_t n, int64_t k, float alpha, c
         for (int j = 0; j < CB; ++j) tile[r][j] += ar * Bp[p * ldbp + j0 + j];
       }
 #endif
-    store_tile(&tile[0][0], CB, C + j0, ldc, alpha, beta, rows, std::min<int64_t>(CB, n - j0));
+    store_tile(&tile[0][0], CB, C + j0, ldc, alpha, beta, rows, min_i64(CB, n - j0));
   }
 }
 

@@ -1,15 +1,17 @@
 // The AVX2 kernel set: a 6×16 micro-kernel (two ymm of B per k step, one broadcast of A per row, 12 ymm
-// accumulators: 15 of the 16 registers) and the shared C++ blocks compiled for AVX2+FMA. Every function
-// carries the target attribute and only runs after best_isa() saw avx2 and fma.
+// accumulators: 15 of the 16 registers) and the shared C++ blocks, this whole file compiled with -mavx2
+// -mfma (gemm.cmake); its functions run only when active_isa() is Avx2, which best_isa() allows only after
+// seeing avx2 and fma.
 #include "kernels.h"
 
 #ifdef NABLA_HAVE_X86_KERNELS
+#if !defined(__AVX2__) || !defined(__FMA__)
+#error "kernels_avx2.cpp must be compiled with -mavx2 -mfma"
+#endif
 #include <immintrin.h>
 
 #include "kernel_templates.h"
 
-#define NABLA_AVX2 __attribute__((target("avx2,fma")))
-#define NABLA_X86_TARGET NABLA_AVX2
 #include "pack_x86.h"
 
 namespace nabla {
@@ -21,7 +23,7 @@ constexpr int kNr = 16;
 
 // micro (Masked false: every k step of 0..kc) and micro_masked (the steps set in mask, at least one).
 template <bool Masked>
-NABLA_AVX2 NABLA_INLINE void micro_steps(int64_t kc, const uint64_t* mask, const float* a, const float* b, float* c,
+NABLA_INLINE void micro_steps(int64_t kc, const uint64_t* mask, const float* a, const float* b, float* c,
                                          int64_t ldc, float alpha, float beta, int64_t rows, int64_t cols) {
   for (int r = 0; r < kMr; ++r) _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc), _MM_HINT_T0);
   // Named accumulators, not an array: with an array GCC keeps a memory copy updated inside the loop.
@@ -81,28 +83,28 @@ NABLA_AVX2 NABLA_INLINE void micro_steps(int64_t kc, const uint64_t* mask, const
   store_tile(&tile[0][0], kNr, c, ldc, alpha, beta, rows, cols);
 }
 
-NABLA_AVX2 void micro(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha, float beta,
+void micro(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha, float beta,
                       int64_t rows, int64_t cols) {
   micro_steps<false>(kc, nullptr, a, b, c, ldc, alpha, beta, rows, cols);
 }
 
-NABLA_AVX2 void micro_masked(int64_t kc, const uint64_t* mask, const float* a, const float* b, float* c, int64_t ldc,
+void micro_masked(int64_t kc, const uint64_t* mask, const float* a, const float* b, float* c, int64_t ldc,
                              float alpha, float beta, int64_t rows, int64_t cols) {
   micro_steps<true>(kc, mask, a, b, c, ldc, alpha, beta, rows, cols);
 }
 
-NABLA_AVX2 void pack_a(bool trans, const float* A, int64_t lda, int64_t rows, int64_t kc, float* dst) {
+void pack_a(bool trans, const float* A, int64_t lda, int64_t rows, int64_t kc, float* dst) {
   pack_a_x86_6(trans, A, lda, rows, kc, dst);
   static_assert(kMr == 6, "pack_a_x86_6 packs 6-row panels");
 }
 
-NABLA_AVX2 void pack_b(bool trans, const float* B, int64_t ldb, int64_t kc, int64_t cols, float* dst) {
+void pack_b(bool trans, const float* B, int64_t ldb, int64_t kc, int64_t cols, float* dst) {
   pack_b_x86<kNr>(trans, B, ldb, kc, cols, dst);
 }
 
 // One strip of the direct kernel: RB rows of C × 16 columns (cols of them real), over all k.
 template <int RB, bool TA>
-NABLA_AVX2 void narrow_tile(int64_t k, const float* a, int64_t lda, const float* bp, int64_t ldbp, float alpha,
+void narrow_tile(int64_t k, const float* a, int64_t lda, const float* bp, int64_t ldbp, float alpha,
                             float beta, float* c, int64_t ldc, int64_t cols) {
   // The first k step (k >= 1) initializes the accumulators: a zeroing loop would become a memset and pin
   // them to the stack.
@@ -143,14 +145,14 @@ NABLA_AVX2 void narrow_tile(int64_t k, const float* a, int64_t lda, const float*
 }
 
 template <int RB, bool TA>
-NABLA_AVX2 void narrow_rows(int64_t n, int64_t k, float alpha, const float* a, int64_t lda, const float* bp,
+void narrow_rows(int64_t n, int64_t k, float alpha, const float* a, int64_t lda, const float* bp,
                             int64_t ldbp, float beta, float* c, int64_t ldc) {
   for (int64_t j0 = 0; j0 < n; j0 += 16)
-    narrow_tile<RB, TA>(k, a, lda, bp + j0, ldbp, alpha, beta, c + j0, ldc, std::min<int64_t>(16, n - j0));
+    narrow_tile<RB, TA>(k, a, lda, bp + j0, ldbp, alpha, beta, c + j0, ldc, min_i64(16, n - j0));
 }
 
 template <bool TA>
-NABLA_AVX2 void narrow_all(int64_t m, int64_t n, int64_t k, float alpha, const float* A, int64_t lda,
+void narrow_all(int64_t m, int64_t n, int64_t k, float alpha, const float* A, int64_t lda,
                            const float* Bp, int64_t ldbp, float beta, float* C, int64_t ldc) {
   auto rows_at = [&](int64_t i0) { return TA ? A + i0 : A + i0 * lda; };
   int64_t i0 = 0;
@@ -167,7 +169,7 @@ NABLA_AVX2 void narrow_all(int64_t m, int64_t n, int64_t k, float alpha, const f
   if (m - i0 >= 1) narrow_rows<1, TA>(n, k, alpha, rows_at(i0), lda, Bp, ldbp, beta, C + i0 * ldc, ldc);
 }
 
-NABLA_AVX2 void narrow(bool transA, int64_t m, int64_t n, int64_t k, float alpha, const float* A, int64_t lda,
+void narrow(bool transA, int64_t m, int64_t n, int64_t k, float alpha, const float* A, int64_t lda,
                        const float* Bp, int64_t ldbp, float beta, float* C, int64_t ldc) {
   if (transA) {
     narrow_all<true>(m, n, k, alpha, A, lda, Bp, ldbp, beta, C, ldc);

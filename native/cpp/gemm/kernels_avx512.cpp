@@ -1,15 +1,17 @@
 // The AVX-512 kernel set: an 8×32 micro-kernel (two zmm of B per k step, one broadcast of A per row,
-// 16 zmm accumulators) and the shared C++ blocks compiled for AVX-512. Compiled without -m flags: every
-// function carries the target attribute and only runs after best_isa() saw avx512f.
+// 16 zmm accumulators) and the shared C++ blocks, this whole file compiled with -mavx512f -mavx2 -mfma
+// (gemm.cmake); its functions run only when active_isa() is Avx512, which best_isa() allows only after
+// seeing avx512f and fma.
 #include "kernels.h"
 
 #ifdef NABLA_HAVE_X86_KERNELS
+#if !defined(__AVX512F__) || !defined(__FMA__)
+#error "kernels_avx512.cpp must be compiled with -mavx512f -mavx2 -mfma"
+#endif
 #include <immintrin.h>
 
 #include "kernel_templates.h"
 
-#define NABLA_AVX512 __attribute__((target("avx512f,fma")))
-#define NABLA_X86_TARGET NABLA_AVX512
 #include "pack_x86.h"
 
 namespace nabla {
@@ -21,7 +23,7 @@ constexpr int kNr = 32;
 
 // One k step of the 8×32 tile: the accumulators get a[r] * b[0..32) added (First: set to it).
 template <bool First>
-NABLA_AVX512 NABLA_INLINE void tile_step(const float* a, const float* b, __m512 (&lo)[kMr], __m512 (&hi)[kMr]) {
+NABLA_INLINE void tile_step(const float* a, const float* b, __m512 (&lo)[kMr], __m512 (&hi)[kMr]) {
   const __m512 b0 = _mm512_load_ps(b);
   const __m512 b1 = _mm512_load_ps(b + 16);
   for (int r = 0; r < kMr; ++r) {
@@ -33,7 +35,7 @@ NABLA_AVX512 NABLA_INLINE void tile_step(const float* a, const float* b, __m512 
 
 // micro (Masked false: every k step of 0..kc) and micro_masked (the steps set in mask, at least one).
 template <bool Masked>
-NABLA_AVX512 NABLA_INLINE void micro_steps(int64_t kc, const uint64_t* mask, const float* a, const float* b, float* c,
+NABLA_INLINE void micro_steps(int64_t kc, const uint64_t* mask, const float* a, const float* b, float* c,
                                            int64_t ldc, float alpha, float beta, int64_t rows, int64_t cols) {
   constexpr int MR = kMr;
   for (int r = 0; r < MR; ++r) {  // the C tile is written at the end: start fetching its two lines per row
@@ -92,27 +94,27 @@ NABLA_AVX512 NABLA_INLINE void micro_steps(int64_t kc, const uint64_t* mask, con
   }
 }
 
-NABLA_AVX512 void micro(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha, float beta,
+void micro(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha, float beta,
                         int64_t rows, int64_t cols) {
   micro_steps<false>(kc, nullptr, a, b, c, ldc, alpha, beta, rows, cols);
 }
 
-NABLA_AVX512 void micro_masked(int64_t kc, const uint64_t* mask, const float* a, const float* b, float* c, int64_t ldc,
+void micro_masked(int64_t kc, const uint64_t* mask, const float* a, const float* b, float* c, int64_t ldc,
                                float alpha, float beta, int64_t rows, int64_t cols) {
   micro_steps<true>(kc, mask, a, b, c, ldc, alpha, beta, rows, cols);
 }
 
-NABLA_AVX512 void pack_a(bool trans, const float* A, int64_t lda, int64_t rows, int64_t kc, float* dst) {
+void pack_a(bool trans, const float* A, int64_t lda, int64_t rows, int64_t kc, float* dst) {
   pack_a_x86<kMr>(trans, A, lda, rows, kc, dst);
 }
 
-NABLA_AVX512 void pack_b(bool trans, const float* B, int64_t ldb, int64_t kc, int64_t cols, float* dst) {
+void pack_b(bool trans, const float* B, int64_t ldb, int64_t kc, int64_t cols, float* dst) {
   pack_b_x86<kNr>(trans, B, ldb, kc, cols, dst);
 }
 
 // One strip of the direct kernel: RB rows of C × NV*16 columns (cols of them real), over all k.
 template <int RB, int NV, bool TA>
-NABLA_AVX512 void narrow_tile(int64_t k, const float* a, int64_t lda, const float* bp, int64_t ldbp, float alpha,
+void narrow_tile(int64_t k, const float* a, int64_t lda, const float* bp, int64_t ldbp, float alpha,
                               float beta, float* c, int64_t ldc, int64_t cols) {
   // As in micro(): the first k step (k >= 1) initializes the accumulators, so they stay in registers.
   __m512 acc[RB][NV];
@@ -145,18 +147,18 @@ NABLA_AVX512 void narrow_tile(int64_t k, const float* a, int64_t lda, const floa
 // RB rows of C: strips of NV*16 columns, then 16-column strips for the rest. Fewer rows get wider strips, so
 // there are always at least four independent accumulator chains.
 template <int RB, bool TA>
-NABLA_AVX512 void narrow_rows(int64_t n, int64_t k, float alpha, const float* a, int64_t lda, const float* bp,
+void narrow_rows(int64_t n, int64_t k, float alpha, const float* a, int64_t lda, const float* bp,
                               int64_t ldbp, float beta, float* c, int64_t ldc) {
   constexpr int NV = RB >= 4 ? 2 : 4;
   int64_t j0 = 0;
   for (; j0 + 16 * NV <= n; j0 += 16 * NV)
     narrow_tile<RB, NV, TA>(k, a, lda, bp + j0, ldbp, alpha, beta, c + j0, ldc, 16 * NV);
   for (; j0 < n; j0 += 16)
-    narrow_tile<RB, 1, TA>(k, a, lda, bp + j0, ldbp, alpha, beta, c + j0, ldc, std::min<int64_t>(16, n - j0));
+    narrow_tile<RB, 1, TA>(k, a, lda, bp + j0, ldbp, alpha, beta, c + j0, ldc, min_i64(16, n - j0));
 }
 
 template <bool TA>
-NABLA_AVX512 void narrow_all(int64_t m, int64_t n, int64_t k, float alpha, const float* A, int64_t lda,
+void narrow_all(int64_t m, int64_t n, int64_t k, float alpha, const float* A, int64_t lda,
                              const float* Bp, int64_t ldbp, float beta, float* C, int64_t ldc) {
   auto rows_at = [&](int64_t i0) { return TA ? A + i0 : A + i0 * lda; };
   int64_t i0 = 0;
@@ -173,7 +175,7 @@ NABLA_AVX512 void narrow_all(int64_t m, int64_t n, int64_t k, float alpha, const
   if (m - i0 >= 1) narrow_rows<1, TA>(n, k, alpha, rows_at(i0), lda, Bp, ldbp, beta, C + i0 * ldc, ldc);
 }
 
-NABLA_AVX512 void narrow(bool transA, int64_t m, int64_t n, int64_t k, float alpha, const float* A, int64_t lda,
+void narrow(bool transA, int64_t m, int64_t n, int64_t k, float alpha, const float* A, int64_t lda,
                          const float* Bp, int64_t ldbp, float beta, float* C, int64_t ldc) {
   if (transA) {
     narrow_all<true>(m, n, k, alpha, A, lda, Bp, ldbp, beta, C, ldc);

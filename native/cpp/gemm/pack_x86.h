@@ -1,8 +1,8 @@
 #pragma once
 // Transposing packs for x86 kernel sets, built from 8×8 AVX transposes (the scalar versions read eight or
 // more strided streams a float at a time and were the third of the run time for X·Wᵀ). Included by
-// kernels_avx2.cpp and kernels_avx512.cpp after they define NABLA_X86_TARGET (their target attribute);
-// internal linkage, so each file gets its own copy compiled for its ISA.
+// kernels_avx2.cpp and kernels_avx512.cpp, each compiled with its ISA's flags; internal linkage, so each
+// file gets its own copy compiled for its ISA.
 #include <immintrin.h>
 
 #include <cstdint>
@@ -14,7 +14,7 @@ namespace detail {
 namespace {
 
 // dst rows c (stride ldd) = src column c of the 8×8 block at src (row stride lds).
-NABLA_X86_TARGET NABLA_INLINE void transpose8x8(const float* src, int64_t lds, float* dst, int64_t ldd) {
+NABLA_INLINE void transpose8x8(const float* src, int64_t lds, float* dst, int64_t ldd) {
   const __m256 r0 = _mm256_loadu_ps(src), r1 = _mm256_loadu_ps(src + lds);
   const __m256 r2 = _mm256_loadu_ps(src + 2 * lds), r3 = _mm256_loadu_ps(src + 3 * lds);
   const __m256 r4 = _mm256_loadu_ps(src + 4 * lds), r5 = _mm256_loadu_ps(src + 5 * lds);
@@ -44,7 +44,7 @@ NABLA_X86_TARGET NABLA_INLINE void transpose8x8(const float* src, int64_t lds, f
 
 // dst rows c (stride ldd, 6 floats each) = src column c of the 6×8 block at src (row stride lds): the 8×8
 // transpose with the last row repeated, keeping the first six lanes of each result.
-NABLA_X86_TARGET NABLA_INLINE void transpose6x8(const float* src, int64_t lds, float* dst, int64_t ldd) {
+NABLA_INLINE void transpose6x8(const float* src, int64_t lds, float* dst, int64_t ldd) {
   const __m256 r0 = _mm256_loadu_ps(src), r1 = _mm256_loadu_ps(src + lds);
   const __m256 r2 = _mm256_loadu_ps(src + 2 * lds), r3 = _mm256_loadu_ps(src + 3 * lds);
   const __m256 r4 = _mm256_loadu_ps(src + 4 * lds), r5 = _mm256_loadu_ps(src + 5 * lds);
@@ -73,7 +73,7 @@ NABLA_X86_TARGET NABLA_INLINE void transpose6x8(const float* src, int64_t lds, f
 // Packs W rows of a stored matrix (each contiguous along p, stride ld), kc long, into one panel of W-wide
 // rows: dst[p*W + j] = src[j*ld + p]. W is a multiple of 8; the last kc % 8 columns go one at a time.
 template <int W>
-NABLA_X86_TARGET NABLA_INLINE void transpose_panel(const float* src, int64_t ld, int64_t kc, float* dst) {
+NABLA_INLINE void transpose_panel(const float* src, int64_t ld, int64_t kc, float* dst) {
   int64_t p = 0;
   for (; p + 8 <= kc; p += 8)
     for (int j = 0; j < W; j += 8) transpose8x8(src + j * ld + p, ld, dst + p * W + j, W);
@@ -83,7 +83,7 @@ NABLA_X86_TARGET NABLA_INLINE void transpose_panel(const float* src, int64_t ld,
 
 // pack_a for a kernel whose MR is a multiple of 8: full panels of a non-transposed A by 8×8 transposes.
 template <int MR>
-NABLA_X86_TARGET NABLA_INLINE void pack_a_x86(bool trans, const float* A, int64_t lda, int64_t rows, int64_t kc,
+NABLA_INLINE void pack_a_x86(bool trans, const float* A, int64_t lda, int64_t rows, int64_t kc,
                                               float* dst) {
   const int64_t full = trans ? 0 : rows / MR * MR;
   for (int64_t i0 = 0; i0 < full; i0 += MR) transpose_panel<MR>(A + i0 * lda, lda, kc, dst + i0 * kc);
@@ -91,7 +91,7 @@ NABLA_X86_TARGET NABLA_INLINE void pack_a_x86(bool trans, const float* A, int64_
 }
 
 // pack_a for the 6-row kernel: full panels of a non-transposed A by 6×8 transposes.
-NABLA_X86_TARGET NABLA_INLINE void pack_a_x86_6(bool trans, const float* A, int64_t lda, int64_t rows, int64_t kc,
+NABLA_INLINE void pack_a_x86_6(bool trans, const float* A, int64_t lda, int64_t rows, int64_t kc,
                                                 float* dst) {
   const int64_t full = trans ? 0 : rows / 6 * 6;
   for (int64_t i0 = 0; i0 < full; i0 += 6) {
@@ -107,7 +107,7 @@ NABLA_X86_TARGET NABLA_INLINE void pack_a_x86_6(bool trans, const float* A, int6
 
 // pack_b for a kernel whose NR is a multiple of 8: full panels of a transposed B by 8×8 transposes.
 template <int NR>
-NABLA_X86_TARGET NABLA_INLINE void pack_b_x86(bool trans, const float* B, int64_t ldb, int64_t kc, int64_t cols,
+NABLA_INLINE void pack_b_x86(bool trans, const float* B, int64_t ldb, int64_t kc, int64_t cols,
                                               float* dst) {
   const int64_t full = trans ? cols / NR * NR : 0;
   for (int64_t j0 = 0; j0 < full; j0 += NR) transpose_panel<NR>(B + j0 * ldb, ldb, kc, dst + j0 * kc);

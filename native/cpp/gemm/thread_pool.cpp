@@ -2,7 +2,9 @@
 // waiting. The caller's thread claims chunks too and waits only for chunks a worker has claimed, so a job
 // never waits on a worker that is slow to wake (on a busy machine it simply runs on the caller). Workers
 // spin briefly before sleeping, because the GEMMs of one training step follow each other within
-// microseconds and a futex wake-up costs about as much as a small GEMM.
+// microseconds and a futex wake-up costs about as much as a small GEMM. A job carries its caller's
+// floating-point mode (fp_mode.h), which a worker takes before running a chunk of it: a chunk computes the
+// same bits whichever thread runs it.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -14,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "fp_mode.h"
 #include "sgemm.h"
 
 #if defined(__x86_64__) || defined(_M_X64)
@@ -35,14 +38,6 @@ thread_local bool t_inside_pool = false;
 void cpu_relax() {
 #if defined(__x86_64__) || defined(_M_X64)
   _mm_pause();
-#endif
-}
-
-// Flush-to-zero and denormals-are-zero, for pool workers only: the caller is Node's main thread, whose
-// JavaScript math must keep IEEE semantics.
-void enable_flush_denormals() {
-#if defined(__x86_64__) || defined(_M_X64)
-  _mm_setcsr(_mm_getcsr() | 0x8040u);
 #endif
 }
 
@@ -89,6 +84,7 @@ class Pool {
   void run(int64_t n, int64_t chunks, const std::function<void(int64_t, int64_t)>& fn) {
     fn_ = &fn;
     n_ = n;
+    fp_mode_ = fp_mode();
     error_ = nullptr;
     done_.store(0, std::memory_order_relaxed);
     job_id_ = (job_id_ + 1) & 0xFFFFFFFFu;
@@ -117,7 +113,7 @@ class Pool {
   // Claims chunks of the current job and runs them until none is left. The job word holds the job's id, its
   // chunk count and the next unclaimed chunk, so a claim is one compare-and-swap and can never take a chunk
   // of a job that has finished. A claimed chunk keeps its job alive (the caller waits for every chunk), so
-  // fn_ and n_ read after the claim are that job's.
+  // fn_, n_ and fp_mode_ read after the claim are that job's.
   void run_chunks() {
     uint64_t word = job_.load(std::memory_order_acquire);
     for (;;) {
@@ -127,6 +123,7 @@ class Pool {
       if (!job_.compare_exchange_weak(word, word + 1, std::memory_order_acq_rel, std::memory_order_acquire)) {
         continue;  // word now holds the current value
       }
+      if (fp_mode() != fp_mode_) set_fp_mode(fp_mode_);  // a no-op on the caller's own thread
       try {
         (*fn_)(n_ * c / chunks, n_ * (c + 1) / chunks);
       } catch (...) {
@@ -143,7 +140,6 @@ class Pool {
 
   void worker_loop(uint64_t seen) {
     t_inside_pool = true;
-    enable_flush_denormals();
     for (;;) {
       auto has_job = [&] { return generation_.load(std::memory_order_acquire) != seen; };
       if (!spin_until(has_job, kWorkerSpin)) {
@@ -184,6 +180,7 @@ class Pool {
   std::vector<std::thread> workers_;
   const std::function<void(int64_t, int64_t)>* fn_ = nullptr;
   int64_t n_ = 0;
+  uint64_t fp_mode_ = 0;  // the caller's floating-point control word
   std::exception_ptr error_;
 };
 

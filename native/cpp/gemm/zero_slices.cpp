@@ -13,24 +13,13 @@
 // terms can change only the sign of a zero in C.
 #include "zero_slices.h"
 
+#include "isa/zero_scans.h"
+#include "sgemm.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <vector>
-
-// The scans and copies below run over whole operands, so they are compiled for AVX-512 and AVX2 as well
-// and picked at load time (the driver itself is built for the baseline ISA).
-#if defined(__GNUC__) || defined(__clang__)
-#define NABLA_ALWAYS_INLINE inline __attribute__((always_inline))  // compiled inside each clone of its caller
-#else
-#define NABLA_ALWAYS_INLINE inline
-#endif
-
-#if defined(__GNUC__) && defined(__x86_64__) && defined(__linux__)
-#define NABLA_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define NABLA_CLONES
-#endif
 
 namespace nabla {
 namespace detail {
@@ -40,10 +29,6 @@ namespace {
 constexpr int64_t kMinZeroShareInv = 8;
 // Below this length of the compacted dimension the copies cost more than the flops saved.
 constexpr int64_t kMinLength = 64;
-
-struct Run {
-  int64_t from, length;  // kept indices from .. from+length-1
-};
 
 struct Buffers {
   std::vector<uint32_t> bits;
@@ -62,18 +47,8 @@ uint32_t bits_of(float x) {
   return u;
 }
 
-// True when all rows × cols values are finite (exponent bits not all ones): integer ops, so it vectorizes.
-NABLA_CLONES bool all_finite(const float* x, int64_t rows, int64_t cols, int64_t ld) {
-  uint32_t bad = 0;
-  for (int64_t r = 0; r < rows; ++r) {
-    const float* row = x + r * ld;
-    for (int64_t i = 0; i < cols; ++i) bad |= static_cast<uint32_t>((bits_of(row[i]) & 0x7f800000u) == 0x7f800000u);
-  }
-  return bad == 0;
-}
-
-NABLA_CLONES void or_magnitudes(const float* row, int64_t n, uint32_t* acc) {
-  for (int64_t j = 0; j < n; ++j) acc[j] |= bits_of(row[j]) & 0x7fffffffu;
+bool all_finite(const float* x, int64_t rows, int64_t cols, int64_t ld) {
+  return zero_scans().all_finite(x, rows, cols, ld);
 }
 
 // bits[j] != 0 when column j of the rows × cols matrix at x has a nonzero (-0 counts as zero). Returns the
@@ -84,7 +59,7 @@ int64_t zero_columns(const float* x, int64_t ld, int64_t rows, int64_t cols, int
   uint32_t* acc = bits.data();
   int64_t zeros = cols;
   for (int64_t i = 0; i < rows; ++i) {
-    or_magnitudes(x + i * ld, cols, acc);
+    zero_scans().or_magnitudes(x + i * ld, cols, acc);
     if ((i & 7) == 7 || i + 1 == rows) {
       zeros = 0;
       for (int64_t j = 0; j < cols; ++j) zeros += acc[j] == 0u;
@@ -148,39 +123,6 @@ void copy_kept_rows(const float* src, int64_t ld, int64_t cols, const std::vecto
   }
 }
 
-// The kept values of `rows` rows of src (stride ld), each packed run after run into dst (stride kept).
-NABLA_CLONES void gather_rows(const float* src, int64_t ld, int64_t rows, const Run* runs, int64_t nruns, float* dst,
-                              int64_t kept) {
-  for (int64_t i = 0; i < rows; ++i) {
-    const float* s = src + i * ld;
-    float* d = dst + i * kept;
-    for (int64_t q = 0; q < nruns; ++q) {
-      const float* from = s + runs[q].from;
-      for (int64_t t = 0; t < runs[q].length; ++t) d[t] = from[t];
-      d += runs[q].length;
-    }
-  }
-}
-
-// rows of C (stride ldc, n wide) = beta * C, then the dense src rows (stride kept) added at the kept places.
-NABLA_CLONES void scatter_rows(const float* src, int64_t kept, int64_t rows, const Run* runs, int64_t nruns, float beta,
-                               float* C, int64_t ldc, int64_t n) {
-  for (int64_t i = 0; i < rows; ++i) {
-    float* row = C + i * ldc;
-    const float* s = src + i * kept;
-    if (beta == 0.0f) {
-      for (int64_t j = 0; j < n; ++j) row[j] = 0.0f;  // C is not read
-    } else if (beta != 1.0f) {
-      for (int64_t j = 0; j < n; ++j) row[j] *= beta;
-    }
-    for (int64_t q = 0; q < nruns; ++q) {
-      float* d = row + runs[q].from;
-      for (int64_t t = 0; t < runs[q].length; ++t) d[t] += s[t];
-      s += runs[q].length;
-    }
-  }
-}
-
 // Skips the columns of C where op(B) is zero in every row: C(:, j) = beta * C(:, j) there.
 bool skip_zero_n(const GemmOperands& g, const RunGemm& run) {
   Buffers& buf = buffers();
@@ -196,7 +138,7 @@ bool skip_zero_n(const GemmOperands& g, const RunGemm& run) {
   float* b = buf.b.data();
   float* c = buf.c.data();
   if (!g.transB) {  // b: k × nn
-    gather_rows(g.B, g.ldb, g.k, runs, nruns, b, nn);
+    zero_scans().gather_rows(g.B, g.ldb, g.k, runs, nruns, b, nn);
   } else {  // b: nn × k, the kept rows of B
     copy_kept_rows(g.B, g.ldb, g.k, buf.runs, b);
   }
@@ -209,7 +151,7 @@ bool skip_zero_n(const GemmOperands& g, const RunGemm& run) {
   d.C = c;
   d.ldc = nn;
   run(d);
-  scatter_rows(c, nn, g.m, runs, nruns, g.beta, g.C, g.ldc, g.n);
+  zero_scans().scatter_rows(c, nn, g.m, runs, nruns, g.beta, g.C, g.ldc, g.n);
   return true;
 }
 
@@ -217,50 +159,19 @@ bool skip_zero_n(const GemmOperands& g, const RunGemm& run) {
 
 bool block_finite(const float* x, int64_t n) { return all_finite(x, 1, n, n); }
 
-namespace {
-
-// nonzero_steps for a panel width known at compile time (W > 0), so that the compiler unrolls the row and
-// vectorizes across steps, or given at run time (W == 0); the flags are packed into bits afterwards.
-template <int W>
-NABLA_ALWAYS_INLINE int64_t nonzero_steps_of(const float* panel, int64_t width, int64_t kc, uint64_t* mask,
-                                             bool* finite) {
-  const int64_t w = W > 0 ? W : width;
-  uint8_t flags[kMaxSteps];
-  uint32_t bad = 0;
-  for (int64_t p = 0; p < kc; ++p) {
-    uint32_t any = 0;
-    for (int64_t r = 0; r < w; ++r) {
-      const uint32_t u = bits_of(panel[p * w + r]);
-      any |= u & 0x7fffffffu;
-      bad |= static_cast<uint32_t>((u & 0x7f800000u) == 0x7f800000u);
-    }
-    flags[p] = any != 0u;
-  }
-  int64_t count = 0;
-  for (int64_t word = 0; word * 64 < kc; ++word) {
-    uint64_t bits = 0;
-    const int64_t n = std::min<int64_t>(64, kc - word * 64);
-    for (int64_t j = 0; j < n; ++j) {
-      bits |= static_cast<uint64_t>(flags[word * 64 + j]) << j;
-      count += flags[word * 64 + j];
-    }
-    mask[word] = bits;
-  }
-  *finite = bad == 0u;
-  return count;
+int64_t nonzero_steps(const float* panel, int64_t width, int64_t kc, uint64_t* mask, bool* finite) {
+  return zero_scans().nonzero_steps(panel, width, kc, mask, finite);
 }
 
-}  // namespace
-
-NABLA_CLONES int64_t nonzero_steps(const float* panel, int64_t width, int64_t kc, uint64_t* mask, bool* finite) {
-  switch (width) {  // the kernel sets' mr and nr
-    case 4: return nonzero_steps_of<4>(panel, width, kc, mask, finite);
-    case 6: return nonzero_steps_of<6>(panel, width, kc, mask, finite);
-    case 8: return nonzero_steps_of<8>(panel, width, kc, mask, finite);
-    case 16: return nonzero_steps_of<16>(panel, width, kc, mask, finite);
-    case 32: return nonzero_steps_of<32>(panel, width, kc, mask, finite);
-    default: return nonzero_steps_of<0>(panel, width, kc, mask, finite);
+const ZeroScans& zero_scans() {
+#if NABLA_HAVE_X86_SCANS
+  switch (active_isa()) {
+    case Isa::Avx512: return scans_avx512::table();
+    case Isa::Avx2: return scans_avx2::table();
+    default: break;
   }
+#endif
+  return scans_portable::table();
 }
 
 bool gemm_skipping_zeros(const GemmOperands& g, const RunGemm& run) {

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <functional>
 
+#include "isa/zero_scans.h"  // kMaxSteps
+
 namespace nabla {
 namespace detail {
 
@@ -28,9 +30,6 @@ using RunGemm = std::function<void(const GemmOperands&)>;
  * are zero in every row (and skipping them is exact); returns false, having written nothing, otherwise.
  */
 bool gemm_skipping_zeros(const GemmOperands& g, const RunGemm& run);
-
-/** The longest panel nonzero_steps takes. */
-constexpr int64_t kMaxSteps = 256;
 
 /**
  * Sets bit p of mask (kc <= kMaxSteps bits, in 64-bit words) when row p of a packed panel (kc rows of `width`

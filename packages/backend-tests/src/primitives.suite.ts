@@ -177,40 +177,45 @@ export function primitivesSuite(name: string): void {
     const gen = new Generator(3);
     const sizes: [number, number, number][] = [
       [0, 3, 4], [3, 0, 4], [3, 4, 0], [1, 1, 1], [5, 7, 3], [17, 33, 65], [64, 64, 64], [31, 10, 128],
-      [128, 10, 128], [128, 256, 784], [100, 128, 256], [257, 9, 300],
+      [128, 10, 128], [128, 128, 784], [100, 128, 256], [257, 9, 300],
     ];
-    it('every transpose combination, alpha, beta, padded leading dimensions and offsets', () => {
-      for (const [m, n, k] of sizes) {
-        for (const transA of [false, true]) {
-          for (const transB of [false, true]) {
-            for (const [alpha, beta] of [[1, 0], [0.5, 1], [-2, -0.5]] as const) {
-              const pad = 3;
-              const lda = (transA ? m : k) + pad;
-              const ldb = (transB ? k : n) + pad;
-              const ldc = n + pad;
-              const aRows = transA ? k : m;
-              const bRows = transB ? n : k;
-              const a = randomTensor(gen, [2 + aRows * lda]).data();
-              const b = randomTensor(gen, [1 + bRows * ldb]).data();
-              const c0 = randomTensor(gen, [4 + m * ldc]).data();
-              if (beta === 0) c0.fill(NaN); // beta == 0 must not read C
-              const run = (): Float32Array => {
-                const c = c0.slice();
-                const args: GemmArgs = {
-                  transA, transB, m, n, k, alpha, a, aOffset: 2, lda, b, bOffset: 1, ldb, beta, c, cOffset: 4, ldc,
-                };
-                getBackend().gemm(args);
-                return c;
+    const scalings = [[1, 0], [0.5, 1], [-2, -0.5]] as const;
+    // Large products take each alpha/beta pair under one transpose combination only (the pairs are checked
+    // under every combination at the smaller sizes): the reference backend's loops make them slow.
+    const LARGE = 1 << 20;
+    it.each(sizes)('m=%i n=%i k=%i: every transpose combination, alpha, beta, padded leading dimensions and offsets', (m, n, k) => {
+      let combination = 0;
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          const pairs = m * n * k < LARGE ? scalings : [scalings[combination % scalings.length]!];
+          combination++;
+          for (const [alpha, beta] of pairs) {
+            const pad = 3;
+            const lda = (transA ? m : k) + pad;
+            const ldb = (transB ? k : n) + pad;
+            const ldc = n + pad;
+            const aRows = transA ? k : m;
+            const bRows = transB ? n : k;
+            const a = randomTensor(gen, [2 + aRows * lda]).data();
+            const b = randomTensor(gen, [1 + bRows * ldb]).data();
+            const c0 = randomTensor(gen, [4 + m * ldc]).data();
+            if (beta === 0) c0.fill(NaN); // beta == 0 must not read C
+            const run = (): Float32Array => {
+              const c = c0.slice();
+              const args: GemmArgs = {
+                transA, transB, m, n, k, alpha, a, aOffset: 2, lda, b, bOffset: 1, ldb, beta, c, cOffset: 4, ldc,
               };
-              const [x, y] = onBoth(name, run);
-              const what = `gemm m=${m} n=${n} k=${k} transA=${transA} transB=${transB} alpha=${alpha} beta=${beta}`;
-              // Entries outside C's m×n window (padding, offset) must be untouched.
-              for (let i = 0; i < x.length; i++) {
-                const inWindow = i >= 4 && (i - 4) % ldc < n && Math.floor((i - 4) / ldc) < m;
-                if (!inWindow && !Object.is(x[i], c0[i])) throw new Error(`${what}: wrote outside C at ${i}`);
-              }
-              assertClose(x, y, what, { rtol: 1e-5, atol: 1e-5 * Math.sqrt(Math.max(k, 1)) * 4 });
+              getBackend().gemm(args);
+              return c;
+            };
+            const [x, y] = onBoth(name, run);
+            const what = `gemm m=${m} n=${n} k=${k} transA=${transA} transB=${transB} alpha=${alpha} beta=${beta}`;
+            // Entries outside C's m×n window (padding, offset) must be untouched.
+            for (let i = 0; i < x.length; i++) {
+              const inWindow = i >= 4 && (i - 4) % ldc < n && Math.floor((i - 4) / ldc) < m;
+              if (!inWindow && !Object.is(x[i], c0[i])) throw new Error(`${what}: wrote outside C at ${i}`);
             }
+            assertClose(x, y, what, { rtol: 1e-5, atol: 1e-5 * Math.sqrt(Math.max(k, 1)) * 4 });
           }
         }
       }

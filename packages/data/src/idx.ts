@@ -4,12 +4,14 @@
 //
 // An uncompressed file is read straight from disk in 1 MiB chunks into the output array, so reading the
 // 47 MB MNIST training images as float32 holds the one output array and a small chunk, never the whole
-// file beside it. A gzipped file must be inflated in memory first.
+// file beside it. A gzipped file is inflated in memory, but never to more than its header announces (plus
+// a small margin): its header is inflated first, so a small file that inflates to gigabytes costs no more
+// memory than the size it declares.
 
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { ValueError, fmtShape } from '@nabla/core';
 import { sizeOfShape } from './checks.js';
+import { INFLATE_MARGIN, inflateCapped, inflateHead, isTooLarge } from './gunzip.js';
 
 /** Errors in a file's content (as opposed to bad arguments): they name the file and what was expected. */
 export class DataFormatError extends ValueError {
@@ -43,6 +45,9 @@ const DTYPES: Record<number, DTypeInfo> = {
 
 const CHUNK_BYTES = 1 << 20; // a multiple of every element size
 const MAX_ELEMENTS = 2 ** 31 - 1; // beyond what one typed array of this process can hold sensibly
+const MAX_HEADER_BYTES = 4 + 4 * 255; // the rank is one byte
+// Deflate's worst case (stored blocks) adds 5 bytes per 64 KiB; the rest allows gzip headers and names.
+const maxCompressedSize = (inflated: number): number => inflated + Math.ceil(inflated / 8192) + (1 << 20);
 
 /** Reads an IDX file into a typed array of its own element type (uint8 data stays a Uint8Array). */
 export function readIdx(path: string): IdxArray {
@@ -107,8 +112,11 @@ function openSource(path: string): ByteSource {
     throw new DataFormatError(`${path}: cannot read IDX file (${(err as NodeJS.ErrnoException).code ?? err})`);
   }
   if (!isGzip) return fileSource(path, fd, size);
-  closeSync(fd);
-  return gunzipSource(path);
+  try {
+    return gunzipSource(path, fd, size);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function fileSource(path: string, fd: number, size: number): ByteSource {
@@ -130,22 +138,54 @@ function fileSource(path: string, fd: number, size: number): ByteSource {
   };
 }
 
-function gunzipSource(path: string): ByteSource {
-  let bytes: Buffer;
-  try {
-    bytes = gunzipSync(readFileSync(path));
-  } catch (err) {
-    throw new DataFormatError(`${path}: starts like a gzip file but cannot be decompressed (${(err as Error).message})`);
-  }
+function bufferSource(label: string, bytes: Buffer): ByteSource {
   return {
-    label: `${path} (after gunzip)`,
+    label,
     size: bytes.length,
     read: (position, length) => bytes.subarray(position, position + length),
     close() { /* nothing held but the buffer */ },
   };
 }
 
-function readHeader(source: ByteSource): { info: DTypeInfo; shape: number[]; headerBytes: number } {
+function gunzipSource(path: string, fd: number, size: number): ByteSource {
+  const label = `${path} (after gunzip)`;
+  const notGzip = (err: unknown): DataFormatError =>
+    new DataFormatError(`${path}: starts like a gzip file but cannot be decompressed (${(err as Error).message})`);
+  let head: Buffer;
+  try {
+    head = inflateHead(fd, size, MAX_HEADER_BYTES);
+  } catch (err) {
+    throw notGzip(err);
+  }
+  const { info, shape, headerBytes } = parseHeader(bufferSource(label, head));
+  const declared = headerBytes + sizeOfShape(shape) * info.bytes;
+  const describe = `dimensions ${fmtShape(shape)} of ${info.dtype} need ${declared} bytes`;
+  if (size > maxCompressedSize(declared)) {
+    throw new DataFormatError(`${path}: ${size} compressed bytes, more than any gzip of the ${declared} bytes its ` +
+      `header announces can take (${describe})`);
+  }
+  const limit = declared + INFLATE_MARGIN;
+  let bytes: Buffer;
+  try {
+    bytes = inflateCapped(fd, size, limit);
+  } catch (err) {
+    if (isTooLarge(err)) {
+      throw new DataFormatError(`${label}: inflates to more than ${limit} bytes, where its header announces ` +
+        `${declared} (${describe}); refused without inflating the rest`);
+    }
+    throw notGzip(err);
+  }
+  return bufferSource(label, bytes);
+}
+
+interface Header {
+  info: DTypeInfo;
+  shape: number[];
+  headerBytes: number;
+}
+
+/** The header, checked on its own: magic, type, rank and a total size one typed array can hold. */
+function parseHeader(source: ByteSource): Header {
   const { label, size } = source;
   if (size === 0) {
     throw new DataFormatError(`${label}: empty file; expected an IDX header (0x00 0x00 <type> <dimensions>)`);
@@ -176,6 +216,14 @@ function readHeader(source: ByteSource): { info: DTypeInfo; shape: number[]; hea
   if (n > MAX_ELEMENTS) {
     throw new DataFormatError(`${label}: dimensions ${fmtShape(shape)} hold ${n} values, more than ${MAX_ELEMENTS}`);
   }
+  return { info, shape, headerBytes };
+}
+
+/** The header, and a file size that matches it exactly. */
+function readHeader(source: ByteSource): Header {
+  const { label, size } = source;
+  const { info, shape, headerBytes } = parseHeader(source);
+  const n = sizeOfShape(shape);
   const expected = headerBytes + n * info.bytes;
   if (size !== expected) {
     const what = size < expected

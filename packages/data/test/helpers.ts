@@ -45,3 +45,18 @@ export function rows(n: number, width: number): { xs: number[][]; ys: number[] }
   const xs = Array.from({ length: n }, (_, i) => Array.from({ length: width }, (_, j) => i * 10 ** j));
   return { xs, ys: Array.from({ length: n }, (_, i) => i % 3) };
 }
+
+/**
+ * Fails unless the two arrays hold the same bits (NaN payloads and the sign of zero included). A byte
+ * comparison: vitest's toEqual walks large typed arrays element by element and takes seconds over MNIST.
+ */
+export function expectSameBits(actual: Float32Array, expected: Float32Array, what: string): void {
+  const bytes = (a: Float32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  if (actual.length === expected.length && bytes(actual).equals(bytes(expected))) return;
+  if (actual.length !== expected.length) throw new Error(`${what}: ${actual.length} values, expected ${expected.length}`);
+  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
+  const e = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
+  const i = a.findIndex((v, j) => v !== e[j]);
+  throw new Error(`${what}: first difference at index ${i}: ${actual[i]} (bits 0x${a[i]!.toString(16)}), ` +
+    `expected ${expected[i]} (bits 0x${e[i]!.toString(16)})`);
+}

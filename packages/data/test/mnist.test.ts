@@ -19,7 +19,12 @@ describe('loadMnist (real data)', () => {
     let min = Infinity;
     let max = -Infinity;
     let sum = 0;
-    for (const v of pixels) { if (v < min) min = v; if (v > max) max = v; sum += v; }
+    for (let i = 0; i < pixels.length; i++) {
+      const v = pixels[i]!;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      sum += v;
+    }
     expect([min, max]).toEqual([0, 1]);
     // The well-known MNIST training mean pixel value, 0.1307.
     expect(sum / pixels.length).toBeCloseTo(0.1307, 4);

@@ -5,5 +5,6 @@ export * from './callbacks.js';
 export * from './progress.js';
 export * from './fit.js';
 export * from './safetensors.js';
+export { removeStaleTempFiles, writeAtomically } from './atomicWrite.js';
 export * from './checkpoint.js';
 export * from './modelCheckpoint.js';

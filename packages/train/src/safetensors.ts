@@ -6,10 +6,9 @@
 // Loading treats the file as untrusted: every header field is checked against the file size before any
 // tensor memory is allocated, so a corrupt file is a SafetensorsError, never a crash or a huge allocation.
 
-import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { open } from 'node:fs/promises';
 import { NablaError, Tensor, fmtShape } from '@nabla/core';
+import { writeAtomically } from './atomicWrite.js';
 
 export class SafetensorsError extends NablaError {
   override name = 'SafetensorsError';
@@ -108,7 +107,7 @@ export function encodeSafetensors(tensors: NamedTensors, metadata?: Record<strin
 /**
  * Writes tensors (and optional string metadata) to `path` atomically: the bytes go to a temporary file in
  * the same folder, which is flushed to disk and then renamed over `path`, so a crash mid-save leaves the
- * previous file intact.
+ * previous file intact; the next save removes the partial file a crashed one left.
  */
 export async function saveSafetensors(path: string, tensors: NamedTensors, metadata?: Record<string, string>): Promise<void> {
   const plan = layout('saveSafetensors', tensors, metadata);
@@ -116,44 +115,6 @@ export async function saveSafetensors(path: string, tensors: NamedTensors, metad
     yield plan.head;
     for (const [, t] of plan.tensors) yield bytesOf(t);
   });
-}
-
-/** Writes the chunks to a temporary file next to `path`, fsyncs it, renames it to `path`, fsyncs the folder. */
-export async function writeAtomically(path: string, chunks: () => Iterable<Uint8Array>): Promise<void> {
-  const target = resolve(path);
-  const dir = dirname(target);
-  const tmp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const file = await open(tmp, 'wx');
-  try {
-    try {
-      for (const chunk of chunks()) {
-        let done = 0;
-        while (done < chunk.length) done += (await file.write(chunk, done, chunk.length - done)).bytesWritten;
-      }
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(tmp, target);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  await syncFolder(dir);
-}
-
-/** Makes the rename durable. Some platforms (Windows) cannot fsync a folder; the rename is still atomic there. */
-async function syncFolder(dir: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(dir, 'r');
-    await handle.sync();
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (!['EISDIR', 'EPERM', 'EINVAL', 'EBADF', 'EACCES'].includes(code ?? '')) throw err;
-  } finally {
-    await handle?.close();
-  }
 }
 
 // ---- reading --------------------------------------------------------------------------------------
