@@ -194,7 +194,7 @@ function fused(b: Backend, out: Map<string, Uint32Array>): void {
   for (const [name, a] of Object.entries({ by, mean, invStd, bdx, dgamma, dbeta })) out.set(`batchNorm ${name}`, bits(a));
 
   const gathered = new Float32Array(200 * 784);
-  b.gatherBytes!(IMAGES, 784, ORDER, 50, 200, 255, gathered);
+  b.kernels!.gatherBytes!(IMAGES, 784, ORDER, 50, 200, 255, gathered);
   out.set('gatherBytes', bits(gathered));
 }
 
@@ -206,7 +206,7 @@ function optimizerSteps(b: Backend, out: Map<string, Uint32Array>): void {
   for (const [name, g] of [['hostile', grad], ['finite', finiteGrad]] as const) {
     const p = state(32);
     const mom = state(33);
-    b.sgdStep!(p, g, mom, { lr: 0.1, momentum: 0.9, dampening: 0, nesterov: true, weightDecay: 1e-4, firstStep: false });
+    b.kernels!.sgdStep!(p, g, mom, { lr: 0.1, momentum: 0.9, dampening: 0, nesterov: true, weightDecay: 1e-4, firstStep: false });
     out.set(`sgd ${name}`, bits(p));
     out.set(`sgd ${name} momentum`, bits(mom));
     for (const amsgrad of [false, true]) {
@@ -214,7 +214,7 @@ function optimizerSteps(b: Backend, out: Map<string, Uint32Array>): void {
       const m = state(35);
       const v = positive(36);
       const vmax = positive(37);
-      b.adamStep!(pa, g, m, v, amsgrad ? vmax : null, {
+      b.kernels!.adamStep!(pa, g, m, v, amsgrad ? vmax : null, {
         lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-2, decoupled: amsgrad, amsgrad, step: 7,
       });
       for (const [part, a] of Object.entries({ pa, m, v, vmax })) out.set(`adam ${name} ${amsgrad} ${part}`, bits(a));
@@ -223,11 +223,11 @@ function optimizerSteps(b: Backend, out: Map<string, Uint32Array>): void {
     const sq = positive(39);
     const rm = state(40);
     const ga = state(41);
-    b.rmspropStep!(pr, g, sq, rm, ga, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0.9, centered: true });
+    b.kernels!.rmspropStep!(pr, g, sq, rm, ga, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0.9, centered: true });
     for (const [part, a] of Object.entries({ pr, sq, rm, ga })) out.set(`rmsprop ${name} ${part}`, bits(a));
     const pg = state(42);
     const sum = positive(43);
-    b.adagradStep!(pg, g, sum, { clr: 1e-2, eps: 1e-10, weightDecay: 0 });
+    b.kernels!.adagradStep!(pg, g, sum, { clr: 1e-2, eps: 1e-10, weightDecay: 0 });
     out.set(`adagrad ${name}`, bits(pg));
     out.set(`adagrad ${name} sum`, bits(sum));
   }
