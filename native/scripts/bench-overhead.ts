@@ -18,7 +18,7 @@ const addon = nativeLoad.addon;
 const native = createNativeBackend(addon);
 const core = await import('@nabla/core');
 await import('@nabla/backend-js');
-const js = core.setBackend('js');
+const js = core.setBackend('js') as Backend;
 
 const CALLS = 500_000;
 const RUNS = 7;
@@ -73,10 +73,10 @@ function wall(fn: () => void, reps: number): number {
   return best;
 }
 const N = 1024;
-const big = core.randn([N, N]).storage;
-const row = core.randn([N]).storage;
-const x = core.randn([128, 784]).storage;
-const w = core.randn([256, 784]).storage;
+const big = core.randn([N, N]).data();
+const row = core.randn([N]).data();
+const x = core.randn([128, 784]).data();
+const w = core.randn([256, 784]).data();
 const wide = new Float32Array(N * N);
 const y = new Float32Array(128 * 256);
 const bigView = view(big, [N, N], [N, 1]);

@@ -9,8 +9,6 @@ import {
 import { assertClose } from './golden.js';
 import { onBoth } from './primitives.suite.js';
 import { randomTensor } from './random.js';
-import { gatherBytes } from '@nabla/data';
-import { optimKernels } from '@nabla/optimizers';
 
 const acts: [Activation, number][] = [
   ['identity', 0], ['sigmoid', 0], ['tanh', 0], ['relu', 0], ['leakyRelu', 0.01], ['leakyRelu', 0.3],
@@ -120,64 +118,5 @@ export function fusedSuite(name: string): void {
       }
     });
 
-    it(`gatherBytes: rows of bytes by index, divided once in float32 (${has('gatherBytes')})`, () => {
-      const rowLength = 37; // not a multiple of any vector width
-      const src = new Uint8Array(rowLength * 50).map(() => gen.nextUint32() & 255);
-      src.fill(255, 0, rowLength); // row 0 holds the largest byte
-      const rows = Uint32Array.from({ length: 40 }, () => gen.nextUint32() % 50);
-      rows[3] = 0;
-      rows[4] = 49;
-      for (const divisor of [255, 1, 3.7, 0.1, 1e-30]) {
-        const fd = Math.fround(divisor);
-        const [got, want] = onBoth(name, () => {
-          const out = new Float32Array(30 * rowLength + 5).fill(-1);
-          gatherBytes(src, rowLength, rows, 2, 30, divisor, out);
-          return out;
-        });
-        expect(got).toEqual(want);
-        for (let r = 0; r < 30; r++) {
-          for (let j = 0; j < rowLength; j++) {
-            const exact = Math.fround(src[rows[2 + r]! * rowLength + j]! / fd);
-            if (got[r * rowLength + j] !== exact) expect.fail(`divisor ${divisor}: row ${r}, column ${j}: ${got[r * rowLength + j]} != ${exact}`);
-          }
-        }
-        expect([...got.subarray(30 * rowLength)]).toEqual([-1, -1, -1, -1, -1]); // nothing past count rows
-      }
-      const out = new Float32Array(rowLength);
-      expect(() => gatherBytes(src, rowLength, Uint32Array.of(50), 0, 1, 255, out)).toThrow(/rows\[0\] = 50 is out of range for 50 rows/);
-      expect(() => gatherBytes(src, rowLength, rows, 39, 2, 255, new Float32Array(2 * rowLength))).toThrow(/rows\[39 \.\. 41\) is outside/);
-      expect(() => gatherBytes(src, rowLength, rows, 0, 2, 255, out)).toThrow(/out holds 37 values, 2 rows of 37 need 74/);
-      expect(() => gatherBytes(src, rowLength, rows, 0, 1, 0, out)).toThrow(/divisor must be a positive number/);
-      expect(() => gatherBytes(src, rowLength, rows, 0, 1, NaN, out)).toThrow(/divisor must be a positive number/);
-      expect(() => gatherBytes(src, 0, rows, 0, 1, 255, out)).toThrow(/rowLength must be an integer >= 1/);
-    });
-
-    const steps = 4;
-    const optimCases: [string, (p: Float32Array, g: Float32Array, s: Float32Array[], t: number) => void, number][] = [
-      ['sgd', (p, g, s, t) => optimKernels.sgdStep(p, g, null, { lr: 0.1, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, firstStep: t === 1 }), 0],
-      ['sgd momentum + dampening + decay', (p, g, s, t) => optimKernels.sgdStep(p, g, s[0]!, { lr: 0.05, momentum: 0.9, dampening: 0.1, nesterov: false, weightDecay: 0.01, firstStep: t === 1 }), 1],
-      ['sgd nesterov', (p, g, s, t) => optimKernels.sgdStep(p, g, s[0]!, { lr: 0.05, momentum: 0.9, dampening: 0, nesterov: true, weightDecay: 0, firstStep: t === 1 }), 1],
-      ['adam', (p, g, s, t) => optimKernels.adamStep(p, g, s[0]!, s[1]!, null, { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, amsgrad: false, step: t }), 2],
-      ['adam amsgrad + decay', (p, g, s, t) => optimKernels.adamStep(p, g, s[0]!, s[1]!, s[2]!, { lr: 1e-2, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.1, decoupled: false, amsgrad: true, step: t }), 3],
-      ['adamw', (p, g, s, t) => optimKernels.adamStep(p, g, s[0]!, s[1]!, null, { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, decoupled: true, amsgrad: false, step: t }), 2],
-      ['rmsprop', (p, g, s) => optimKernels.rmspropStep(p, g, s[0]!, null, null, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false }), 1],
-      ['rmsprop centered + momentum + decay', (p, g, s) => optimKernels.rmspropStep(p, g, s[0]!, s[1]!, s[2]!, { lr: 1e-2, alpha: 0.9, eps: 1e-8, weightDecay: 0.05, momentum: 0.5, centered: true }), 3],
-      ['adagrad', (p, g, s, t) => optimKernels.adagradStep(p, g, s[0]!, { clr: 0.1 / (1 + (t - 1) * 0.01), eps: 1e-10, weightDecay: 0.02 }), 1],
-    ];
-    for (const [label, step, nState] of optimCases) {
-      it(`optimizer step ${label} (${steps} steps, in place)`, () => {
-        const p0 = randomTensor(gen, [1031]).data();
-        const grads = Array.from({ length: steps }, () => randomTensor(gen, [1031]).data());
-        const [got, want] = onBoth(name, () => {
-          const p = p0.slice();
-          const state = Array.from({ length: nState }, () => new Float32Array(p.length));
-          grads.forEach((g, i) => step(p, g, state, i + 1));
-          return [p, ...state];
-        });
-        // Each primitive of the composition rounds to float32; a fused step rounds once. Intermediate values
-        // of order 1 make a few ulps of 1 the fair absolute tolerance.
-        got.forEach((arr, i) => assertClose(arr, want[i]!, `${label} ${i === 0 ? 'param' : `state ${i}`}`, { rtol: 1e-5, atol: 1e-6 }));
-      });
-    }
   });
 }

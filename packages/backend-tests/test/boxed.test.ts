@@ -3,9 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import {
-  Generator, Tensor, linear, randn, registerBackend, setBackend, softmaxCrossEntropy, tensor, zeros,
+  Generator, Tensor, linear, noGrad, randn, registerBackend, setBackend, softmaxCrossEntropy, tensor, zeros,
 } from '@nabla/core';
-import { Adam } from '@nabla/optimizers';
 import { BoxedBackend, BoxedStorage } from '../src/boxed.js';
 import { registerReference } from '../src/index.js';
 
@@ -43,7 +42,7 @@ describe('a backend with memory of its own', () => {
     expect(back.toArray()).toEqual([1, 2, 3]);
   });
 
-  it('trains a small network with Adam, with the same losses as in host memory, and gets its temporaries back', () => {
+  it('trains a small network with SGD, with the same losses as in host memory, and gets its temporaries back', () => {
     const run = (name: string): number[] => {
       setBackend(name);
       const gen = new Generator(3);
@@ -52,13 +51,13 @@ describe('a backend with memory of its own', () => {
       const w1 = randn([8, 6], { generator: gen, std: 0.3 }).requiresGrad_();
       const b1 = zeros([8]).requiresGrad_();
       const w2 = randn([3, 8], { generator: gen, std: 0.3 }).requiresGrad_();
-      const optimizer = new Adam([w1, b1, w2], { lr: 0.05 });
+      const params = [w1, b1, w2];
       const losses: number[] = [];
       for (let step = 0; step < 15; step++) {
-        optimizer.zeroGrad();
+        for (const p of params) p.grad = null;
         const loss = softmaxCrossEntropy(linear(linear(x, w1, b1, 'tanh'), w2), y).mean();
         loss.backward();
-        optimizer.step();
+        noGrad(() => params.forEach((p) => p.copy_(p.sub(p.grad!.mul(0.5)))));
         losses.push(loss.item());
       }
       return losses;

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
   registerBackend, registerUnavailableBackend, setBackend, getBackend, listBackends, backendInfo, setNumThreads,
-  type Backend,
+  hostMemory, type Backend,
 } from '../src/index.js';
 
 /** A backend whose primitives are never called here: these tests only look at the registry. */
 function fake(name: string, extra: Partial<Backend> = {}): Backend {
   const fail = (): never => { throw new Error(`${name}: not for computing`); };
   return {
-    name, unary: fail, binary: fail, where: fail, reduce: fail, argmax: fail, gemm: fail, copy: fail, fill: fail, ...extra,
+    name, memory: hostMemory, unary: fail, binary: fail, where: fail, reduce: fail, argmax: fail, gemm: fail, copy: fail,
+    fill: fail, ...extra,
   };
 }
 

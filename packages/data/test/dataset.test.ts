@@ -24,7 +24,7 @@ describe('ArrayDataset / TensorDataset', () => {
     const ds = new TensorDataset(x, y);
     expect(ds.xShape).toEqual([2, 2]);
     expect([...ds.get(1).x]).toEqual([5, 6, 7, 8]);
-    expect(ds.get(1).x.buffer).toBe(x.storage.buffer);
+    expect(ds.get(1).x.buffer).toBe((x.storage as Float32Array).buffer);
     const back = ds.tensors();
     expect(back.x.shape).toEqual([2, 2, 2]);
     expect(back.y.toArray()).toEqual([0, 1]);

@@ -44,8 +44,8 @@ for (const backend of backendsUnderTest()) {
       setBackend(backend);
       const gen = new Generator(7);
       const bn = new BatchNorm1d(3);
-      bn.weight!.storage.set([1.5, -0.5, 2]);
-      bn.bias!.storage.set([0.1, 0.2, -0.3]);
+      bn.weight!.copy_([1.5, -0.5, 2]);
+      bn.bias!.copy_([0.1, 0.2, -0.3]);
       // Momentum 0 keeps the running statistics still while gradcheck calls forward many times.
       const frozen = new BatchNorm1d(3, { momentum: 0 });
       frozen.loadStateDict(bn.stateDict());

@@ -118,7 +118,7 @@ describe('state dicts', () => {
     const lin = new Linear(2, 1);
     lin.loadStateDict({ weight: tensor([[3, 4]]), bias: tensor([5]) });
     expect(lin(tensor([[1, 1]])).item()).toBe(12);
-    lin.stateDict().get('bias')!.storage.fill(0);
+    lin.stateDict().get('bias')!.copy_([0]);
     expect(lin.bias!.item()).toBe(0);
   });
 

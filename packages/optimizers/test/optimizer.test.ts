@@ -230,7 +230,7 @@ describe('stateDict / loadStateDict', () => {
     other.loadStateDict(sd);
     expect(other.paramGroups[0]!.lr).toBe(0.01);
     const buf = sd.state[0]!.momentum_buffer as Tensor;
-    buf.storage[0] = 123;
+    buf.copy_(Float32Array.from(buf.data()).fill(123, 0, 1));
     expect((other.state.get(other.paramGroups[0]!.params[0]!)!.momentum_buffer as Tensor).item()).toBe(1);
   });
 

@@ -47,7 +47,7 @@ class TwoLayer implements StatefulModel {
   loadStateDict(dict: Map<string, Tensor>, options: { strict?: boolean } = {}): void {
     for (const key of this.params.keys()) if (!dict.has(key) && options.strict !== false) throw new Error(`missing key ${key}`);
     for (const key of dict.keys()) if (!this.params.has(key) && options.strict !== false) throw new Error(`unexpected key ${key}`);
-    for (const [key, t] of dict) this.params.get(key)?.storage.set(t.data());
+    for (const [key, t] of dict) this.params.get(key)?.copy_(t);
   }
 }
 
