@@ -105,7 +105,8 @@ export function lineSpec(options: LineChartOptions): TopLevelSpec {
         field: 'x', type: 'quantitative', title: options.xTitle, scale: { zero: false },
         ...(points ? { axis: { tickMinStep: 1, format: 'd' } } : {}),
       },
-      y: { field: 'y', type: 'quantitative', title: options.yTitle, scale: yScale },
+      // Powers of ten as 1e-7 rather than 0.0000001: the log axes span many decades.
+      y: { field: 'y', type: 'quantitative', title: options.yTitle, scale: yScale, ...(logY ? { axis: { format: '.0e' } } : {}) },
       ...seriesEncoding(options.series.map((s) => s.name), points),
     },
   };
@@ -141,6 +142,8 @@ export function panelSpec(options: PanelChartOptions): TopLevelSpec {
     data: { values },
     facet: { field: 'panel', type: 'nominal', title: null, sort: options.panels.map((p) => p.name) },
     columns,
+    // Axes on every panel (the scales stay shared): otherwise a short last row leaves an axis under an empty cell.
+    resolve: { axis: { x: 'independent', y: 'independent' } },
     spec: {
       width: panelWidth,
       height: 170,

@@ -74,7 +74,7 @@ export function batchNormVerdict(plain: BatchNormArm, bn: BatchNormArm, quick: b
   const gradients = `At initialisation the first sigmoid layer gets ${ratio(plain).toExponential(1)} of the last layer's gradient norm ` +
     `without BatchNorm and ${ratio(bn).toExponential(1)} with it.`;
   const training = `With plain SGD (lr ${LR}), the network with BatchNorm ${reachText(bn)}; without it, it ${reachText(plain)}.`;
-  if (quick) return { outcome: 'inconclusive', text: `${gradients} ${QUICK_CAVEAT} So far: ${training.charAt(0).toLowerCase()}${training.slice(1)}` };
+  if (quick) return { outcome: 'inconclusive', text: `${gradients} ${QUICK_CAVEAT} So far: ${training}` };
   const keepsGradient = ratio(bn) > 10 * ratio(plain);
   const faster = bn.stepsToTarget !== null && (plain.stepsToTarget === null || bn.stepsToTarget < plain.stepsToTarget);
   const text = `${gradients} ${training}`;
@@ -102,7 +102,7 @@ export const batchNorm: Experiment = {
         logY: true, points: true, series: [plain, bn].map((a) => ({ name: a.name, x: layers, y: a.norms })),
       }),
       await writeLineChart(ctx.dir, 'batch-norm-accuracy', {
-        title: `Test accuracy while training (first ${PROBE_IMAGES} test images)`, xTitle: 'SGD step', yTitle: 'test accuracy', yDomain: ACCURACY_DOMAIN,
+        title: `Test accuracy while training (first ${Math.min(PROBE_IMAGES, ctx.data('test').x.shape[0]!)} test images)`, xTitle: 'SGD step', yTitle: 'test accuracy', yDomain: ACCURACY_DOMAIN,
         series: [plain, bn].map((a) => ({ name: a.name, x: a.curve.map((c) => c.step), y: a.curve.map((c) => c.accuracy) })),
       }),
     ];

@@ -28,7 +28,7 @@ export const batchSize: Experiment = {
       title: 'Batch size: test accuracy per epoch', xTitle: 'epoch', yTitle: 'test accuracy', points: true, yDomain: ACCURACY_DOMAIN,
       series: runs.map((r) => ({ name: `batch ${r.size} (${r.updatesPerEpoch} updates/epoch)`, x: epochsAxis(epochs), y: r.testAccuracy })),
     });
-    const describe = (r: typeof small): string => `batch ${r.size} (${r.updatesPerEpoch} updates per epoch) ${pct(last(r.testAccuracy))}`;
+    const describe = (r: typeof small): string => `batch ${r.size} (${r.updatesPerEpoch} update${r.updatesPerEpoch === 1 ? '' : 's'} per epoch) ${pct(last(r.testAccuracy))}`;
     const bigNote = big.size < 10_000 ? ` (the quick slice has only ${samples} images, so the big batch is all of them)` : '';
     const verdict = compareArms({
       better: last(small.testAccuracy), worse: last(big.testAccuracy), testImages: ctx.data('test').x.shape[0]!, quick: ctx.quick,

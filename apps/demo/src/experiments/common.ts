@@ -77,7 +77,7 @@ export function compareArms(options: { better: number; worse: number; testImages
   const caveat = options.quick ? `${QUICK_CAVEAT} ` : '';
   if (options.quick) {
     const soFar = better > worse ? options.shown : options.notShown;
-    return { outcome: 'inconclusive', text: `${caveat}So far: ${lowerFirst(soFar)}` };
+    return { outcome: 'inconclusive', text: `${caveat}So far: ${soFar}` };
   }
   if (!clearGap(better, worse, testImages)) return { outcome: 'inconclusive', text: options.tooClose };
   return better > worse ? { outcome: 'shown', text: options.shown } : { outcome: 'not-shown', text: options.notShown };
@@ -87,7 +87,6 @@ export function compareArms(options: { better: number; worse: number; testImages
 export const QUICK_CAVEAT = `A quick run (${sliceSizes(true).train.toLocaleString('en-US')} training images, ` +
   `${sliceSizes(true).test} test images) is too small to settle a lesson about training; the full run (without --quick) can.`;
 
-export const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
 export const upperFirst = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** Sizes of the MNIST slices: quick runs take seconds, full runs use all of MNIST. */
