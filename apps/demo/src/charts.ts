@@ -60,6 +60,11 @@ export const CHART_CONFIG = {
   point: { size: 70, filled: true },
 };
 
+/** Log axes span many decades: label only the powers of ten, written as 1e-7 rather than 0.0000001. */
+const LOG_AXIS = {
+  labelExpr: "abs(log(datum.value) / LN10 - round(log(datum.value) / LN10)) < 1e-6 ? format(datum.value, '.0e') : ''",
+};
+
 /** The rows Vega-Lite plots: non-finite values are dropped (a diverged run plots up to where it diverged). */
 function rows(series: readonly Series[], logY: boolean): { series: string; x: number; y: number }[] {
   const out: { series: string; x: number; y: number }[] = [];
@@ -105,8 +110,7 @@ export function lineSpec(options: LineChartOptions): TopLevelSpec {
         field: 'x', type: 'quantitative', title: options.xTitle, scale: { zero: false },
         ...(points ? { axis: { tickMinStep: 1, format: 'd' } } : {}),
       },
-      // Powers of ten as 1e-7 rather than 0.0000001: the log axes span many decades.
-      y: { field: 'y', type: 'quantitative', title: options.yTitle, scale: yScale, ...(logY ? { axis: { format: '.0e' } } : {}) },
+      y: { field: 'y', type: 'quantitative', title: options.yTitle, scale: yScale, ...(logY ? { axis: LOG_AXIS } : {}) },
       ...seriesEncoding(options.series.map((s) => s.name), points),
     },
   };
