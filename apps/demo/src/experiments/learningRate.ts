@@ -16,6 +16,8 @@ export const SPIKE_FACTOR = 2;
 export const SPIKE_MIN_JUMP = 0.5;
 /** Steps in the window whose median a spike is measured against. */
 export const SPIKE_WINDOW = 20;
+/** A loss that rises above this multiple of its first value has run away (a spike stays below it). */
+export const DIVERGED_FACTOR = 5;
 /** Ten classes: a network whose test accuracy stays below twice chance has not learned. */
 export const FAILED_ACCURACY = 0.2;
 
@@ -27,7 +29,7 @@ export interface LossCurveStats {
   peakOverStart: number;
   /** Steps whose loss jumped above SPIKE_FACTOR x the median of the SPIKE_WINDOW steps before (see SPIKE_MIN_JUMP). */
   spikes: number;
-  /** A loss that became NaN or infinite, or rose above twice its starting value. */
+  /** A loss that became NaN or infinite, or ran away to more than DIVERGED_FACTOR times its starting value. */
   diverged: boolean;
 }
 
@@ -56,7 +58,7 @@ export function curveStats(loss: Float64Array): LossCurveStats {
     final: mean(loss.subarray(loss.length - tenth)),
     peakOverStart,
     spikes,
-    diverged: !finite || peakOverStart > 2,
+    diverged: !finite || peakOverStart > DIVERGED_FACTOR,
   };
 }
 
