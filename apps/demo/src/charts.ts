@@ -4,8 +4,9 @@
 //
 // The figures are drawn at the width the report shows them (FIGURE_WIDTH CSS pixels), so their text is
 // shown at its own size: 14 px axis labels, not a shrunken copy. Series differ by colour and by dash
-// pattern (and marker shape where there are points), so curves that coincide stay visible as separate
-// entries, and a reader without colour vision can still tell them apart.
+// pattern, so curves that coincide stay visible as separate entries, and a reader without colour vision can
+// still tell them apart. Accuracy is drawn from 0; when every value is high, a second panel beside it zooms
+// in, with its range in its title (a stated break rather than an axis that silently starts at 0.915).
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,7 +48,6 @@ export interface LineChartOptions {
 
 /** Dash patterns, one per series in order: solid first, then patterns that stay distinct when lines overlap. */
 export const DASHES: readonly (readonly number[])[] = [[1, 0], [8, 4], [2, 3], [12, 3, 2, 3], [5, 5], [1, 5], [16, 4]];
-const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'wedge'] as const;
 
 /** Text sizes for a figure shown at its natural size. */
 export const CHART_CONFIG = {
@@ -80,40 +80,77 @@ function rows(series: readonly Series[], logY: boolean): { series: string; x: nu
   return out;
 }
 
-/** Colour, dash and (with points) shape scales that give each series, in order, its own of each. */
-function seriesEncoding(names: readonly string[], points: boolean) {
+/** Colour and dash scales that give each series, in order, its own of each. */
+function seriesEncoding(names: readonly string[]) {
   const domain = [...names];
   const common = { field: 'series', type: 'nominal' as const, title: null, sort: domain };
   return {
     color: { ...common, scale: { domain, scheme: 'category10' } },
     strokeDash: { ...common, scale: { domain, range: names.map((_, i) => [...DASHES[i % DASHES.length]!]) } },
-    ...(points ? { shape: { ...common, scale: { domain, range: names.map((_, i) => SHAPES[i % SHAPES.length]!) } } } : {}),
   };
 }
 
-export function lineSpec(options: LineChartOptions): TopLevelSpec {
+/** The plot of a line chart without its top-level settings, so that it can also be one panel of several. */
+function linePlot(options: LineChartOptions) {
   const logY = options.logY ?? false;
   const points = options.points ?? false;
   const yScale = logY ? { type: 'log' as const } : options.yDomain ? { domain: [...options.yDomain], nice: false } : { zero: false };
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: options.title,
     width: options.width ?? FIGURE_WIDTH,
     height: options.height ?? 340,
-    background: 'white',
-    padding: 12,
-    config: CHART_CONFIG,
     data: { values: rows(options.series, logY) },
-    mark: { type: 'line', point: points, clip: true },
+    mark: { type: 'line' as const, point: points, clip: true },
     encoding: {
       x: {
-        field: 'x', type: 'quantitative', title: options.xTitle, scale: { zero: false },
+        field: 'x', type: 'quantitative' as const, title: options.xTitle, scale: { zero: false },
         ...(points ? { axis: { tickMinStep: 1, format: 'd' } } : {}),
       },
-      y: { field: 'y', type: 'quantitative', title: options.yTitle, scale: yScale, ...(logY ? { axis: LOG_AXIS } : {}) },
-      ...seriesEncoding(options.series.map((s) => s.name), points),
+      y: { field: 'y', type: 'quantitative' as const, title: options.yTitle, scale: yScale, ...(logY ? { axis: LOG_AXIS } : {}) },
+      ...seriesEncoding(options.series.map((s) => s.name)),
     },
   };
+}
+
+const TOP_LEVEL = {
+  $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+  background: 'white',
+  padding: 12,
+  config: CHART_CONFIG,
+};
+
+export function lineSpec(options: LineChartOptions): TopLevelSpec {
+  return { ...TOP_LEVEL, title: options.title, ...linePlot(options) } as TopLevelSpec;
+}
+
+/**
+ * The lower end of the zoomed panel of an accuracy chart, or null when the values already spread over the
+ * full range (their lowest is below 0.5): the lowest value rounded down to a multiple of 0.05.
+ */
+export function accuracyZoomFloor(series: readonly Series[]): number | null {
+  let low = Infinity;
+  for (const s of series) for (let i = 0; i < s.y.length; i++) if (Number.isFinite(s.y[i]!)) low = Math.min(low, s.y[i]!);
+  if (!(low >= 0.5)) return null;
+  return Math.min(0.95, Math.floor(low * 20) / 20);
+}
+
+/** An accuracy chart: from 0 to 1, and when every value is high, beside it the same curves from a stated floor. */
+export function accuracySpec(options: Omit<LineChartOptions, 'yDomain' | 'logY'>): TopLevelSpec {
+  const floor = accuracyZoomFloor(options.series);
+  if (floor === null) return lineSpec({ ...options, yDomain: ACCURACY_DOMAIN });
+  const panelTitle = (text: string) => ({ text, fontSize: 15, fontWeight: 'normal' as const });
+  return {
+    ...TOP_LEVEL,
+    title: options.title,
+    spacing: 40,
+    hconcat: [
+      { ...linePlot({ ...options, yDomain: ACCURACY_DOMAIN, width: 300 }), title: panelTitle('from 0') },
+      { ...linePlot({ ...options, yDomain: [floor, 1], width: FIGURE_WIDTH - 380 }), title: panelTitle(`zoomed in: ${Math.round(floor * 100)}% to 100%`) },
+    ],
+  } as TopLevelSpec;
+}
+
+export function writeAccuracyChart(dir: string, id: string, options: Omit<LineChartOptions, 'yDomain' | 'logY'>): Promise<Figure> {
+  return writeFigure(dir, id, options.title, accuracySpec(options));
 }
 
 export interface PanelChartOptions {
@@ -158,7 +195,7 @@ export function panelSpec(options: PanelChartOptions): TopLevelSpec {
           field: 'y', type: 'quantitative', title: options.yTitle,
           scale: { domain: [Math.min(...ys) - pad, Math.max(...ys) + pad], nice: false },
         },
-        ...seriesEncoding(names, false),
+        ...seriesEncoding(names),
       },
     },
   };

@@ -9,6 +9,7 @@ import { galleryVerdict, mergeIdentical } from '../src/experiments/gallery.js';
 import { comparisonNote } from '../src/train/command.js';
 import type { TrainResult } from '../src/train/worker.js';
 import { verdictBox } from '../src/report.js';
+import { accuracySpec, accuracyZoomFloor, lineSpec } from '../src/charts.js';
 
 const texts = { shown: 'A wins.', notShown: 'B wins.', tooClose: 'Too close.' };
 
@@ -95,5 +96,28 @@ describe('the report and the train table', () => {
     expect(comparisonNote([run('native', 20_096), run('js', 20_096)])).toMatch(/same 20,096 samples per epoch for 2 epoch\(s\).*like for like/);
     expect(comparisonNote([run('native', 60_000), run('js', 20_096)])).toMatch(/compare their speed only/);
     expect(comparisonNote([run('js', 20_096)])).toBe('');
+  });
+});
+
+describe('accuracy charts', () => {
+  const series = (ys: number[]) => [{ name: 'a', x: ys.map((_, i) => i + 1), y: ys }];
+
+  it('start at 0, and add a zoomed panel with its range in the title when every value is high', () => {
+    expect(accuracyZoomFloor(series([0.921, 0.956]))).toBe(0.9);
+    expect(accuracyZoomFloor(series([0.975, 0.99]))).toBe(0.95);
+    expect(accuracyZoomFloor(series([0.1, 0.9]))).toBeNull();
+    const zoomed = JSON.stringify(accuracySpec({ title: 't', xTitle: 'x', yTitle: 'y', series: series([0.921, 0.956]) }));
+    expect(zoomed).toContain('"domain":[0,1]');
+    expect(zoomed).toContain('"domain":[0.9,1]');
+    expect(zoomed).toContain('zoomed in: 90% to 100%');
+    const plain = JSON.stringify(accuracySpec({ title: 't', xTitle: 'x', yTitle: 'y', series: series([0.1, 0.9]) }));
+    expect(plain).toContain('"domain":[0,1]');
+    expect(plain).not.toContain('zoomed');
+  });
+
+  it('give every series its own dash pattern, so coinciding curves stay apart', () => {
+    const spec = lineSpec({ title: 't', xTitle: 'x', yTitle: 'y', series: [...series([1, 2]), { name: 'b', x: [1, 2], y: [1, 2] }] }) as { encoding: { strokeDash: { scale: { range: number[][] } } } };
+    const [a, b] = spec.encoding.strokeDash.scale.range;
+    expect(a).not.toEqual(b);
   });
 });

@@ -6,7 +6,7 @@
 
 import { Sigmoid } from '@nabla/layers';
 import { SGD } from '@nabla/optimizers';
-import { ACCURACY_DOMAIN, writeLineChart } from '../charts.js';
+import { writeAccuracyChart, writeLineChart } from '../charts.js';
 import { QUICK_CAVEAT, type Experiment, type ExperimentContext, type Verdict, accuracyOn, head, last, pct, seeded, trainOnMnist } from './common.js';
 import { deepStack, gradientNorms } from './deepStack.js';
 
@@ -101,8 +101,8 @@ export const batchNorm: Experiment = {
         title: 'Gradient norm per layer at initialisation', xTitle: 'layer (1 = nearest the input)', yTitle: '‖∂loss/∂W‖ (log scale)',
         logY: true, points: true, series: [plain, bn].map((a) => ({ name: a.name, x: layers, y: a.norms })),
       }),
-      await writeLineChart(ctx.dir, 'batch-norm-accuracy', {
-        title: `Test accuracy while training (first ${Math.min(PROBE_IMAGES, ctx.data('test').x.shape[0]!)} test images)`, xTitle: 'SGD step', yTitle: 'test accuracy', yDomain: ACCURACY_DOMAIN,
+      await writeAccuracyChart(ctx.dir, 'batch-norm-accuracy', {
+        title: `Test accuracy while training (first ${Math.min(PROBE_IMAGES, ctx.data('test').x.shape[0]!)} test images)`, xTitle: 'SGD step', yTitle: 'test accuracy',
         series: [plain, bn].map((a) => ({ name: a.name, x: a.curve.map((c) => c.step), y: a.curve.map((c) => c.accuracy) })),
       }),
     ];

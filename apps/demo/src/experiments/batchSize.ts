@@ -2,7 +2,7 @@
 // epoch against 6: the big batch sees every sample just as often but takes far fewer steps.
 
 import { Adam } from '@nabla/optimizers';
-import { ACCURACY_DOMAIN, writeLineChart } from '../charts.js';
+import { writeAccuracyChart } from '../charts.js';
 import { RECIPE, recipeModel } from '../recipe.js';
 import { type Experiment, compareArms, epochsAxis, last, pct, trainOnMnist } from './common.js';
 
@@ -24,8 +24,8 @@ export const batchSize: Experiment = {
       runs.push({ size, updatesPerEpoch: Math.ceil(samples / size), ...r });
     }
     const [small, big] = runs as [typeof runs[0], typeof runs[0]];
-    const figure = await writeLineChart(ctx.dir, 'batch-size', {
-      title: 'Batch size: test accuracy per epoch', xTitle: 'epoch', yTitle: 'test accuracy', points: true, yDomain: ACCURACY_DOMAIN,
+    const figure = await writeAccuracyChart(ctx.dir, 'batch-size', {
+      title: 'Batch size: test accuracy per epoch', xTitle: 'epoch', yTitle: 'test accuracy', points: true,
       series: runs.map((r) => ({ name: `batch ${r.size} (${r.updatesPerEpoch} updates/epoch)`, x: epochsAxis(epochs), y: r.testAccuracy })),
     });
     const describe = (r: typeof small): string => `batch ${r.size} (${r.updatesPerEpoch} update${r.updatesPerEpoch === 1 ? '' : 's'} per epoch) ${pct(last(r.testAccuracy))}`;

@@ -1,7 +1,7 @@
 // Optimizer: plain SGD against Adam on the recipe MLP, test accuracy per epoch.
 
 import { Adam, SGD } from '@nabla/optimizers';
-import { ACCURACY_DOMAIN, writeLineChart } from '../charts.js';
+import { writeAccuracyChart } from '../charts.js';
 import { RECIPE, recipeModel } from '../recipe.js';
 import { type Experiment, compareArms, epochsAxis, last, pct, trainOnMnist } from './common.js';
 
@@ -23,8 +23,8 @@ export const optimizer: Experiment = {
       runs.push({ name: arm.name, ...(await trainOnMnist(ctx, { model, optimizer: arm.make(model), epochs, batchSize: RECIPE.batchSize })) });
     }
     const [sgd, adam] = runs as [typeof runs[0], typeof runs[0]];
-    const figure = await writeLineChart(ctx.dir, 'optimizer', {
-      title: 'SGD vs Adam: test accuracy per epoch', xTitle: 'epoch', yTitle: 'test accuracy', points: true, yDomain: ACCURACY_DOMAIN,
+    const figure = await writeAccuracyChart(ctx.dir, 'optimizer', {
+      title: 'SGD vs Adam: test accuracy per epoch', xTitle: 'epoch', yTitle: 'test accuracy', points: true,
       series: runs.map((r) => ({ name: r.name, x: epochsAxis(epochs), y: r.testAccuracy })),
     });
     // The first epoch at which SGD matches Adam's first-epoch accuracy, if it ever does.

@@ -5,7 +5,7 @@
 import { noGrad, type Tensor } from '@nabla/core';
 import { Sigmoid, type Sequential } from '@nabla/layers';
 import { Adam } from '@nabla/optimizers';
-import { ACCURACY_DOMAIN, writeLineChart } from '../charts.js';
+import { writeAccuracyChart } from '../charts.js';
 import { RECIPE, buildMlp } from '../recipe.js';
 import { type Experiment, compareArms, epochsAxis, last, pct, seeded, trainOnMnist, upperFirst } from './common.js';
 
@@ -38,8 +38,8 @@ export const scaling: Experiment = {
       runs.push({ ...arm, saturated, ...(await trainOnMnist(ctx, { model, optimizer, epochs, batchSize: RECIPE.batchSize, raw: arm.raw })) });
     }
     const [raw, scaled] = runs as [typeof runs[0], typeof runs[0]];
-    const figure = await writeLineChart(ctx.dir, 'scaling', {
-      title: 'Sigmoid MLP: raw vs scaled pixels', xTitle: 'epoch', yTitle: 'test accuracy', points: true, yDomain: ACCURACY_DOMAIN,
+    const figure = await writeAccuracyChart(ctx.dir, 'scaling', {
+      title: 'Sigmoid MLP: raw vs scaled pixels', xTitle: 'epoch', yTitle: 'test accuracy', points: true,
       series: runs.map((r) => ({ name: r.name, x: epochsAxis(epochs), y: r.testAccuracy })),
     });
     const mechanism = `raw pixels saturate ${pct(raw.saturated)} of the first layer's sigmoids at initialisation (|z| > ${SATURATED}), ` +

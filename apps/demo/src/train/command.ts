@@ -4,7 +4,7 @@
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { chooseBackends } from '../backends.js';
-import { type Figure, steps, writeLineChart } from '../charts.js';
+import { type Figure, steps, writeAccuracyChart, writeLineChart } from '../charts.js';
 import { runInChild } from '../child.js';
 import { ensureDir, writeJson } from '../output.js';
 import { RECIPE } from '../recipe.js';
@@ -93,7 +93,7 @@ async function plots(dir: string, results: readonly TrainResult[]): Promise<Figu
       title: 'Loss per epoch', xTitle: 'epoch', yTitle: 'cross-entropy loss', points: true,
       series: [...perEpoch((e) => e.loss, 'train'), ...perEpoch((e) => e.testLoss, 'test')],
     }),
-    await writeLineChart(dir, 'accuracy', {
+    await writeAccuracyChart(dir, 'accuracy', {
       title: 'Accuracy per epoch', xTitle: 'epoch', yTitle: 'accuracy', points: true,
       series: [...perEpoch((e) => e.accuracy, 'train'), ...perEpoch((e) => e.testAccuracy, 'test')],
     }),
