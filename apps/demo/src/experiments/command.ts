@@ -72,6 +72,8 @@ export async function experimentsCommand(options: ExperimentsOptions, log: (line
   writeJson(join(dir, 'results.json'), run);
   const report = join(dir, 'report.html');
   writeFileSync(report, renderReport(run, dir, options.out));
+  log(`\n${results.map((r) => `${r.id}: ${OUTCOME_LABEL[r.verdict.outcome].toLowerCase()}`).join('; ')}`);
+  if (options.quick) log('A quick run is too small to settle the lessons that need training; run without --quick for the verdicts.');
   log(`\n${results.length} experiments in ${run.seconds.toFixed(1)} s. Wrote ${join(dir, 'results.json')}, the figures and ${report}`);
   return run;
 }
