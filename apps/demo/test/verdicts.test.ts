@@ -22,16 +22,16 @@ describe('training comparisons', () => {
   });
 
   it('give each of the three outcomes', () => {
-    expect(compareArms({ better: 0.97, worse: 0.90, testImages: 10_000, quick: false, ...texts })).toEqual({ outcome: 'shown', text: 'A wins.' });
-    expect(compareArms({ better: 0.90, worse: 0.97, testImages: 10_000, quick: false, ...texts })).toEqual({ outcome: 'not-shown', text: 'B wins.' });
-    expect(compareArms({ better: 0.971, worse: 0.970, testImages: 10_000, quick: false, ...texts })).toEqual({ outcome: 'inconclusive', text: 'Too close.' });
+    expect(compareArms({ favoured: 0.97, other: 0.90, testImages: 10_000, quick: false, ...texts })).toEqual({ outcome: 'shown', text: 'A wins.' });
+    expect(compareArms({ favoured: 0.90, other: 0.97, testImages: 10_000, quick: false, ...texts })).toEqual({ outcome: 'not-shown', text: 'B wins.' });
+    expect(compareArms({ favoured: 0.971, other: 0.970, testImages: 10_000, quick: false, ...texts })).toEqual({ outcome: 'inconclusive', text: 'Too close.' });
   });
 
   it('never settle a lesson in a quick run, and say what the run saw so far', () => {
-    const wrongWay = compareArms({ better: 0.288, worse: 0.620, testImages: 500, quick: true, ...texts });
+    const wrongWay = compareArms({ favoured: 0.288, other: 0.620, testImages: 500, quick: true, ...texts });
     expect(wrongWay.outcome).toBe('inconclusive');
     expect(wrongWay.text).toMatch(/quick run .* too small to settle .* So far: B wins\./);
-    expect(compareArms({ better: 0.8, worse: 0.4, testImages: 500, quick: true, ...texts }).text).toMatch(/So far: A wins\./);
+    expect(compareArms({ favoured: 0.8, other: 0.4, testImages: 500, quick: true, ...texts }).text).toMatch(/So far: A wins\./);
   });
 });
 

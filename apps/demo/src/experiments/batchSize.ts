@@ -31,7 +31,7 @@ export const batchSize: Experiment = {
     const describe = (r: typeof small): string => `batch ${r.size} (${r.updatesPerEpoch} update${r.updatesPerEpoch === 1 ? '' : 's'} per epoch) ${pct(last(r.testAccuracy))}`;
     const bigNote = big.size < 10_000 ? ` (the quick slice has only ${samples} images, so the big batch is all of them)` : '';
     const verdict = compareArms({
-      better: last(small.testAccuracy), worse: last(big.testAccuracy), testImages: ctx.data('test').x.shape[0]!, quick: ctx.quick,
+      favoured: last(small.testAccuracy), other: last(big.testAccuracy), testImages: ctx.data('test').x.shape[0]!, quick: ctx.quick,
       shown: `Updates count: after ${epochs} epochs, ${describe(small)} against ${describe(big)}${bigNote}.`,
       notShown: `The big batch did as well here: ${describe(big)} against ${describe(small)} after ${epochs} epochs.`,
       tooClose: `Too close to tell after ${epochs} epochs: ${describe(small)}, ${describe(big)}.`,

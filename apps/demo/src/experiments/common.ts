@@ -71,16 +71,27 @@ export function clearGap(a: number, b: number, n: number): boolean {
   return Math.abs(a - b) > 2 * Math.max(se, 0.5 / n);
 }
 
-/** The verdict of a training comparison from its numbers: too close to tell, or shown / not shown. */
-export function compareArms(options: { better: number; worse: number; testImages: number; quick: boolean; shown: string; notShown: string; tooClose: string }): Verdict {
-  const { better, worse, testImages } = options;
-  const caveat = options.quick ? `${QUICK_CAVEAT} ` : '';
-  if (options.quick) {
-    const soFar = better > worse ? options.shown : options.notShown;
-    return { outcome: 'inconclusive', text: `${caveat}So far: ${soFar}` };
-  }
-  if (!clearGap(better, worse, testImages)) return { outcome: 'inconclusive', text: options.tooClose };
-  return better > worse ? { outcome: 'shown', text: options.shown } : { outcome: 'not-shown', text: options.notShown };
+export interface ArmComparison {
+  /** Final accuracy of the arm the lesson says wins, and of the other one. */
+  favoured: number;
+  other: number;
+  /** Test images both accuracies were measured on. */
+  testImages: number;
+  quick: boolean;
+  /** The verdict's text when the favoured arm wins clearly, when it does not, and when the gap is within the noise. */
+  shown: string;
+  notShown: string;
+  tooClose: string;
+}
+
+/**
+ * The verdict of a training comparison from its numbers. A quick run never settles it (it says what it saw so
+ * far); a full run calls a gap within the test set's noise too close to tell.
+ */
+export function compareArms(c: ArmComparison): Verdict {
+  if (c.quick) return { outcome: 'inconclusive', text: `${QUICK_CAVEAT} So far: ${c.favoured > c.other ? c.shown : c.notShown}` };
+  if (!clearGap(c.favoured, c.other, c.testImages)) return { outcome: 'inconclusive', text: c.tooClose };
+  return c.favoured > c.other ? { outcome: 'shown', text: c.shown } : { outcome: 'not-shown', text: c.notShown };
 }
 
 /** What a quick run says before any lesson that needs training: it cannot settle it. */

@@ -30,7 +30,7 @@ export const optimizer: Experiment = {
     // The first epoch at which SGD matches Adam's first-epoch accuracy, if it ever does.
     const catchUp = sgd.testAccuracy.findIndex((a) => a >= adam.testAccuracy[0]!);
     const verdict = compareArms({
-      better: last(adam.testAccuracy), worse: last(sgd.testAccuracy), testImages: ctx.data('test').x.shape[0]!, quick: ctx.quick,
+      favoured: last(adam.testAccuracy), other: last(sgd.testAccuracy), testImages: ctx.data('test').x.shape[0]!, quick: ctx.quick,
       shown: `Adam learns faster: ${pct(last(adam.testAccuracy))} against ${pct(last(sgd.testAccuracy))} for SGD after ${epochs} epochs; ` +
         (catchUp < 0 ? `SGD never reached Adam's first-epoch ${pct(adam.testAccuracy[0]!)}.` : `SGD needed ${catchUp + 1} epochs to match Adam's first.`),
       notShown: `SGD did as well or better here: ${pct(last(sgd.testAccuracy))} against ${pct(last(adam.testAccuracy))} for Adam after ${epochs} epochs.`,

@@ -46,7 +46,7 @@ export const scaling: Experiment = {
       `scaled pixels ${pct(scaled.saturated)}.`;
     const accuracies = `${pct(last(scaled.testAccuracy))} scaled against ${pct(last(raw.testAccuracy))} raw after ${epochs} epochs`;
     const judged = compareArms({
-      better: last(scaled.testAccuracy), worse: last(raw.testAccuracy), testImages: ctx.data('test').x.shape[0]!, quick: ctx.quick,
+      favoured: last(scaled.testAccuracy), other: last(raw.testAccuracy), testImages: ctx.data('test').x.shape[0]!, quick: ctx.quick,
       shown: `Scaled inputs learn better: ${accuracies}.`,
       notShown: `Raw pixels did as well or better here (${accuracies}): on MNIST the saturated units still act as ` +
         'on/off pixel detectors that the later layers, trained by Adam, learn from.',
