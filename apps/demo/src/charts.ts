@@ -42,6 +42,10 @@ export interface LineChartOptions {
   yDomain?: readonly [number, number];
   /** Draw a marker at each point (for short series); also makes the x axis ticks whole numbers (epochs, layers). */
   points?: boolean;
+  /** A line under the title, e.g. which curves coincide where. */
+  subtitle?: string;
+  /** Where the x axis has its ticks (default: Vega's choice). */
+  xTicks?: readonly number[];
   width?: number;
   height?: number;
 }
@@ -54,7 +58,7 @@ export const CHART_CONFIG = {
   font: 'DejaVu Sans, Arial, sans-serif',
   title: { fontSize: 17, anchor: 'start' as const, offset: 12 },
   axis: { labelFontSize: 14, titleFontSize: 15, titleFontWeight: 'normal' as const, titlePadding: 10 },
-  legend: { labelFontSize: 14, symbolSize: 220, symbolStrokeWidth: 2.5, symbolType: 'stroke', labelLimit: 0, orient: 'bottom' as const, direction: 'horizontal' as const, columns: 3, columnPadding: 28 },
+  legend: { labelFontSize: 14, symbolSize: 220, symbolStrokeWidth: 2.5, symbolType: 'stroke', labelLimit: 0, orient: 'bottom' as const, direction: 'horizontal' as const, columnPadding: 28 },
   header: { labelFontSize: 15, titleFontSize: 15 },
   line: { strokeWidth: 2.5 },
   point: { size: 70, filled: true },
@@ -103,7 +107,7 @@ function linePlot(options: LineChartOptions) {
     encoding: {
       x: {
         field: 'x', type: 'quantitative' as const, title: options.xTitle, scale: { zero: false },
-        ...(points ? { axis: { tickMinStep: 1, format: 'd' } } : {}),
+        ...(points ? { axis: { tickMinStep: 1, format: 'd' } } : options.xTicks ? { axis: { values: [...options.xTicks] } } : {}),
       },
       y: { field: 'y', type: 'quantitative' as const, title: options.yTitle, scale: yScale, ...(logY ? { axis: LOG_AXIS } : {}) },
       ...seriesEncoding(options.series.map((s) => s.name)),
@@ -119,7 +123,8 @@ const TOP_LEVEL = {
 };
 
 export function lineSpec(options: LineChartOptions): TopLevelSpec {
-  return { ...TOP_LEVEL, title: options.title, ...linePlot(options) } as TopLevelSpec;
+  const title = options.subtitle ? { text: options.title, subtitle: options.subtitle, subtitleFontSize: 14, subtitlePadding: 6 } : options.title;
+  return { ...TOP_LEVEL, title, ...linePlot(options) } as TopLevelSpec;
 }
 
 /**

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { clearGap, compareArms } from '../src/experiments/common.js';
 import { batchNormVerdict, type BatchNormArm } from '../src/experiments/batchNorm.js';
 import { vanishingVerdict } from '../src/experiments/vanishing.js';
-import { galleryVerdict, mergeIdentical } from '../src/experiments/gallery.js';
+import { galleryVerdict, mergeIdentical, partialOverlaps } from '../src/experiments/gallery.js';
 import { comparisonNote } from '../src/train/command.js';
 import type { TrainResult } from '../src/train/worker.js';
 import { verdictBox } from '../src/report.js';
@@ -70,6 +70,14 @@ describe('the gallery', () => {
       { name: 'hinge', x, y: [1, 0, 0] }, { name: 'MAE', x, y: [1, 0, 1] }, { name: 'BCE', x, y: [2, 1, 0.5] }, { name: 'log loss', x, y: [2, 1, 0.5] },
     ]);
     expect(merged.map((c) => c.name)).toEqual(['hinge', 'MAE', 'BCE = log loss']);
+  });
+
+  it('names curves that coincide over part of the range', () => {
+    const x = Array.from({ length: 17 }, (_, i) => -2 + i / 4);
+    const hinge = { name: 'hinge', x, y: x.map((z) => Math.max(0, 1 - z)) };
+    const mae = { name: 'MAE', x, y: x.map((z) => Math.abs(z - 1)) };
+    const mse = { name: 'MSE', x, y: x.map((z) => (z - 1) ** 2) };
+    expect(partialOverlaps([hinge, mae, mse], 'z')).toEqual(['hinge = MAE for z from -2.0 to 1.0']);
   });
 
   it('judges the losses from their values, not from a fixed sentence', () => {

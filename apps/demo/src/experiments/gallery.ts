@@ -99,6 +99,27 @@ export function mergeIdentical(curves: readonly Curve[]): Curve[] {
   return groups.map((g) => ({ ...g[0]!, name: g.map((c) => c.name).join(' = ') }));
 }
 
+/**
+ * Pairs of curves that are equal over part of the range (hinge and MAE below z = 1), as "a = b for x from u to
+ * v": one line would hide the other there, so the figure says so.
+ */
+export function partialOverlaps(curves: readonly Curve[], axis: string): string[] {
+  const notes: string[] = [];
+  for (let i = 0; i < curves.length; i++) {
+    for (let j = i + 1; j < curves.length; j++) {
+      const a = curves[i]!;
+      const b = curves[j]!;
+      const equal = a.x.map((_, k) => Math.abs(a.y[k]! - b.y[k]!) <= 1e-5 * Math.max(1, Math.abs(a.y[k]!)));
+      const count = equal.filter(Boolean).length;
+      if (count === equal.length || count < equal.length / 5) continue;
+      const first = equal.indexOf(true);
+      const last = equal.lastIndexOf(true);
+      notes.push(`${a.name} = ${b.name} for ${axis} from ${a.x[first]!.toFixed(1)} to ${a.x[last]!.toFixed(1)}`);
+    }
+  }
+  return notes;
+}
+
 export interface GalleryNumbers {
   maxDerivative: Record<string, number>;
   /** Loss at a confidently wrong probability (p = 0.01 for target 1). */
@@ -136,6 +157,7 @@ export const gallery: Experiment = {
     const losses = lossCurves();
     const score = mergeIdentical(losses.score);
     const probability = mergeIdentical(losses.probability);
+    const scoreOverlaps = partialOverlaps(score, 'z');
     const series = (cs: Curve[]): Series[] => cs.map((c) => ({ name: c.name, x: c.x, y: c.y }));
     const figures = [
       await writePanelChart(ctx.dir, 'activations', {
@@ -145,7 +167,10 @@ export const gallery: Experiment = {
           series: [{ name: 'f(x)', x: v.x, y: v.y }, { name: "f'(x)", x: act.derivatives[i]!.x, y: act.derivatives[i]!.y }],
         })),
       }),
-      await writeLineChart(ctx.dir, 'losses-score', { title: 'Losses of a score z (target 1)', xTitle: 'prediction z', yTitle: 'loss', series: series(score) }),
+      await writeLineChart(ctx.dir, 'losses-score', {
+        title: 'Losses of a score z (target 1)', xTitle: 'prediction z', yTitle: 'loss', series: series(score), xTicks: [-3, -2, -1, 0, 1, 2, 3],
+        ...(scoreOverlaps.length > 0 ? { subtitle: `The curves coincide where ${scoreOverlaps.join('; ')}.` } : {}),
+      }),
       await writeLineChart(ctx.dir, 'losses-probability', { title: 'Losses of a probability p (target 1)', xTitle: 'predicted probability p', yTitle: 'loss', series: series(probability) }),
     ];
     const numbers: GalleryNumbers = {
