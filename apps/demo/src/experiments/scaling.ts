@@ -48,8 +48,8 @@ export const scaling: Experiment = {
     const judged = compareArms({
       favoured: last(scaled.testAccuracy), other: last(raw.testAccuracy), testImages: ctx.data('test').x.shape[0]!, quick: ctx.quick,
       shown: `Scaled inputs learn better: ${accuracies}.`,
-      notShown: `Raw pixels did as well or better here (${accuracies}): on MNIST the saturated units still act as ` +
-        'on/off pixel detectors that the later layers, trained by Adam, learn from.',
+      notShown: `Raw pixels did as well or better here (${accuracies}). A likely reason: on MNIST the saturated units ` +
+        'still act as on/off pixel detectors that the later layers, trained by Adam, can learn from.',
       tooClose: `The accuracies are too close to tell apart on this test set (${accuracies}).`,
     });
     const verdict = { outcome: judged.outcome, text: `${upperFirst(mechanism)} ${judged.text}` };
