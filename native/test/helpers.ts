@@ -19,7 +19,7 @@ export const backend = createNativeBackend(addon);
 export const ISAS = ['portable', 'avx2', 'avx512'] as const;
 export type IsaName = (typeof ISAS)[number];
 
-/** Forces `isa` and checks it took effect (this machine has AVX-512, so every path is reachable). */
+/** Forces `isa` and checks it took effect: a path the CPU lacks is clamped to the best it has. */
 export function useIsa(isa: IsaName): void {
   const rank = (name: string): number => ISAS.indexOf(name as IsaName);
   const best = addon.info().bestIsa;

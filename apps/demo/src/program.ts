@@ -41,13 +41,13 @@ export function buildProgram(io: ProgramIo = {}): Command {
     .description('train the recipe MLP (784-256-128-10 ReLU, Adam 1e-3 with cosine decay, batch 128, x/255) on every backend; ' +
       'print a table and write demo-output/train/ (JSON and plots)')
     .option('-e, --epochs <n>', 'epochs per backend', positiveInt('--epochs'), 4)
-    .option('-l, --limit <n>', 'training samples per epoch on every backend (default: all 60000 on native, 20000 on js)', positiveInt('--limit'))
+    .option('-l, --limit <n>', 'training samples per epoch, the same on every backend (default: 20000; 60000 for all of MNIST)', positiveInt('--limit'))
     .option('--test-limit <n>', 'test images used for accuracy (default: all 10000)', positiveInt('--test-limit'))
     .option('-b, --backends <list>', 'comma-separated backends to run', 'native,js')
     .option('-t, --threads <n>', 'worker threads of the native backend (default: all cores)', positiveInt('--threads'))
     .option('-s, --seed <n>', 'seed of the weights and the shuffle', seed, 42)
     .addOption(new Option('--lr-schedule <name>', 'learning rate over the epochs: cosine decay from 1e-3 to 0 (the ' +
-      'recipe; PyTorch CosineAnnealingLR, stepped per epoch), or a constant 1e-3 (as the PyTorch and TF.js anchors ran)')
+      'recipe; PyTorch CosineAnnealingLR, stepped per epoch), or a constant 1e-3')
       .choices(['constant', 'cosine']))
     .option('-o, --out <dir>', 'output folder', defaultOutputDir())
     .option('--no-progress', 'no progress bar or epoch lines')
@@ -70,9 +70,10 @@ export function buildProgram(io: ProgramIo = {}): Command {
     }));
 
   commands.push(program.command('experiments')
-    .description("the seed's lessons as measured experiments (scaling, batch size, optimizer, learning rate, " +
-      'batch normalization, vanishing gradients, activation and loss gallery), each with a plot and a verdict ' +
-      'computed from the numbers; writes demo-output/experiments/ and report.html')
+    .description('lessons about training neural networks as measured experiments (input scaling, batch size, ' +
+      'optimizer, learning rate, batch normalization, vanishing gradients, activation and loss gallery), each with ' +
+      'figures and a verdict computed from the numbers (shown, not shown, or too little data to tell); writes ' +
+      'demo-output/experiments/ and report.html')
     .option('--quick', 'small slices of MNIST and few epochs: seconds instead of minutes', false)
     .option('--only <list>', 'comma-separated experiment ids to run (default: all)')
     .option('-b, --backend <name>', 'backend to run on (default: the fastest available)')

@@ -30,14 +30,24 @@ describe('experiments --quick', () => {
   it('runs every experiment with a verdict, a table and figures', () => {
     expect(run.experiments.map((e) => e.id)).toEqual(EXPERIMENTS.map((e) => e.id));
     for (const e of run.experiments) {
-      expect(e.verdict.length, e.id).toBeGreaterThan(20);
+      expect(e.verdict.text.length, e.id).toBeGreaterThan(20);
+      expect(e.lesson.length, e.id).toBeGreaterThan(20);
+      expect(['shown', 'not-shown', 'inconclusive'], e.id).toContain(e.verdict.outcome);
       expect(e.table.rows.length, e.id).toBeGreaterThan(0);
       expect(e.figures.length, e.id).toBeGreaterThan(0);
-      expect(lines.join('\n')).toContain(e.verdict);
+      expect(lines.join('\n')).toContain(e.verdict.text);
     }
     const dir = join(out, 'experiments');
     const saved = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ExperimentsRun;
     expect(saved.experiments.map((e) => e.verdict)).toEqual(run.experiments.map((e) => e.verdict));
+  });
+
+  it('says plainly that a quick run cannot settle the lessons that need training', () => {
+    for (const id of ['scaling', 'batch-size', 'optimizer', 'learning-rate', 'batch-norm']) {
+      const e = run.experiments.find((x) => x.id === id)!;
+      expect(e.verdict.outcome, id).toBe('inconclusive');
+      expect(e.verdict.text, id).toMatch(/quick run .* too small to settle/i);
+    }
   });
 
   it('writes every figure as a PNG and an SVG', () => {
@@ -56,12 +66,18 @@ describe('experiments --quick', () => {
     const vanishing = run.experiments.find((e) => e.id === 'vanishing')!;
     const norms = vanishing.numbers as Record<string, number[]>;
     const ratio = (name: string): number => norms[name]![0]! / norms[name]![norms[name]!.length - 1]!;
-    expect(vanishing.verdict).toContain(ratio('sigmoid').toExponential(1));
-    expect(vanishing.verdict).toContain(ratio('ReLU').toExponential(1));
+    expect(vanishing.verdict.text).toContain(ratio('sigmoid').toExponential(1));
+    expect(vanishing.verdict.text).toContain(ratio('ReLU (default init)').toExponential(1));
+    expect(vanishing.verdict.outcome).toBe(ratio('sigmoid') < ratio('ReLU (default init)') / 100 ? 'shown' : 'not-shown');
     const gallery = run.experiments.find((e) => e.id === 'gallery')!;
-    const maxDerivative = (gallery.numbers as { maxDerivative: Record<string, number> }).maxDerivative;
-    expect(maxDerivative.sigmoid).toBeCloseTo(0.25, 3);
-    expect(maxDerivative.ReLU).toBe(1);
+    const numbers = gallery.numbers as { maxDerivative: Record<string, number>; atWrongProbability: Record<string, number>; identical: string[] };
+    expect(numbers.maxDerivative.sigmoid).toBeCloseTo(0.25, 3);
+    expect(numbers.maxDerivative.ReLU).toBe(1);
+    expect(gallery.verdict.text).toContain(numbers.atWrongProbability.BCE!.toFixed(2));
+    expect(gallery.verdict.text).toContain(numbers.atWrongProbability['MSE of p']!.toFixed(2));
+    // Curves that are one function are drawn as one entry that names them all.
+    expect(numbers.identical).toContain('BCE = log loss = categorical CE');
+    expect(numbers.identical).toContain('BCE with logits = cross-entropy');
   });
 
   it.skipIf(!existsSync(CHROMIUM))('renders every figure of the HTML report in headless Chromium', async () => {
@@ -82,8 +98,23 @@ describe('experiments --quick', () => {
         expect(img.width, img.alt ?? '').toBeGreaterThan(0);
         expect(img.height, img.alt ?? '').toBeGreaterThan(0);
       }
-      const verdicts = await page.$$eval('.verdict', (els) => els.map((e) => e.textContent));
-      for (const e of run.experiments) expect(verdicts).toContain(e.verdict);
+      const verdicts = await page.$$eval('.verdict[data-outcome]', (els) =>
+        els.map((e) => ({ outcome: e.getAttribute('data-outcome'), text: e.querySelector('.verdict-text')?.textContent, background: (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(e).backgroundColor })));
+      expect(verdicts.map((v) => ({ outcome: v.outcome, text: v.text }))).toEqual(run.experiments.map((e) => ({ outcome: e.verdict.outcome, text: e.verdict.text })));
+      // The box's colour follows its outcome: one colour per outcome, different outcomes different colours.
+      const colours = new Map<string, Set<string>>();
+      for (const v of verdicts) colours.set(v.outcome!, (colours.get(v.outcome!) ?? new Set()).add(v.background));
+      for (const set of colours.values()) expect(set.size).toBe(1);
+      const distinct = new Set([...colours.values()].map((set) => [...set][0]));
+      expect(distinct.size).toBe(colours.size);
+      // Figures are shown at (nearly) the width they were drawn for, so their text is legible: at 1280 px,
+      // no figure is scaled below 90% of its natural width.
+      await page.setViewportSize({ width: 1280, height: 900 });
+      const scales = await page.$$eval('img.figure', (imgs) => imgs.map((img) => {
+        const i = img as unknown as { width: number; naturalWidth: number };
+        return i.width / (i.naturalWidth / 2);
+      }));
+      for (const scale of scales) expect(scale).toBeGreaterThan(0.9);
     } finally {
       await browser.close();
     }

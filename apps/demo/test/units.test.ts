@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkAgreement, resultsTable } from '../src/train/command.js';
 import type { TrainResult } from '../src/train/worker.js';
-import { medianRun, targetVerdicts } from '../src/bench/command.js';
-import { curveStats } from '../src/experiments/learningRate.js';
+import { medianRun } from '../src/bench/command.js';
+import { curveStats, rateVerdict, type RateRun } from '../src/experiments/learningRate.js';
 import { formatTable } from '../src/table.js';
 import { escapeHtml } from '../src/report.js';
 import { useBackend } from '../src/backends.js';
@@ -38,16 +38,7 @@ describe('first-step agreement', () => {
   });
 });
 
-describe('bench verdicts', () => {
-  it('compare the 1-thread rate with each target', () => {
-    const v = targetVerdicts([
-      { backend: 'native', threads: 1, warmupSteps: 1, steps: 1, samples: 1, seconds: 1, samplesPerSecond: 80_000, peakRssMb: 1 },
-      { backend: 'js', threads: 1, warmupSteps: 1, steps: 1, samples: 1, seconds: 1, samplesPerSecond: 1_000, peakRssMb: 1 },
-    ]);
-    expect(v[0]).toMatch(/native, 1 thread: 80,000 samples\/s >= target 75,000: met/);
-    expect(v[1]).toMatch(/js, 1 thread: 1,000 samples\/s < target 2,400: NOT met/);
-  });
-
+describe('bench rounds', () => {
   it('keep the median of several rounds, and every round', () => {
     const run = (samplesPerSecond: number, peakRssMb: number) => ({
       backend: 'native', threads: 1, warmupSteps: 1, steps: 1, samples: 1, seconds: 1, samplesPerSecond, peakRssMb,
@@ -61,14 +52,31 @@ describe('bench verdicts', () => {
 });
 
 describe('loss-curve statistics', () => {
-  it('find a blow-up, the final level and the jitter', () => {
-    const blowUp = curveStats(Float64Array.from([2, 50, 20, 5, 2.5, 2.2, 2.4, 2.1, 2.3, 2.2]));
+  it('find a blow-up, spikes above the recent level, and the final level', () => {
+    const flat = Array.from({ length: 30 }, () => 2.3);
+    const blowUp = curveStats(Float64Array.from([2, 50, 20, ...flat.slice(3)]));
     expect(blowUp.peakOverStart).toBe(25);
-    expect(blowUp.early).toBeCloseTo((2 + 50 + 20) / 3);
-    expect(blowUp.final).toBeCloseTo((2.1 + 2.3 + 2.2) / 3);
-    const smooth = curveStats(Float64Array.from({ length: 10 }, (_, i) => 2 - i * 0.1));
-    expect(smooth.peakOverStart).toBe(1);
-    expect(smooth.jitter).toBeCloseTo(0.1 / 1.3, 5);
+    expect(blowUp.diverged).toBe(true);
+    expect(blowUp.final).toBeCloseTo(2.3);
+    const spiky = curveStats(Float64Array.from(flat.map((v, i) => (i === 25 ? 6 : v))));
+    expect(spiky.spikes).toBe(1);
+    expect(spiky.diverged).toBe(false);
+    // A small loss doubling (0.05 -> 0.12) is a hard batch, not a spike.
+    const late = curveStats(Float64Array.from(flat.map((_, i) => (i === 25 ? 0.12 : 0.05))));
+    expect(late.spikes).toBe(0);
+    expect(curveStats(Float64Array.from([2, Number.NaN, 2, 2])).diverged).toBe(true);
+  });
+
+  it('call a steady loss at chance a failure to learn, not stability', () => {
+    const run = (lr: number, loss: number[], testAccuracy: number): RateRun => ({ lr, steps: loss.length, stats: curveStats(Float64Array.from(loss)), testAccuracy });
+    const dead = run(0.1, Array.from({ length: 40 }, () => 2.302), 0.113);
+    const good = run(0.001, Array.from({ length: 40 }, (_, i) => 2.3 * 0.95 ** i), 0.95);
+    const tiny = run(1e-5, Array.from({ length: 40 }, () => 2.29), 0.3);
+    const v = rateVerdict(dead, good, tiny, false);
+    expect(v.outcome).toBe('shown');
+    expect(v.text).toMatch(/lr 0\.1 is unstable: it failed to learn \(test accuracy 11\.3%/);
+    expect(rateVerdict(good, good, tiny, false).outcome).toBe('not-shown');
+    expect(rateVerdict(dead, good, tiny, true).outcome).toBe('inconclusive');
   });
 });
 

@@ -1,6 +1,5 @@
 // `pnpm demo bench`: matmul GFLOP/s, per-op overhead and end-to-end training samples/s for each backend and
-// thread count, printed as tables and written to demo-output/bench/bench.json. Targets are checked against
-// the measured numbers, never assumed.
+// thread count, printed as tables and written to demo-output/bench/bench.json.
 
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -33,9 +32,6 @@ export function medianRun(runs: readonly EndToEndResult[]): EndToEndResult {
 /** Steps of native training before timing: enough for V8 to have compiled the step (see endToEnd.ts). */
 export const WARMUP_STEPS = 200;
 
-/** Samples/s the issue asks for (1 thread), measured against TensorFlow.js and PyTorch on this machine. */
-export const TARGETS: Record<string, number> = { native: 75_000, js: 2_400 };
-
 interface GemmRow {
   backend: string;
   threads: number;
@@ -49,18 +45,6 @@ interface GemmRow {
 function threadCounts(backend: string, requested: readonly number[]): number[] {
   // The JS backend runs on the main thread only; timing it at several counts would repeat one number.
   return backend === 'js' ? [1] : [...requested];
-}
-
-export function targetVerdicts(rows: readonly EndToEndResult[]): string[] {
-  const out: string[] = [];
-  for (const [backend, target] of Object.entries(TARGETS)) {
-    const one = rows.find((r) => r.backend === backend && r.threads === 1);
-    if (!one) continue;
-    const met = one.samplesPerSecond >= target;
-    out.push(`${backend}, 1 thread: ${fmtNumber(one.samplesPerSecond)} samples/s ${met ? '>=' : '<'} target ` +
-      `${fmtNumber(target)}: ${met ? 'met' : 'NOT met'}`);
-  }
-  return out;
 }
 
 export async function benchCommand(options: BenchOptions, log: (line: string) => void = console.log): Promise<void> {
@@ -126,8 +110,6 @@ export async function benchCommand(options: BenchOptions, log: (line: string) =>
       (r.rounds ?? [r.samplesPerSecond]).map((v) => fmtNumber(Math.round(v))).join(' / '),
       js ? `${(r.samplesPerSecond / js.samplesPerSecond).toFixed(1)}x` : '-', fmtNumber(r.peakRssMb)]),
   )}`);
-  const verdicts = targetVerdicts(endToEnd);
-  for (const v of verdicts) log(v);
 
   const dir = ensureDir(options.out, 'bench');
   const file = join(dir, 'bench.json');
@@ -135,7 +117,7 @@ export async function benchCommand(options: BenchOptions, log: (line: string) =>
     date: new Date().toISOString(),
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version },
     quick: options.quick,
-    gemm, overhead, endToEnd, targets: TARGETS, verdicts,
+    gemm, overhead, endToEnd,
   });
   log(`\nWrote ${file}`);
 }

@@ -1,5 +1,6 @@
-// `pnpm demo experiments`: runs the seed's lessons as measured experiments on one backend, writes each
-// one's figures, a JSON of all results and one self-contained HTML report to demo-output/experiments/.
+// `pnpm demo experiments`: runs the lessons about training neural networks as measured experiments on one
+// backend, writes each one's figures, a JSON of all results and one self-contained HTML report to
+// demo-output/experiments/.
 
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { useBackend } from '../backends.js';
 import { ensureDir, writeJson } from '../output.js';
 import { formatTable } from '../table.js';
 import { renderReport } from '../report.js';
-import { type ExperimentResult, makeDataCache, sliceSizes } from './common.js';
+import { OUTCOME_LABEL, type ExperimentResult, makeDataCache, sliceSizes } from './common.js';
 import { EXPERIMENTS } from './index.js';
 
 export interface ExperimentsOptions {
@@ -54,9 +55,10 @@ export async function experimentsCommand(options: ExperimentsOptions, log: (line
   for (const e of experiments) {
     const t0 = performance.now();
     const r = await e.run(ctx);
-    const result: ExperimentResult = { id: e.id, title: e.title, question: e.question, ...r, seconds: (performance.now() - t0) / 1000 };
+    const result: ExperimentResult = { id: e.id, title: e.title, question: e.question, lesson: e.lesson, ...r, seconds: (performance.now() - t0) / 1000 };
     results.push(result);
-    log(`\n== ${e.title} (${result.seconds.toFixed(1)} s)\n${formatTable(result.table.headers, result.table.rows)}\n=> ${result.verdict}`);
+    log(`\n== ${e.title} (${result.seconds.toFixed(1)} s)\nLesson: ${e.lesson}\n${formatTable(result.table.headers, result.table.rows)}\n` +
+      `=> ${OUTCOME_LABEL[result.verdict.outcome]}: ${result.verdict.text}`);
   }
   const run: ExperimentsRun = {
     date: new Date().toISOString(),
@@ -70,6 +72,8 @@ export async function experimentsCommand(options: ExperimentsOptions, log: (line
   writeJson(join(dir, 'results.json'), run);
   const report = join(dir, 'report.html');
   writeFileSync(report, renderReport(run, dir, options.out));
+  log(`\n${results.map((r) => `${r.id}: ${OUTCOME_LABEL[r.verdict.outcome].toLowerCase()}`).join('; ')}`);
+  if (options.quick) log('A quick run is too small to settle the lessons that need training; run without --quick for the verdicts.');
   log(`\n${results.length} experiments in ${run.seconds.toFixed(1)} s. Wrote ${join(dir, 'results.json')}, the figures and ${report}`);
   return run;
 }
