@@ -65,50 +65,36 @@ const ACTIVATIONS: Activation[] = ['identity', 'sigmoid', 'tanh', 'relu', 'leaky
 const UNARY: UnaryOp[] = ['neg', 'exp', 'log', 'sqrt', 'abs'];
 const BINARY: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'max', 'min', 'pow', 'eq', 'ne', 'lt', 'le', 'gt', 'ge'];
 
-function primitives(b: Backend, out: Map<string, Uint32Array>): void {
+function primitives(b: Backend, out: Map<string, Uint32Array>, keep: (name: string) => boolean = () => true): void {
+  const record = (name: string, size: number, compute: (o: Float32Array) => void): void => {
+    if (!keep(name)) return;
+    const o = new Float32Array(size);
+    compute(o);
+    out.set(name, bits(o));
+  };
   const x = hostileArray(1, N);
   const y = hostileArray(2, N);
-  for (const op of UNARY) {
-    const o = new Float32Array(N);
-    b.unary(op, flat(x), o);
-    out.set(`unary ${op}`, bits(o));
-  }
+  for (const op of UNARY) record(`unary ${op}`, N, (o) => b.unary(op, flat(x), o));
   const matrix: View = { storage: x, shape: [ROWS, COLS], strides: [COLS, 1], offset: 0 };
   const row: View = { storage: y, shape: [ROWS, COLS], strides: [0, 1], offset: 5 };
   for (const op of BINARY) {
-    const o = new Float32Array(N);
-    b.binary(op, flat(x), flat(y), o);
-    out.set(`binary ${op}`, bits(o));
-    const ob = new Float32Array(ROWS * COLS);
-    b.binary(op, matrix, row, ob);
-    out.set(`binary ${op} broadcast`, bits(ob));
+    record(`binary ${op}`, N, (o) => b.binary(op, flat(x), flat(y), o));
+    record(`binary ${op} broadcast`, ROWS * COLS, (o) => b.binary(op, matrix, row, o));
   }
-  const w = new Float32Array(N);
-  b.where(flat(hostileArray(3, N)), flat(x), flat(y), w);
-  out.set('where', bits(w));
+  record('where', N, (o) => b.where(flat(hostileArray(3, N)), flat(x), flat(y), o));
   const transposed: View = { storage: x, shape: [COLS, ROWS], strides: [1, COLS], offset: 0 };
-  const c = new Float32Array(ROWS * COLS);
-  b.copy(transposed, c);
-  out.set('copy transposed', bits(c));
+  record('copy transposed', ROWS * COLS, (o) => b.copy(transposed, o));
   for (const op of ['sum', 'max', 'min'] as const) {
     for (const axes of [[0], [1], [0, 1]]) {
       const size = axes.length === 2 ? 1 : axes[0] === 0 ? COLS : ROWS;
       const finite = { ...matrix, storage: tinyArray(4, N) };
       for (const [name, v] of [['hostile', matrix], ['finite', finite]] as const) {
-        const o = new Float32Array(size);
-        b.reduce(op, v, axes, o);
-        out.set(`reduce ${op} [${axes}] ${name}`, bits(o));
+        record(`reduce ${op} [${axes}] ${name}`, size, (o) => b.reduce(op, v, axes, o));
       }
     }
   }
-  for (const axis of [0, 1]) {
-    const o = new Float32Array(axis === 0 ? COLS : ROWS);
-    b.argmax(matrix, axis, o);
-    out.set(`argmax ${axis}`, bits(o));
-  }
-  const f = new Float32Array(N);
-  b.fill(f, 1e-40, 3, N - 5);
-  out.set('fill', bits(f));
+  for (const axis of [0, 1]) record(`argmax ${axis}`, axis === 0 ? COLS : ROWS, (o) => b.argmax(matrix, axis, o));
+  record('fill', N, (o) => b.fill(o, 1e-40, 3, N - 5));
 }
 
 function gemms(b: Backend, out: Map<string, Uint32Array>): void {
@@ -233,10 +219,10 @@ function optimizerSteps(b: Backend, out: Map<string, Uint32Array>): void {
   }
 }
 
-/** The primitives' outputs only (unary, binary, where, copy, reductions, argmax, fill). */
-export function runPrimitives(b: Backend): Map<string, Uint32Array> {
+/** The outputs of the primitives (unary, binary, where, copy, reductions, argmax, fill) whose names `keep` takes. */
+export function runPrimitives(b: Backend, keep: (name: string) => boolean): Map<string, Uint32Array> {
   const out = new Map<string, Uint32Array>();
-  primitives(b, out);
+  primitives(b, out, keep);
   return out;
 }
 

@@ -4,9 +4,10 @@
 // the portable path, the GEMMs (which use FMA on the AVX paths only).
 import { afterAll, describe, expect, it } from 'vitest';
 
+import type { Backend } from '@nabla/core';
 import { JsBackend } from '@nabla/backend-js';
 
-import { differences, runEveryKernel, runPrimitives } from './bitwise-runs.js';
+import { differences, hostileArray, runEveryKernel, runPrimitives } from './bitwise-runs.js';
 import { ISAS, addon, backend, useIsa, type IsaName } from './helpers.js';
 
 const THREADS = [1, 2, 4];
@@ -58,11 +59,25 @@ describe('against the js backend', () => {
 
   it('exactly rounded primitives give the same bits on inputs full of denormals, NaN, ±Infinity and ±0', () => {
     addon.setNumThreads(2);
-    const pick = (run: Map<string, Uint32Array>): Map<string, Uint32Array> =>
-      new Map([...run].filter(([name]) => EXACT.test(name)));
-    const native = pick(runPrimitives(backend));
+    const exact = (name: string): boolean => EXACT.test(name);
+    const native = runPrimitives(backend, exact);
     expect(native.size).toBe(3 + 10 * 2 + 5);
-    expect(differences(pick(runPrimitives(new JsBackend())), native, true)).toEqual([]);
+    expect(differences(runPrimitives(new JsBackend(), exact), native, true)).toEqual([]);
+  });
+
+  it('relu and its derivative give the same bits (NaN passes through relu, as in PyTorch)', () => {
+    const x = hostileArray(1, 4 * 32768 + 7);
+    const dy = hostileArray(2, x.length);
+    const run = (b: Backend): Map<string, Uint32Array> => {
+      const y = new Float32Array(x.length);
+      const dx = new Float32Array(x.length);
+      b.activation!('relu', 0, x, y);
+      b.activationBackward!('relu', 0, x, y, dy, dx);
+      return new Map([['relu', new Uint32Array(y.buffer)], ['relu backward', new Uint32Array(dx.buffer)]]);
+    };
+    const native = run(backend);
+    expect(new Float32Array(native.get('relu')!.buffer).some(Number.isNaN)).toBe(true);
+    expect(differences(run(new JsBackend()), native, true)).toEqual([]);
   });
 });
 

@@ -9,7 +9,8 @@ namespace {
 struct Identity { static float f(float x, float) { return x; } };
 struct Sigmoid { static float f(float x, float) { return sigmoidf(x); } };
 struct Tanh { static float f(float x, float) { return tanh_f(x); } };
-struct Relu { static float f(float x, float) { return x > 0.0f ? x : 0.0f; } };
+// `x < 0 ? 0 : x` lets NaN through, as torch.relu and the js backend do.
+struct Relu { static float f(float x, float) { return x < 0.0f ? 0.0f : x; } };
 struct LeakyRelu { static float f(float x, float slope) { return x > 0.0f ? x : slope * x; } };
 struct Elu { static float f(float x, float alpha) { return x > 0.0f ? x : alpha * expm1f(x); } };
 struct Swish { static float f(float x, float) { return x * sigmoidf(x); } };
