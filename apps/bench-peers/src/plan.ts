@@ -1,0 +1,117 @@
+// What one run measures, as a list of jobs per round, each job one fresh process. Peers alternate (nabla,
+// peer, nabla, peer ...) so that a neighbour's burst of work on the shared machine falls on both sides.
+
+export type DataVariant = 'x255' | 'std';
+export type Workload = 'loop' | 'fit';
+
+export interface Options {
+  rounds: number;
+  steps: number;
+  warmupSteps: number;
+  threads: number[];
+  data: DataVariant[];
+  /** OpenBLAS settings for PyTorch and cblas_sgemm: 'default' leaves OPENBLAS_CORETYPE unset. */
+  coretypes: string[];
+  /** Also run PyTorch with its own thread defaults (no set_num_threads, no OPENBLAS_NUM_THREADS). */
+  torchDefaultThreads: boolean;
+  sgemmSamples: number;
+  overheadOps: number;
+  seed: number;
+  batchSize: number;
+}
+
+export interface TrainTask {
+  task: 'train';
+  workload: Workload;
+  data: DataVariant;
+  /** 0: the peer's own default. */
+  threads: number;
+  warmupSteps: number;
+  steps: number;
+  seed: number;
+  batchSize: number;
+}
+
+export type Job =
+  | { key: string; runner: 'nabla'; task: TrainTask | { task: 'matmul'; samples: number } | { task: 'overhead'; ops: number } }
+  | { key: string; runner: 'torch'; coretype: string; task: TrainTask | { task: 'overhead'; ops: number } }
+  | { key: string; runner: 'sgemm'; coretype?: string; mode: 'ours' | 'blas' | 'peak'; samples: number };
+
+export interface Available {
+  torch: boolean;
+  sgemm: boolean;
+  openblas: boolean;
+}
+
+export function trainKey(side: string, workload: Workload | string, data: DataVariant, threads: number): string {
+  return `train/${side}/${workload}/${data}/${threads === 0 ? 'default' : `${threads}t`}`;
+}
+
+function interleave<T>(a: readonly T[], b: readonly T[]): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (i < a.length) out.push(a[i]!);
+    if (i < b.length) out.push(b[i]!);
+  }
+  return out;
+}
+
+/** The jobs of one round, in the order they run. */
+export function roundJobs(o: Options, have: Available): Job[] {
+  const train = (workload: Workload, data: DataVariant, threads: number): TrainTask => ({
+    task: 'train', workload, data, threads, warmupSteps: o.warmupSteps, steps: o.steps, seed: o.seed, batchSize: o.batchSize,
+  });
+  const nabla: Job[] = [];
+  const peers: Job[] = [];
+
+  if (have.sgemm) {
+    nabla.push({ key: 'sgemm/nabla', runner: 'sgemm', mode: 'ours', samples: o.sgemmSamples });
+    if (have.openblas) {
+      for (const c of o.coretypes) peers.push({ key: `sgemm/openblas/${c}`, runner: 'sgemm', coretype: c, mode: 'blas', samples: o.sgemmSamples });
+    }
+    nabla.push({ key: 'peak', runner: 'sgemm', mode: 'peak', samples: 1 });
+  }
+  nabla.push({ key: 'matmul/nabla', runner: 'nabla', task: { task: 'matmul', samples: o.sgemmSamples } });
+  nabla.push({ key: 'overhead/nabla', runner: 'nabla', task: { task: 'overhead', ops: o.overheadOps } });
+  if (have.torch) peers.push({ key: 'overhead/torch', runner: 'torch', coretype: 'default', task: { task: 'overhead', ops: o.overheadOps } });
+  const micro = interleave(nabla, peers);
+
+  const nablaTrain: Job[] = [];
+  const torchTrain: Job[] = [];
+  for (const threads of o.threads) {
+    for (const data of o.data) {
+      for (const workload of ['loop', 'fit'] as const) {
+        nablaTrain.push({ key: trainKey('nabla', workload, data, threads), runner: 'nabla', task: train(workload, data, threads) });
+      }
+      if (!have.torch) continue;
+      for (const c of o.coretypes) {
+        torchTrain.push({ key: trainKey(`torch-${c}`, 'loop', data, threads), runner: 'torch', coretype: c, task: train('loop', data, threads) });
+      }
+    }
+  }
+  if (have.torch && o.torchDefaultThreads) {
+    for (const c of o.coretypes) {
+      torchTrain.push({ key: trainKey(`torch-${c}`, 'loop', o.data[0]!, 0), runner: 'torch', coretype: c, task: train('loop', o.data[0]!, 0) });
+    }
+  }
+  return [...micro, ...interleave(nablaTrain, torchTrain)];
+}
+
+export const DEFAULTS: Options = {
+  rounds: 3,
+  steps: 1000,
+  warmupSteps: 200,
+  threads: [1, 2],
+  data: ['x255', 'std'],
+  coretypes: ['default', 'SkylakeX'],
+  torchDefaultThreads: true,
+  sgemmSamples: 20,
+  overheadOps: 100_000,
+  seed: 42,
+  batchSize: 128,
+};
+
+/** About 30 seconds: one round of short runs at 1 thread on x/255, to check that every side works. */
+export const QUICK: Partial<Options> = {
+  rounds: 1, steps: 60, warmupSteps: 20, threads: [1], data: ['x255'], torchDefaultThreads: false, sgemmSamples: 3, overheadOps: 10_000,
+};
