@@ -11,7 +11,7 @@ import { Command } from 'commander';
 import { childEnv, runChild, type ChildResult } from './child.js';
 import { loadAverage, machine } from './machine.js';
 import { DEFAULTS, QUICK, roundJobs, type DataVariant, type Job, type Options } from './plan.js';
-import { fmaPeak, gemmDetail, markdown, tableRows, type Collected } from './report.js';
+import { resultDocument, type Collected } from './report.js';
 import { buildSgemm } from './sgemm.js';
 import { markdownTable } from './table.js';
 
@@ -125,8 +125,8 @@ async function main(): Promise<void> {
   };
 
   const collected: Collected = {};
-  const jobs = roundJobs(options, have);
   for (let round = 1; round <= options.rounds; round++) {
+    const jobs = roundJobs(options, have, round);
     for (const [i, job] of jobs.entries()) {
       const result = await run(job);
       const entry = (collected[job.key] ??= { rounds: [], errors: [] });
@@ -137,13 +137,21 @@ async function main(): Promise<void> {
   }
   if (sgemm.dir) rmSync(sgemm.dir, { recursive: true, force: true });
 
-  const rows = tableRows(collected, options);
-  const table = markdown(rows);
-  const detail = gemmDetail(collected, options);
   const loadEnd = loadAverage();
   const torchVersions = torchInfo.ok ? torchInfo.value! : undefined;
   const openblasConfig = (collected['sgemm/openblas/default']?.rounds[0]?.config as string | undefined) ??
     ((torchVersions?.openblas as { config?: string } | null)?.config);
+  const doc = resultDocument({
+    date: started.toISOString(),
+    finished: new Date().toISOString(),
+    command,
+    quick,
+    machine: { ...host, loadAverageStart: loadStart, loadAverageEnd: loadEnd },
+    versions: { node: process.version, nabla: nablaInfo.value?.backend, torch: torchVersions ?? null, openblas: openblasConfig ?? null },
+    options,
+    notes,
+  }, collected);
+  const detail = doc.gemmDetail as { headers: string[]; rows: string[][] };
   const header = [
     `${started.toISOString().slice(0, 10)}, ${host.cpu} (family ${host.cpuFamily ?? '?'} model ${host.cpuModelNumber ?? '?'}), ` +
       `${host.cores} cores, Node ${host.node}` +
@@ -152,36 +160,14 @@ async function main(): Promise<void> {
     `command: \`${command}\`; load average at start ${loadStart.map((x) => x.toFixed(2)).join(' ')}; ` +
       `${options.rounds} round(s), ${options.steps} timed steps after ${options.warmupSteps}`,
   ];
-  log(`\n${header.join('\n')}\n\n${table}\n`);
+  log(`\n${header.join('\n')}\n\n${String(doc.markdown)}\n`);
   log(`${markdownTable(detail.headers, detail.rows, detail.headers.map((_, i) => i > 0))}\n`);
-  const failures = Object.entries(collected).flatMap(([k, v]) => v.errors.map((e) => `${k} ${e}`));
-  for (const f of failures) log(`failed: ${f}`);
+  for (const f of doc.failures as string[]) log(`failed: ${f}`);
   for (const n of notes) log(`note: ${n}`);
 
   const file = resolve(out ?? join('bench-output', `peers-${started.toISOString().replace(/[:.]/g, '-')}.json`));
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify({
-    schema: 'nabla-bench-peers/1',
-    date: started.toISOString(),
-    finished: new Date().toISOString(),
-    command,
-    quick,
-    machine: { ...host, loadAverageStart: loadStart, loadAverageEnd: loadEnd },
-    versions: {
-      node: process.version,
-      nabla: nablaInfo.value?.backend,
-      torch: torchVersions ?? null,
-      openblas: openblasConfig ?? null,
-    },
-    options,
-    notes,
-    failures,
-    fmaPeak: fmaPeak(collected) ?? null,
-    table: rows,
-    gemmDetail: detail,
-    markdown: table,
-    raw: collected,
-  }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
   log(`wrote ${file}`);
 }
 

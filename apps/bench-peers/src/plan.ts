@@ -56,8 +56,12 @@ function interleave<T>(a: readonly T[], b: readonly T[]): T[] {
   return out;
 }
 
-/** The jobs of one round, in the order they run. */
-export function roundJobs(o: Options, have: Available): Job[] {
+/**
+ * The jobs of one round, in the order they run. Who goes first swaps from round to round, so that a slow
+ * drift of the machine's load does not favour one side.
+ */
+export function roundJobs(o: Options, have: Available, round = 1): Job[] {
+  const zip = <T>(ours: readonly T[], theirs: readonly T[]): T[] => (round % 2 === 1 ? interleave(ours, theirs) : interleave(theirs, ours));
   const train = (workload: Workload, data: DataVariant, threads: number): TrainTask => ({
     task: 'train', workload, data, threads, warmupSteps: o.warmupSteps, steps: o.steps, seed: o.seed, batchSize: o.batchSize,
   });
@@ -74,7 +78,7 @@ export function roundJobs(o: Options, have: Available): Job[] {
   nabla.push({ key: 'matmul/nabla', runner: 'nabla', task: { task: 'matmul', samples: o.sgemmSamples } });
   nabla.push({ key: 'overhead/nabla', runner: 'nabla', task: { task: 'overhead', ops: o.overheadOps } });
   if (have.torch) peers.push({ key: 'overhead/torch', runner: 'torch', coretype: 'default', task: { task: 'overhead', ops: o.overheadOps } });
-  const micro = interleave(nabla, peers);
+  const micro = zip(nabla, peers);
 
   const nablaTrain: Job[] = [];
   const torchTrain: Job[] = [];
@@ -94,7 +98,7 @@ export function roundJobs(o: Options, have: Available): Job[] {
       torchTrain.push({ key: trainKey(`torch-${c}`, 'loop', o.data[0]!, 0), runner: 'torch', coretype: c, task: train('loop', o.data[0]!, 0) });
     }
   }
-  return [...micro, ...interleave(nablaTrain, torchTrain)];
+  return [...micro, ...zip(nablaTrain, torchTrain)];
 }
 
 export const DEFAULTS: Options = {

@@ -186,3 +186,29 @@ export function gemmDetail(c: Collected, o: Options): { headers: string[]; rows:
     rows: names.map((name) => [name, ...sides.map((s) => fmt(rounds(c, s.key, (v) => value(s.pick(v), name), 'higher')?.best))]),
   };
 }
+
+export interface RunInfo {
+  date: string;
+  finished: string;
+  command: string;
+  quick: boolean;
+  machine: Record<string, unknown>;
+  versions: Record<string, unknown>;
+  options: Options;
+  notes: string[];
+}
+
+/** The JSON file of a run: how it ran, the table as data and as markdown, and every round of every job. */
+export function resultDocument(run: RunInfo, c: Collected): Record<string, unknown> {
+  const rows = tableRows(c, run.options);
+  return {
+    schema: 'nabla-bench-peers/1',
+    ...run,
+    failures: Object.entries(c).flatMap(([k, v]) => v.errors.map((e) => `${k} ${e}`)),
+    fmaPeak: fmaPeak(c) ?? null,
+    table: rows,
+    gemmDetail: gemmDetail(c, run.options),
+    markdown: markdown(rows),
+    raw: c,
+  };
+}
