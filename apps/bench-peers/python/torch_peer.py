@@ -95,14 +95,15 @@ def train(task):
         return samples, loss
 
     run(task["warmupSteps"])
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     samples, loss = run(task["steps"])
-    seconds = time.perf_counter() - start
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     return {
         "steps": task["steps"],
         "samples": samples,
         "seconds": seconds,
         "samplesPerSecond": samples / seconds,
+        "cpuSeconds": cpu_seconds,
         "finalLoss": float(loss.item()),
         "threads": torch.get_num_threads(),
     }
