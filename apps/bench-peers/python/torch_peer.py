@@ -81,10 +81,11 @@ def train(task):
     loss_fn = nn.CrossEntropyLoss()
     order = batches(len(x), task["batchSize"], torch.Generator().manual_seed(task["seed"]))
 
-    def run(steps):
-        samples = 0
+    def run(steps, seconds):
+        deadline = time.perf_counter() + seconds
+        samples = done = 0
         loss = None
-        for _ in range(steps):
+        while done < steps and (done == 0 or time.perf_counter() < deadline):
             idx = next(order)
             xb, yb = x[idx], y[idx]
             optimizer.zero_grad()
@@ -92,14 +93,15 @@ def train(task):
             loss.backward()
             optimizer.step()
             samples += len(idx)
-        return samples, loss
+            done += 1
+        return samples, done, loss
 
-    run(task["warmupSteps"])
+    run(task["warmupSteps"], task["maxSeconds"] / 2)
     start, cpu_start = time.perf_counter(), time.process_time()
-    samples, loss = run(task["steps"])
+    samples, steps, loss = run(task["steps"], task["maxSeconds"])
     seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     return {
-        "steps": task["steps"],
+        "steps": steps,
         "samples": samples,
         "seconds": seconds,
         "samplesPerSecond": samples / seconds,

@@ -31,6 +31,7 @@ function parse(argv: string[]): { options: Options; out?: string; python: string
     .option('--rounds <n>', 'alternating rounds; each job runs once per round in a fresh process', positive('--rounds'))
     .option('--steps <n>', 'timed training steps per run', positive('--steps'))
     .option('--warmup <n>', 'training steps before timing starts', positive('--warmup'))
+    .option('--max-seconds <n>', 'cap of each timed training phase (the warm-up gets half)', positive('--max-seconds'))
     .option('--threads <list>', 'thread counts for training, e.g. 1,2', (v) => list(v).map(positive('--threads')))
     .option('--data <list>', 'x255 (pixels/255) and/or std ((x/255 - 0.1307)/0.3081)')
     .option('--coretypes <list>', "OpenBLAS settings: 'default' (OPENBLAS_CORETYPE unset) and core names, e.g. default,SkylakeX")
@@ -40,7 +41,7 @@ function parse(argv: string[]): { options: Options; out?: string; python: string
     .option('--out <file>', 'the JSON file (default: bench-output/peers-<date>.json)')
     .parse(argv);
   const o = program.opts<{
-    rounds?: number; steps?: number; warmup?: number; threads?: number[]; data?: string; coretypes?: string;
+    rounds?: number; steps?: number; warmup?: number; maxSeconds?: number; threads?: number[]; data?: string; coretypes?: string;
     torchDefaultThreads: boolean; quick?: boolean; python: string; out?: string;
   }>();
   const base: Options = { ...DEFAULTS, ...(o.quick ? QUICK : {}) };
@@ -52,6 +53,7 @@ function parse(argv: string[]): { options: Options; out?: string; python: string
       rounds: o.rounds ?? base.rounds,
       steps: o.steps ?? base.steps,
       warmupSteps: o.warmup ?? base.warmupSteps,
+      maxSeconds: o.maxSeconds ?? base.maxSeconds,
       threads: o.threads ?? base.threads,
       data: data as DataVariant[],
       coretypes: o.coretypes ? list(o.coretypes) : base.coretypes,
@@ -70,7 +72,9 @@ function mnistFolder(): string {
 function summaryOf(job: Job, r: ChildResult): string {
   if (!r.ok) return `failed: ${r.error}`;
   const v = r.value!;
-  if (typeof v.samplesPerSecond === 'number') return `${Math.round(v.samplesPerSecond)} samples/s, ${Math.round(Number(v.peakRssMb))} MB`;
+  if (typeof v.samplesPerSecond === 'number') {
+    return `${Math.round(v.samplesPerSecond)} samples/s over ${String(v.steps)} steps, ${Math.round(Number(v.peakRssMb))} MB`;
+  }
   if (typeof v.microsecondsPerOp === 'number') return `${v.microsecondsPerOp.toFixed(3)} µs/op`;
   if (job.runner === 'sgemm' && job.mode === 'peak') return `FMA peak ${JSON.stringify(v.gflops)} GFLOP/s`;
   return 'done';
@@ -158,7 +162,7 @@ async function main(): Promise<void> {
       (torchVersions ? `, PyTorch ${String(torchVersions.torch)} (Python ${String(torchVersions.python)})` : '') +
       (openblasConfig ? `, ${openblasConfig.split(' ').slice(0, 2).join(' ')}` : ''),
     `command: \`${command}\`; load average at start ${loadStart.map((x) => x.toFixed(2)).join(' ')}; ` +
-      `${options.rounds} round(s), ${options.steps} timed steps after ${options.warmupSteps}`,
+      `${options.rounds} round(s), ${options.steps} timed steps (at most ${options.maxSeconds} s) after ${options.warmupSteps}`,
   ];
   log(`\n${header.join('\n')}\n\n${String(doc.markdown)}\n`);
   log(`${markdownTable(detail.headers, detail.rows, detail.headers.map((_, i) => i > 0))}\n`);

@@ -8,6 +8,8 @@ export interface Options {
   rounds: number;
   steps: number;
   warmupSteps: number;
+  /** A training run stops timing after this many seconds even if its steps are not done (samples/s stays exact). */
+  maxSeconds: number;
   threads: number[];
   data: DataVariant[];
   /** OpenBLAS settings for PyTorch and cblas_sgemm: 'default' leaves OPENBLAS_CORETYPE unset. */
@@ -28,6 +30,8 @@ export interface TrainTask {
   threads: number;
   warmupSteps: number;
   steps: number;
+  /** Cap of the timed phase; the warm-up gets half of it. */
+  maxSeconds: number;
   seed: number;
   batchSize: number;
 }
@@ -63,7 +67,7 @@ function interleave<T>(a: readonly T[], b: readonly T[]): T[] {
 export function roundJobs(o: Options, have: Available, round = 1): Job[] {
   const zip = <T>(ours: readonly T[], theirs: readonly T[]): T[] => (round % 2 === 1 ? interleave(ours, theirs) : interleave(theirs, ours));
   const train = (workload: Workload, data: DataVariant, threads: number): TrainTask => ({
-    task: 'train', workload, data, threads, warmupSteps: o.warmupSteps, steps: o.steps, seed: o.seed, batchSize: o.batchSize,
+    task: 'train', workload, data, threads, warmupSteps: o.warmupSteps, steps: o.steps, maxSeconds: o.maxSeconds, seed: o.seed, batchSize: o.batchSize,
   });
   const nabla: Job[] = [];
   const peers: Job[] = [];
@@ -105,6 +109,7 @@ export const DEFAULTS: Options = {
   rounds: 3,
   steps: 1000,
   warmupSteps: 200,
+  maxSeconds: 20,
   threads: [1, 2],
   data: ['x255', 'std'],
   coretypes: ['default', 'SkylakeX'],
@@ -117,5 +122,5 @@ export const DEFAULTS: Options = {
 
 /** About 30 seconds: one round of short runs at 1 thread on x/255, to check that every side works. */
 export const QUICK: Partial<Options> = {
-  rounds: 1, steps: 60, warmupSteps: 20, threads: [1], data: ['x255'], torchDefaultThreads: false, sgemmSamples: 3, overheadOps: 10_000,
+  rounds: 1, steps: 60, warmupSteps: 20, maxSeconds: 5, threads: [1], data: ['x255'], torchDefaultThreads: false, sgemmSamples: 3, overheadOps: 10_000,
 };

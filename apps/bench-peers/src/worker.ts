@@ -30,13 +30,14 @@ function mnistTrain(data: TrainTask['data']): { x: Tensor; y: Tensor } {
   return { x: data === 'std' ? x.sub(0.1307).div(0.3081) : x, y };
 }
 
-/** Batches of a shuffling loader, epoch after epoch, `steps` of them. */
-function* take(loader: DataLoader, steps: number): Generator<Batch> {
+/** Batches of a shuffling loader, epoch after epoch: `steps` of them, or fewer if `seconds` run out first. */
+function* take(loader: DataLoader, steps: number, seconds: number): Generator<Batch> {
+  const deadline = performance.now() + seconds * 1000;
   let n = 0;
   while (n < steps) {
     for (const batch of loader) {
       yield batch;
-      if (++n >= steps) return;
+      if (++n >= steps || performance.now() > deadline) return;
     }
   }
 }
@@ -51,43 +52,47 @@ async function train(task: TrainTask): Promise<Record<string, unknown>> {
   const loader = new DataLoader(new TensorDataset(x, y), { batchSize: task.batchSize, shuffle: true, seed: task.seed });
 
   let lastLoss: Tensor | undefined;
-  const loop = (steps: number): number => {
+  let stepsRun = 0;
+  const loop = (steps: number, seconds: number): number => {
     let samples = 0;
-    for (const { x: xb, y: yb } of take(loader, steps)) {
+    stepsRun = 0;
+    for (const { x: xb, y: yb } of take(loader, steps, seconds)) {
       optimizer.zeroGrad();
       const loss = lossFn(model(xb), yb);
       loss.backward();
       optimizer.step();
       samples += xb.shape[0]!;
+      stepsRun++;
       lastLoss = loss;
     }
     return samples;
   };
-  const viaFit = async (steps: number): Promise<number> => {
-    const batches = { length: steps, [Symbol.iterator]: () => take(loader, steps) };
+  const viaFit = async (steps: number, seconds: number): Promise<number> => {
+    const batches = { length: steps, [Symbol.iterator]: () => take(loader, steps, seconds) };
     const history = await fit(model, batches, { loss: lossFn, optimizer, progress: false });
+    stepsRun = history.epochs[0]!.steps;
     return history.epochs[0]!.samples;
   };
 
   // Warm-up outside the timing: V8 compiles the step's hot path over the first ~150 steps.
-  if (task.workload === 'loop') loop(task.warmupSteps);
-  else await viaFit(task.warmupSteps);
+  if (task.workload === 'loop') loop(task.warmupSteps, task.maxSeconds / 2);
+  else await viaFit(task.warmupSteps, task.maxSeconds / 2);
   let samples: number;
   let seconds: number;
   // CPU time beside the wall clock: on a shared machine, the part of the wall time spent waiting for a core shows as the gap.
   const cpu0 = process.cpuUsage();
   if (task.workload === 'loop') {
     const t0 = performance.now();
-    samples = loop(task.steps);
+    samples = loop(task.steps, task.maxSeconds);
     seconds = (performance.now() - t0) / 1000;
   } else {
     const t0 = performance.now();
-    samples = await viaFit(task.steps);
+    samples = await viaFit(task.steps, task.maxSeconds);
     seconds = (performance.now() - t0) / 1000;
   }
   const cpu = process.cpuUsage(cpu0);
   return {
-    backend, steps: task.steps, samples, seconds, samplesPerSecond: samples / seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    backend, steps: stepsRun, samples, seconds, samplesPerSecond: samples / seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6,
     finalLoss: lastLoss?.item() ?? null, peakRssMb: peakRssMb(),
   };
 }
