@@ -97,10 +97,11 @@ async function main(): Promise<void> {
   }
   const nablaEnv = (threads: number) => childEnv({ NABLA_NUM_THREADS: threads > 0 ? String(threads) : undefined });
   // OpenBLAS starts its own pool of one thread per core unless told otherwise, whatever torch.set_num_threads says.
-  const torchEnv = (coretype: string, threads: number) => childEnv({
+  const torchEnv = (coretype: string, threads: number, ompPassive = false) => childEnv({
     OPENBLAS_CORETYPE: coretype === 'default' ? undefined : coretype,
     OPENBLAS_NUM_THREADS: threads > 0 ? String(threads) : undefined,
     OMP_NUM_THREADS: undefined,
+    OMP_WAIT_POLICY: ompPassive ? 'PASSIVE' : undefined,
   });
 
   const nablaInfo = await runChild(process.execPath, [WORKER, JSON.stringify({ task: 'info' })], nablaEnv(0));
@@ -122,7 +123,7 @@ async function main(): Promise<void> {
     }
     if (job.runner === 'torch') {
       const threads = job.task.task === 'train' ? job.task.threads : 1;
-      return runChild(python, [TORCH_PEER, JSON.stringify({ ...job.task, mnistDir: mnist })], torchEnv(job.coretype, threads));
+      return runChild(python, [TORCH_PEER, JSON.stringify({ ...job.task, mnistDir: mnist })], torchEnv(job.coretype, threads, job.ompPassive));
     }
     return runChild(sgemm.binary!, [job.mode, '--samples', String(job.samples)],
       childEnv({ OPENBLAS_CORETYPE: job.coretype && job.coretype !== 'default' ? job.coretype : undefined, OPENBLAS_NUM_THREADS: '1' }));

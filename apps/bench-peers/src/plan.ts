@@ -38,13 +38,25 @@ export interface TrainTask {
 
 export type Job =
   | { key: string; runner: 'nabla'; task: TrainTask | { task: 'matmul'; samples: number } | { task: 'overhead'; ops: number } }
-  | { key: string; runner: 'torch'; coretype: string; task: TrainTask | { task: 'overhead'; ops: number } }
+  | { key: string; runner: 'torch'; coretype: string; ompPassive?: boolean; task: TrainTask | { task: 'overhead'; ops: number } }
   | { key: string; runner: 'sgemm'; coretype?: string; mode: 'ours' | 'blas' | 'peak'; samples: number };
 
 export interface Available {
   torch: boolean;
   sgemm: boolean;
   openblas: boolean;
+}
+
+/**
+ * PyTorch's settings at `threads`: each OpenBLAS core type, and above one thread each also with
+ * OMP_WAIT_POLICY=PASSIVE. PyTorch's OpenMP threads spin while they wait for work, which is fastest on idle
+ * cores and collapses (by 10× and more) when other processes hold the cores; the faster setting is the peer.
+ */
+export function torchSettings(o: Options, threads: number): { side: string; coretype: string; ompPassive: boolean }[] {
+  return o.coretypes.flatMap((coretype) => [
+    { side: `torch-${coretype}`, coretype, ompPassive: false },
+    ...(threads > 1 ? [{ side: `torch-${coretype}-passive`, coretype, ompPassive: true }] : []),
+  ]);
 }
 
 export function trainKey(side: string, workload: Workload | string, data: DataVariant, threads: number): string {
@@ -92,8 +104,11 @@ export function roundJobs(o: Options, have: Available, round = 1): Job[] {
         nablaTrain.push({ key: trainKey('nabla', workload, data, threads), runner: 'nabla', task: train(workload, data, threads) });
       }
       if (!have.torch) continue;
-      for (const c of o.coretypes) {
-        torchTrain.push({ key: trainKey(`torch-${c}`, 'loop', data, threads), runner: 'torch', coretype: c, task: train('loop', data, threads) });
+      for (const t of torchSettings(o, threads)) {
+        torchTrain.push({
+          key: trainKey(t.side, 'loop', data, threads), runner: 'torch', coretype: t.coretype, ompPassive: t.ompPassive,
+          task: train('loop', data, threads),
+        });
       }
     }
   }

@@ -2,7 +2,7 @@
 // Pure: no processes, no clock, no files (tested in test/report.test.ts).
 
 import type { DataVariant, Options } from './plan.js';
-import { trainKey } from './plan.js';
+import { torchSettings, trainKey } from './plan.js';
 import { GEMM_SHAPES, STEP_SHAPES, WIDTHS, stepGflops } from './shapes.js';
 import { fastest, ratios, stepFlopsPerSample, summarize, type Better, type Summary } from './stats.js';
 import { fmt, fmtRatio, markdownTable } from './table.js';
@@ -76,9 +76,10 @@ export function tableRows(c: Collected, o: Options): Row[] {
   const peak = fmaPeak(c);
   const perSample = stepFlopsPerSample(WIDTHS);
   const torchKeys = (data: DataVariant, threads: number) =>
-    o.coretypes.map((ct) => ({ key: trainKey(`torch-${ct}`, 'loop', data, threads), coretype: ct }));
+    torchSettings(o, threads).map((t) => ({ key: trainKey(t.side, 'loop', data, threads), coretype: t.coretype }));
   const sps = (v: Value) => num(v, 'samplesPerSecond');
-  const torchLabel = (x: Candidate | undefined) => (x ? `PyTorch (${coreName(c, x.key, x.coretype)})` : 'PyTorch');
+  const torchLabel = (x: Candidate | undefined) =>
+    (x ? `PyTorch (${coreName(c, x.key, x.coretype)}${x.key.includes('-passive/') ? ', OMP_WAIT_POLICY=PASSIVE' : ''})` : 'PyTorch');
 
   for (const threads of o.threads) {
     const t = `${threads} thread${threads > 1 ? 's' : ''}`;

@@ -99,3 +99,21 @@ describe('the JSON document', () => {
     expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
   });
 });
+
+describe('PyTorch settings', () => {
+  it('above one thread, each core type also runs with a passive OpenMP wait, and the faster one is the peer', () => {
+    const two: Options = { ...options, threads: [2] };
+    const jobs = roundJobs(two, { torch: true, sgemm: false, openblas: false }).filter((j) => j.runner === 'torch' && j.key.startsWith('train/'));
+    expect(jobs.map((j) => j.key)).toEqual([
+      'train/torch-default/loop/x255/2t', 'train/torch-default-passive/loop/x255/2t',
+      'train/torch-SkylakeX/loop/x255/2t', 'train/torch-SkylakeX-passive/loop/x255/2t',
+    ]);
+    const rows = tableRows({
+      [trainKey('torch-SkylakeX', 'loop', 'x255', 2)]: { rounds: [train(500, 'SkylakeX')], errors: [] },
+      [trainKey('torch-SkylakeX-passive', 'loop', 'x255', 2)]: { rounds: [train(9000, 'SkylakeX')], errors: [] },
+    }, two);
+    const r = rows.find((x) => x.what.startsWith('MLP training, the README loop'))!;
+    expect(r.peer?.best).toBe(9000);
+    expect(r.peerLabel).toBe('PyTorch (SkylakeX, OMP_WAIT_POLICY=PASSIVE)');
+  });
+});
