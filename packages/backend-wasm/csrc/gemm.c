@@ -6,8 +6,10 @@
 // through their transpose flags: the four transpose combinations run the same kernel on the same layout.
 // The packed B panel (KC×NC) is sized for L2, a B sliver (KC×NR) for L1.
 //
-// The micro-kernel keeps an MR×NR tile of C in MR·NR/4 f32x4 accumulators. Engines map 16 xmm registers:
-// 6×8 uses 12 accumulators + 2 B vectors + 1 broadcast A value + 1 product temporary. The default build
+// The micro-kernel keeps an MR×NR tile of C in MR·NR/4 f32x4 accumulators, in a function of its own so the
+// engine allocates registers for the small loop alone. Engines map 16 xmm registers: 4×8 needs 8
+// accumulators + 2 B vectors + 1 broadcast A value + 1 product temporary. 6×8 (12 accumulators) and 4×12
+// measured slower under V8, whose allocator then spills; unrolling the k loop did not help either. The default build
 // multiplies and adds separately (two roundings, as plain wasm SIMD defines them, identical everywhere);
 // the relaxed-SIMD build uses f32x4.relaxed_madd, which may fuse (one rounding) depending on the hardware,
 // so its results can differ in the last bit from the default build and between machines.
@@ -15,7 +17,7 @@
 #include "common.h"
 
 #ifndef MR
-#define MR 6
+#define MR 4
 #endif
 #ifndef NV
 #define NV 2
@@ -25,7 +27,7 @@
 #define KC 256
 #endif
 #ifndef MC
-#define MC 72
+#define MC 128
 #endif
 #ifndef NC
 #define NC 1024
@@ -98,8 +100,8 @@ static void pack_b(const float *b, int ldb, int trans, int p0, int kc, int j0, i
 }
 
 // C tile = alpha * (A sliver · B sliver) + beta * C, writing only the mr×nr corner that exists.
-static void micro_kernel(int kc, const float *pa, const float *pb, float *c, int ldc, float alpha, float beta,
-                         int mr, int nr) {
+__attribute__((noinline)) static void micro_kernel(int kc, const float *pa, const float *pb, float *c, int ldc,
+                                                   float alpha, float beta, int mr, int nr) {
   v128_t acc[MR][NV];
   for (int r = 0; r < MR; r++)
     for (int v = 0; v < NV; v++) acc[r][v] = wasm_f32x4_splat(0.0f);
