@@ -1,3 +1,4 @@
+/* global process, console */
 // Compiles csrc/*.c into the committed modules wasm/nabla.wasm (SIMD128) and wasm/nabla-relaxed.wasm
 // (SIMD128 + relaxed SIMD, whose sgemm uses f32x4.relaxed_madd). Needs clang and wasm-ld (LLVM >= 16);
 // users never run this: the .wasm files ship in the package.
