@@ -18,6 +18,8 @@ export function sizeClass(bytes: number): number {
 }
 
 const kill = Symbol('kill');
+// Only the allocator can make a storage: a hand-made one could name any address and bypass every check.
+const token = Symbol('WasmMemory');
 
 /** A float32 block of linear memory: `ptr` is its byte address, `length` its element count. */
 export class WasmStorage {
@@ -25,10 +27,13 @@ export class WasmStorage {
 
   /** @internal Created by WasmMemory.alloc only. */
   constructor(
+    key: symbol,
     readonly memory: WasmMemory,
     readonly ptr: number,
     readonly length: number,
-  ) {}
+  ) {
+    if (key !== token) throw new TypeError('WasmStorage objects come from WasmKernels.alloc()');
+  }
 
   get released(): boolean {
     return this.#released;
@@ -84,7 +89,7 @@ export class WasmMemory {
     }
     this.sizes.set(ptr, bytes);
     this.inUse += bytes;
-    const storage = new WasmStorage(this, ptr, length);
+    const storage = new WasmStorage(token, this, ptr, length);
     this.registry.register(storage, ptr, storage);
     return storage;
   }

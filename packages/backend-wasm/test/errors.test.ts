@@ -59,3 +59,11 @@ describe('bad arguments throw before anything reaches wasm', () => {
     expect(() => wk.sgdStep(x, wk.alloc(2), null, { lr: 1, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, firstStep: true })).toThrow(/grad has 2 elements/);
   });
 });
+
+describe('storages', () => {
+  it('cannot be forged', () => {
+    const real = wk.alloc(1);
+    const Ctor = real.constructor as new (...args: unknown[]) => unknown;
+    expect(() => new Ctor(Symbol('x'), wk.memory, 0, 1 << 20)).toThrow(/come from WasmKernels.alloc/);
+  });
+});
