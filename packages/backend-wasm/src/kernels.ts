@@ -57,8 +57,10 @@ export class WasmKernels {
   }
 
   /** A copy of `n` elements of a storage, from element `offset`. */
-  read(storage: Storage, offset = 0, n = storage?.length - offset): Float32Array {
+  read(storage: Storage, offset = 0, n?: number): Float32Array {
+    this.memory.check(storage, 'read: storage');
     checkIndex('read', 'offset', offset);
+    n ??= Math.max(0, storage.length - offset);
     checkIndex('read', 'n', n);
     checkStorage(this.memory, 'read', 'storage', storage, offset + n);
     const at = storage.ptr / 4 + offset;

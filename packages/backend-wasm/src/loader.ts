@@ -73,14 +73,16 @@ export interface Loaded {
   variant: Variant;
 }
 
-const FILES: Record<Variant, string> = { 'simd128': 'nabla.wasm', 'relaxed-simd': 'nabla-relaxed.wasm' };
 
 // The engine's own Math functions: the kernels' exp/log/pow/tanh/expm1 are then the very values backend-js
 // computes (V8 recognises these imports and calls its C implementations directly).
 const imports = { math: { exp: Math.exp, log: Math.log, pow: Math.pow, tanh: Math.tanh, expm1: Math.expm1 } };
 
+// Literal `new URL('…', import.meta.url)` expressions, which bundlers recognise and copy as assets.
 function fileUrl(variant: Variant): URL {
-  return new URL(`../wasm/${FILES[variant]}`, import.meta.url);
+  return variant === 'simd128'
+    ? new URL('../wasm/nabla.wasm', import.meta.url)
+    : new URL('../wasm/nabla-relaxed.wasm', import.meta.url);
 }
 
 const compiled = new Map<Variant, WebAssembly.Module>();
