@@ -1,11 +1,26 @@
 // Fused activations, their derivatives, and PReLU: the formulas of backend-js evaluated in float64 in the
 // same order (tanh, expm1 and exp are the engine's own), rounded once when stored, so bitwise equal to it.
 
+#include "exp.h"
 #include "fused.h"
 
+static inline double sigmoid_with(double x, double e) { return x >= 0 ? 1 / (1 + e) : e / (1 + e); }
+
 static inline double sigmoid(double x) {
-  double e = js_exp(-__builtin_fabs(x)); // exp only ever sees -|x|: no overflow
-  return x >= 0 ? 1 / (1 + e) : e / (1 + e);
+  return sigmoid_with(x, js_exp(-__builtin_fabs(x))); // exp only ever sees -|x|: no overflow
+}
+
+// float32(sigmoid(x)), or of x * sigmoid(x) for swish, by exp.h's fast path checked on the final value, whose
+// relative error is at most twice exp's (no cancellation in 1 / (1 + e) or e / (1 + e)).
+static inline float sigmoid_to_f32(double x, int swish) {
+  double a = -__builtin_fabs(x);
+  if (exp_fast_ok(a)) {
+    double s = sigmoid_with(x, exp_approx(a));
+    double y = swish ? x * s : s;
+    if (rounds_safely(y)) return (float)y;
+  }
+  double s = sigmoid(x);
+  return (float)(swish ? x * s : s);
 }
 
 void apply_activation(int act, double alpha, const float *x, float *y, int n) {
@@ -13,7 +28,7 @@ void apply_activation(int act, double alpha, const float *x, float *y, int n) {
   case A_IDENTITY:
     if (x != y) __builtin_memmove(y, x, (unsigned long)n * 4);
     return;
-  case A_SIGMOID: for (int i = 0; i < n; i++) y[i] = (float)sigmoid(x[i]); return;
+  case A_SIGMOID: for (int i = 0; i < n; i++) y[i] = sigmoid_to_f32(x[i], 0); return;
   case A_TANH: for (int i = 0; i < n; i++) y[i] = (float)js_tanh(x[i]); return;
   case A_RELU: {
     int i = 0;
@@ -32,7 +47,7 @@ void apply_activation(int act, double alpha, const float *x, float *y, int n) {
     for (int i = 0; i < n; i++) { float v = x[i]; y[i] = v > 0 ? v : (float)(alpha * js_expm1(v)); }
     return;
   case A_SWISH:
-    for (int i = 0; i < n; i++) { double v = x[i]; y[i] = (float)(v * sigmoid(v)); }
+    for (int i = 0; i < n; i++) y[i] = sigmoid_to_f32(x[i], 1);
     return;
   }
 }
@@ -58,7 +73,7 @@ void activation_backward(int act, double alpha, const float *x, const float *y, 
   case A_ELU: // alpha * exp(x) rather than y + alpha, which cancels badly for very negative x
     for (int i = 0; i < n; i++) {
       double v = x[i];
-      dx[i] = v > 0 ? dy[i] : (float)((double)dy[i] * alpha * js_exp(v));
+      dx[i] = v > 0 ? dy[i] : scaled_exp_to_f32((double)dy[i] * alpha, v);
     }
     return;
   case A_SWISH:

@@ -1,8 +1,9 @@
 // Log-softmax + cross-entropy, forward and gradient, one row at a time, as backend-js computes them: the
-// row max is subtracted before exp, the sum of exps is a float64 accumulator, exp/log are the engine's.
+// row max is subtracted before exp, the sum of exps is a float64 accumulator, exp/log are the engine's
+// (the log-sum-exp stays on Math.exp: a log-probability near 0 would amplify a tiny error in the sum).
 // Targets are class indices already checked by the caller.
 
-#include "common.h"
+#include "exp.h"
 
 EXPORT("cross_entropy")
 void cross_entropy(const float *logits, const float *targets, int rows, int classes, float *log_probs, float *loss) {
@@ -27,7 +28,7 @@ void cross_entropy_backward(const float *log_probs, const float *targets, const 
     float *d = dlogits + (long)r * classes;
     double g = grad_loss[r];
     int t = (int)targets[r];
-    for (int c = 0; c < classes; c++) d[c] = (float)(g * js_exp(lp[c]));
+    for (int c = 0; c < classes; c++) d[c] = scaled_exp_to_f32(g, lp[c]);
     d[t] = (float)(g * (js_exp(lp[t]) - 1));
   }
 }

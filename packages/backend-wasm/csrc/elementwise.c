@@ -5,8 +5,10 @@
 // sqrt of float32 inputs, float64-then-round equals the float32 operation (float64 has more than twice
 // float32's precision), so the f32x4 forms are bitwise equal. max/min follow Math.max/Math.min (NaN wins,
 // +0 > -0), which is what f32x4.max/min do. exp, log and pow call the engine's Math functions (imports),
-// so they are the very same float64 values, rounded the same way.
+// so they are the very same float64 values, rounded the same way; exp mostly takes the fast path of exp.h,
+// which yields the same float32 results.
 
+#include "exp.h"
 #include "plan.h"
 
 int32_t plan[1 + MAX_DIMS + MAX_OPERANDS * MAX_DIMS];
@@ -28,7 +30,7 @@ static void unary_row(int op, const float *x, int xs, float *out, int n) {
   }
   switch (op) {
   case U_NEG: for (; i < n; i++) out[i] = -x[i * xs]; return;
-  case U_EXP: for (; i < n; i++) out[i] = (float)js_exp(x[i * xs]); return;
+  case U_EXP: for (; i < n; i++) out[i] = exp_to_f32(x[i * xs]); return;
   case U_LOG: for (; i < n; i++) out[i] = (float)js_log(x[i * xs]); return;
   case U_SQRT: for (; i < n; i++) out[i] = __builtin_sqrtf(x[i * xs]); return;
   case U_ABS: for (; i < n; i++) out[i] = __builtin_fabsf(x[i * xs]); return;

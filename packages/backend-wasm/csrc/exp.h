@@ -1,0 +1,67 @@
+// exp for the float32 kernels, bitwise equal to rounding Math.exp to float32, without paying a call into
+// JavaScript per element.
+//
+// exp is evaluated in float64 to a relative error below 2^-44 (range reduction by ln 2, a degree-11
+// Taylor polynomial on |r| <= ln2/2). Math.exp is within 1 ulp of the exact value. Rounding two doubles
+// that close to float32 can only disagree when a float32 rounding midpoint lies between them, i.e. when the
+// 29 bits below float32 precision are near 0x10000000. Those results (about 1 in 4096), and everything
+// outside the normal float32 range, are recomputed through the imported Math.exp, so every result is the
+// one backend-js produces. Callers apply the check to their final float64 value (for example
+// 1 / (1 + e)), which is fine whenever that value's relative error stays within a few times exp's.
+#ifndef NABLA_EXP_H
+#define NABLA_EXP_H
+
+#include "common.h"
+
+static inline double exp_approx(double x) { // |x| <= 700
+  double k = __builtin_rint(x * 1.4426950408889634);
+  // ln 2 split so that k * LN2_HI is exact for |k| < 2^11.
+  double r = (x - k * 0x1.62e42fee00000p-1) - k * 0x1.a39ef35793c76p-33;
+  double p = 1.0 / 39916800;
+  p = p * r + 1.0 / 3628800;
+  p = p * r + 1.0 / 362880;
+  p = p * r + 1.0 / 40320;
+  p = p * r + 1.0 / 5040;
+  p = p * r + 1.0 / 720;
+  p = p * r + 1.0 / 120;
+  p = p * r + 1.0 / 24;
+  p = p * r + 1.0 / 6;
+  p = p * r + 0.5;
+  p = p * r + 1.0;
+  p = p * r + 1.0;
+  union { uint64_t u; double d; } scale = {(uint64_t)((int64_t)k + 1023) << 52};
+  return p * scale.d;
+}
+
+// True when float32(y) equals float32(z) for every z within a relative 2^-40 of y.
+static inline int rounds_safely(double y) {
+  union { double d; uint64_t u; } b = {y};
+  uint64_t mag = b.u & 0x7fffffffffffffffull;
+  if (mag == 0) return 1;
+  // Normal float32 range, away from overflow: 2^-125 <= |y| < 2^127.
+  if (mag < 0x3820000000000000ull || mag >= 0x47e0000000000000ull) return 0;
+  int32_t below = (int32_t)(b.u & 0x1fffffff) - 0x10000000; // distance to the midpoint, in double ulps
+  return below > 0x10000 || below < -0x10000;
+}
+
+static inline int exp_fast_ok(double x) { return x >= -700.0 && x <= 700.0; }
+
+// float32(Math.exp(x)).
+static inline float exp_to_f32(double x) {
+  if (exp_fast_ok(x)) {
+    double y = exp_approx(x);
+    if (rounds_safely(y)) return (float)y;
+  }
+  return (float)js_exp(x);
+}
+
+// float32(g * Math.exp(x)), g a float64 factor.
+static inline float scaled_exp_to_f32(double g, double x) {
+  if (exp_fast_ok(x)) {
+    double y = g * exp_approx(x);
+    if (rounds_safely(y)) return (float)y;
+  }
+  return (float)(g * js_exp(x));
+}
+
+#endif
