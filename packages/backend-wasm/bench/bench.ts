@@ -1,7 +1,8 @@
 // sgemm throughput of the wasm kernels beside TensorFlow.js 4.22's wasm backend (XNNPACK, SIMD, 1 thread)
 // and @nabla/backend-js, in one process, alternating between them and keeping the best of several runs:
 // 1024² and the nine GEMMs of one MLP 784-256-128-10 training step at batch 128 (with the transposes a
-// training step uses). Prints a markdown table; writes bench-output/backend-wasm.json.
+// training step uses). Then elementwise and fused kernels against backend-js. Prints markdown tables;
+// writes bench-output/backend-wasm.json.
 // Run: pnpm --filter @nabla/backend-wasm bench   (BENCH_ROUNDS=n for more rounds, BENCH_RELAXED=1 for the FMA build)
 
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -125,10 +126,52 @@ for (const r of results) {
 }
 console.log(`| **MLP step, 9 GEMMs summed** | | | | | **${fmt(mlpGflops['nabla-wasm'])}** | **${fmt(mlpGflops['tfjs-wasm'])}** | **${fmt(mlpGflops['nabla-wasm'] / mlpGflops['tfjs-wasm'])}×** | ${fmt(mlpGflops['nabla-js'])} |`);
 
+// Elementwise and fused kernels over 2^20 elements against backend-js's loops, ns per element.
+const N = 1 << 20;
+const hostX = Float32Array.from({ length: N }, () => Math.random() * 10 - 5);
+const wx = wk.alloc(N), wo = wk.alloc(N), wp = wk.alloc(N), wm = wk.alloc(N), wv = wk.alloc(N);
+wk.write(wx, 0, hostX);
+wk.write(wp, 0, hostX);
+wk.fill(wm, 0, 0, N);
+wk.fill(wv, 0, 0, N);
+const ho = new Float32Array(N), hp = hostX.slice(), hm = new Float32Array(N), hv = new Float32Array(N);
+const wView = { storage: wx, shape: [N], strides: [1], offset: 0 };
+const hView = { storage: hostX, shape: [N], strides: [1], offset: 0 };
+const wT = { storage: wx, shape: [1024, 1024], strides: [1, 1024], offset: 0 };
+const hT = { storage: hostX, shape: [1024, 1024], strides: [1, 1024], offset: 0 };
+const adam = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, amsgrad: false, step: 1 };
+const kernels: [string, () => void, () => void][] = [
+  ['add', () => wk.binary('add', wView, wView, wo), () => js.binary('add', hView, hView, ho)],
+  ['exp', () => wk.unary('exp', wView, wo), () => js.unary('exp', hView, ho)],
+  ['log', () => wk.unary('log', wView, wo), () => js.unary('log', hView, ho)],
+  ['copy of a transposed 1024²', () => wk.copy(wT, wo), () => js.copy(hT, ho)],
+  ['sum', () => wk.reduce('sum', wView, [0], wo), () => js.reduce('sum', hView, [0], ho)],
+  ['relu', () => wk.activation('relu', 0, wx, wo), () => js.activation('relu', 0, hostX, ho)],
+  ['sigmoid', () => wk.activation('sigmoid', 0, wx, wo), () => js.activation('sigmoid', 0, hostX, ho)],
+  ['tanh', () => wk.activation('tanh', 0, wx, wo), () => js.activation('tanh', 0, hostX, ho)],
+  ['adamStep', () => wk.adamStep(wp, wx, wm, wv, null, adam), () => js.adamStep(hp, hostX, hm, hv, null, adam)],
+];
+const elementwise = kernels.map(([name, w, h]) => {
+  const reps = [calibrate(w), calibrate(h)];
+  const best = [Infinity, Infinity];
+  for (let r = 0; r < ROUNDS; r++) {
+    best[0] = Math.min(best[0]!, sample(w, reps[0]!));
+    best[1] = Math.min(best[1]!, sample(h, reps[1]!));
+  }
+  return { name, wasmNs: (best[0]! * 1e6) / N, jsNs: (best[1]! * 1e6) / N };
+});
+console.log('');
+console.log(`Elementwise and fused kernels, 2^20 elements, ns per element (best of ${ROUNDS})`);
+console.log('');
+console.log('| kernel | nabla wasm | nabla js | speed-up |');
+console.log('|---|---|---|---|');
+for (const e of elementwise) console.log(`| ${e.name} | ${e.wasmNs.toFixed(2)} | ${e.jsNs.toFixed(2)} | ${(e.jsNs / e.wasmNs).toFixed(1)}× |`);
+
 const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'bench-output');
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'backend-wasm.json'), JSON.stringify({
   node: process.version, cpu, date, variant: wk.variant, rounds: ROUNDS,
   gemm: results.map(({ name, m, n, k, transA, transB, ms, gflops }) => ({ name, m, n, k, transA, transB, ms, gflops })),
   mlpStep: { batch: 128, sizes: [784, 256, 128, 10], gflops: mlpGflops },
+  elementwise,
 }, null, 2) + '\n');

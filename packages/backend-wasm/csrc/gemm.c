@@ -42,6 +42,16 @@ static float packed_b[KC * NC] __attribute__((aligned(64)));
 #define MADD(acc, a, b) wasm_f32x4_add((acc), wasm_f32x4_mul((a), (b)))
 #endif
 
+// Rows r0..r3 (4 depths each) become 4 vectors of one depth each, stored at d, d + step, d + 2 step, ...
+static inline void transpose_store(v128_t r0, v128_t r1, v128_t r2, v128_t r3, float *d, int step) {
+  v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+  v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+  wasm_v128_store(d, wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5));
+  wasm_v128_store(d + step, wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7));
+  wasm_v128_store(d + 2 * step, wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5));
+  wasm_v128_store(d + 3 * step, wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7));
+}
+
 // op(A)[i0 .. i0+mc, p0 .. p0+kc] into slivers of MR rows: sliver s, depth p, row r at s*MR*kc + p*MR + r.
 static void pack_a(const float *a, int lda, int trans, int i0, int mc, int p0, int kc) {
   for (int s = 0; s * MR < mc; s++) {
@@ -50,10 +60,27 @@ static void pack_a(const float *a, int lda, int trans, int i0, int mc, int p0, i
     if (trans) {
       // op(A)[i][p] = a[p*lda + i]: each depth's MR values are contiguous in memory.
       const float *src = a + (long)p0 * lda + i0 + s * MR;
+      if (MR == 4 && rows == 4) {
+        for (int p = 0; p < kc; p++, src += lda, dst += MR) wasm_v128_store(dst, wasm_v128_load(src));
+        continue;
+      }
       for (int p = 0; p < kc; p++, src += lda, dst += MR) {
         int r = 0;
         for (; r < rows; r++) dst[r] = src[r];
         for (; r < MR; r++) dst[r] = 0.0f;
+      }
+    } else if (MR == 4 && rows == 4) {
+      // Rows are contiguous along k: 4×4 blocks transposed in registers instead of strided scalar stores.
+      const float *r0 = a + (long)(i0 + s * MR) * lda + p0, *r1 = r0 + lda, *r2 = r1 + lda, *r3 = r2 + lda;
+      int p = 0;
+      for (; p + 4 <= kc; p += 4)
+        transpose_store(wasm_v128_load(r0 + p), wasm_v128_load(r1 + p), wasm_v128_load(r2 + p), wasm_v128_load(r3 + p),
+                        dst + p * MR, MR);
+      for (; p < kc; p++) {
+        dst[p * MR] = r0[p];
+        dst[p * MR + 1] = r1[p];
+        dst[p * MR + 2] = r2[p];
+        dst[p * MR + 3] = r3[p];
       }
     } else {
       for (int r = 0; r < MR; r++) {
@@ -84,6 +111,22 @@ static void pack_b(const float *b, int ldb, int trans, int p0, int kc, int j0, i
         int col = 0;
         for (; col < cols; col++) dst[col] = src[col];
         for (; col < NR; col++) dst[col] = 0.0f;
+      }
+    } else if (cols == NR) {
+      // op(B)[p][j] = b[j*ldb + p]: stored rows are columns of op(B); 4×4 blocks transposed in registers.
+      for (int g = 0; g < NV; g++) {
+        const float *c0 = b + (long)(j0 + s * NR + 4 * g) * ldb + p0, *c1 = c0 + ldb, *c2 = c1 + ldb, *c3 = c2 + ldb;
+        float *d = dst + 4 * g;
+        int p = 0;
+        for (; p + 4 <= kc; p += 4)
+          transpose_store(wasm_v128_load(c0 + p), wasm_v128_load(c1 + p), wasm_v128_load(c2 + p), wasm_v128_load(c3 + p),
+                          d + p * NR, NR);
+        for (; p < kc; p++) {
+          d[p * NR] = c0[p];
+          d[p * NR + 1] = c1[p];
+          d[p * NR + 2] = c2[p];
+          d[p * NR + 3] = c3[p];
+        }
       }
     } else {
       // op(B)[p][j] = b[j*ldb + p]: walk each stored row (a column of op(B)) contiguously.
