@@ -160,12 +160,25 @@ const elementwise = kernels.map(([name, w, h]) => {
   }
   return { name, wasmNs: (best[0]! * 1e6) / N, jsNs: (best[1]! * 1e6) / N };
 });
+// Per-call overhead: checks, plan and the call into wasm, on two 16-element views.
+const w16 = { storage: wk.alloc(16), shape: [16], strides: [1], offset: 0 };
+const h16 = { storage: new Float32Array(16), shape: [16], strides: [1], offset: 0 };
+const o16 = wk.alloc(16), ho16 = new Float32Array(16);
+const tiny = [calibrate(() => wk.binary('add', w16, w16, o16)), calibrate(() => js.binary('add', h16, h16, ho16))];
+const tinyUs = [Infinity, Infinity];
+for (let r = 0; r < ROUNDS; r++) {
+  tinyUs[0] = Math.min(tinyUs[0]!, sample(() => wk.binary('add', w16, w16, o16), tiny[0]!) * 1000);
+  tinyUs[1] = Math.min(tinyUs[1]!, sample(() => js.binary('add', h16, h16, ho16), tiny[1]!) * 1000);
+}
+
 console.log('');
 console.log(`Elementwise and fused kernels, 2^20 elements, ns per element (best of ${ROUNDS})`);
 console.log('');
 console.log('| kernel | nabla wasm | nabla js | speed-up |');
 console.log('|---|---|---|---|');
 for (const e of elementwise) console.log(`| ${e.name} | ${e.wasmNs.toFixed(2)} | ${e.jsNs.toFixed(2)} | ${(e.jsNs / e.wasmNs).toFixed(1)}× |`);
+console.log('');
+console.log(`add of two 16-element views, per call: nabla wasm ${tinyUs[0]!.toFixed(3)} µs, nabla js ${tinyUs[1]!.toFixed(3)} µs`);
 
 const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'bench-output');
 mkdirSync(outDir, { recursive: true });
@@ -174,4 +187,5 @@ writeFileSync(join(outDir, 'backend-wasm.json'), JSON.stringify({
   gemm: results.map(({ name, m, n, k, transA, transB, ms, gflops }) => ({ name, m, n, k, transA, transB, ms, gflops })),
   mlpStep: { batch: 128, sizes: [784, 256, 128, 10], gflops: mlpGflops },
   elementwise,
+  tinyAddMicroseconds: { wasm: tinyUs[0], js: tinyUs[1] },
 }, null, 2) + '\n');

@@ -36,7 +36,7 @@ export function checkFinite(op: string, name: string, v: unknown): number {
 /** Checks that every element the view addresses lies inside its storage; returns its element count. */
 export function checkView(mem: WasmMemory, op: string, name: string, v: WasmView): number {
   if (typeof v !== 'object' || v === null) throw new TypeError(`${op}: ${name} must be a view {storage, shape, strides, offset}`);
-  mem.check(v.storage, `${op}: ${name}.storage`);
+  if (!mem.owns(v.storage)) mem.check(v.storage, op, `${name}.storage`);
   const { shape, strides, offset } = v;
   if (!Array.isArray(shape) || !Array.isArray(strides)) throw new TypeError(`${op}: ${name}.shape and ${name}.strides must be arrays`);
   if (strides.length !== shape.length) {
@@ -75,7 +75,7 @@ export function checkSameShape(op: string, name: string, v: WasmView, shape: rea
 
 /** A live storage of this memory holding at least `needed` elements. */
 export function checkStorage(mem: WasmMemory, op: string, name: string, s: WasmStorage, needed: number): void {
-  mem.check(s, `${op}: ${name}`);
+  mem.check(s, op, name);
   if (s.length < needed) throw new RangeError(`${op}: ${name} has ${s.length} elements, expected at least ${needed}`);
 }
 

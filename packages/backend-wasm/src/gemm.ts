@@ -46,7 +46,7 @@ export function gemm(ctx: Context, g: WasmGemmArgs): void {
 function checkMatrix(
   ctx: Context, name: string, s: WasmStorage, offset: number, ld: number, rows: number, cols: number, used: boolean,
 ): void {
-  ctx.mem.check(s, `gemm: ${name}`);
+  ctx.mem.check(s, 'gemm', name);
   if (!used) return;
   if (rows > 1 && ld < cols) {
     throw new RangeError(`gemm: ld${name}=${ld} is less than the ${cols} columns of ${name.toUpperCase()} (${rows}×${cols} as stored)`);

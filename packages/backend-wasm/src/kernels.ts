@@ -58,7 +58,7 @@ export class WasmKernels {
 
   /** A copy of `n` elements of a storage, from element `offset`. */
   read(storage: Storage, offset = 0, n?: number): Float32Array {
-    this.memory.check(storage, 'read: storage');
+    this.memory.check(storage, 'read', 'storage');
     checkIndex('read', 'offset', offset);
     n ??= Math.max(0, storage.length - offset);
     checkIndex('read', 'n', n);

@@ -23,7 +23,8 @@ const token = Symbol('WasmMemory');
 
 /** A float32 block of linear memory: `ptr` is its byte address, `length` its element count. */
 export class WasmStorage {
-  #released = false;
+  /** True once `release` has returned the block; the storage is then unusable. */
+  readonly released: boolean = false;
 
   /** @internal Created by WasmMemory.alloc only. */
   constructor(
@@ -35,13 +36,9 @@ export class WasmStorage {
     if (key !== token) throw new TypeError('WasmStorage objects come from WasmKernels.alloc()');
   }
 
-  get released(): boolean {
-    return this.#released;
-  }
-
   /** @internal */
   [kill](): void {
-    this.#released = true;
+    (this as { released: boolean }).released = true;
   }
 }
 
@@ -96,17 +93,23 @@ export class WasmMemory {
 
   /** Frees the block now instead of when the storage is collected; the storage is unusable afterwards. */
   release(storage: WasmStorage): void {
-    this.check(storage, 'storage');
+    this.check(storage, 'release', 'storage');
     storage[kill]();
     this.registry.unregister(storage);
     this.freeBlock(storage.ptr);
   }
 
-  /** Throws unless `s` is a live storage of this memory. */
-  check(s: unknown, name: string): asserts s is WasmStorage {
-    if (!(s instanceof WasmStorage)) throw new TypeError(`${name} must be a WasmStorage, got ${describe(s)}`);
-    if (s.memory !== this) throw new TypeError(`${name} belongs to another WebAssembly memory`);
-    if (s.released) throw new TypeError(`${name} has been released`);
+  /** Is `s` a live storage of this memory? */
+  owns(s: unknown): s is WasmStorage {
+    return s instanceof WasmStorage && s.memory === this && !s.released;
+  }
+
+  /** Throws unless `s` is a live storage of this memory; the message names `op: name`. */
+  check(s: unknown, op: string, name: string): asserts s is WasmStorage {
+    // Messages are built only on failure: this runs for every argument of every call.
+    if (!(s instanceof WasmStorage)) throw new TypeError(`${op}: ${name} must be a WasmStorage, got ${describe(s)}`);
+    if (s.memory !== this) throw new TypeError(`${op}: ${name} belongs to another WebAssembly memory`);
+    if (s.released) throw new TypeError(`${op}: ${name} has been released`);
   }
 
   stats(): MemoryStats {
