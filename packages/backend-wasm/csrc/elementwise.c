@@ -25,6 +25,7 @@ static void unary_row(int op, const float *x, int xs, float *out, int n) {
     case U_NEG: for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, wasm_f32x4_neg(wasm_v128_load(x + i))); break;
     case U_ABS: for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, wasm_f32x4_abs(wasm_v128_load(x + i))); break;
     case U_SQRT: for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, wasm_f32x4_sqrt(wasm_v128_load(x + i))); break;
+    case U_EXP: for (; i + 4 <= n; i += 4) exp4_to_f32(x + i, out + i); break;
     default: break;
     }
   }
