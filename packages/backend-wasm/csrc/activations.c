@@ -10,6 +10,25 @@ static inline double sigmoid(double x) {
   return sigmoid_with(x, js_exp(-__builtin_fabs(x))); // exp only ever sees -|x|: no overflow
 }
 
+// float32(Math.tanh(x)) through exp.h's check. For |x| >= 0.55, 1 - 2 / (exp(2|x|) + 1) is at least 0.5, so
+// it keeps exp's relative error; below, expm1(2|x|) / (expm1(2|x|) + 2) with expm1 as its Taylor series
+// (positive terms only, 19 of them for 2|x| < 1.1), which has no cancellation either.
+static inline float tanh_to_f32(double x) {
+  double a = __builtin_fabs(x), t;
+  if (a < 0.55) {
+    double y = 2 * a, em = 1.0 / 121645100408832000.0; // 1/19!
+    for (int i = 18; i >= 1; i--) em = em * y + inv_factorial(i);
+    em *= y;
+    t = em / (em + 2);
+  } else if (a <= 350) {
+    t = 1 - 2 / (exp_approx(2 * a) + 1);
+  } else {
+    return (float)js_tanh(x);
+  }
+  t = __builtin_copysign(t, x);
+  return rounds_safely(t) ? (float)t : (float)js_tanh(x);
+}
+
 // float32(sigmoid(x)), or of x * sigmoid(x) for swish, by exp.h's fast path checked on the final value, whose
 // relative error is at most twice exp's (no cancellation in 1 / (1 + e) or e / (1 + e)).
 static inline float sigmoid_to_f32(double x, int swish) {
@@ -29,7 +48,7 @@ void apply_activation(int act, double alpha, const float *x, float *y, int n) {
     if (x != y) __builtin_memmove(y, x, (unsigned long)n * 4);
     return;
   case A_SIGMOID: for (int i = 0; i < n; i++) y[i] = sigmoid_to_f32(x[i], 0); return;
-  case A_TANH: for (int i = 0; i < n; i++) y[i] = (float)js_tanh(x[i]); return;
+  case A_TANH: for (int i = 0; i < n; i++) y[i] = tanh_to_f32(x[i]); return;
   case A_RELU: {
     int i = 0;
     // v < 0 ? 0 : v lets NaN through; lanes where v < 0 are cleared.

@@ -44,6 +44,15 @@ static inline int rounds_safely(double y) {
   return below > 0x10000 || below < -0x10000;
 }
 
+// 1 / i! for 1 <= i <= 18, exactly as the compiler rounds the quotients.
+static inline double inv_factorial(int i) {
+  static const double table[19] = {1.0, 1.0, 1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720, 1.0 / 5040,
+                                   1.0 / 40320, 1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600,
+                                   1.0 / 6227020800.0, 1.0 / 87178291200.0, 1.0 / 1307674368000.0,
+                                   1.0 / 20922789888000.0, 1.0 / 355687428096000.0, 1.0 / 6402373705728000.0};
+  return table[i];
+}
+
 static inline int exp_fast_ok(double x) { return x >= -700.0 && x <= 700.0; }
 
 // float32(Math.exp(x)).

@@ -44,3 +44,14 @@ describe('exp fast path', () => {
     }
   });
 });
+
+describe('tanh fast path', () => {
+  it('equals Math.tanh rounded to float32 over a sweep of both signs', () => {
+    const x = Float32Array.from([...sweep(0, 400, 1511), ...sweep(-0, -400, 1499), ...sweep(0.5, 0.6, 1), 0, -0, NaN, Infinity, -Infinity, 1e-45]);
+    const y = new Float32Array(x.length);
+    js.activation('tanh', 0, x, y);
+    const ys = wk.alloc(x.length);
+    wk.activation('tanh', 0, upload(x), ys);
+    expectBitwise(wk.read(ys), y, 'tanh');
+  });
+});
