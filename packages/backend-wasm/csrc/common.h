@@ -22,4 +22,14 @@ static inline int imin(int a, int b) { return a < b ? a : b; }
 static inline double jmax(double a, double b) { return __builtin_wasm_max_f64(a, b); }
 static inline double jmin(double a, double b) { return __builtin_wasm_min_f64(a, b); }
 
+// A 4×4 block held as rows r0..r3 is stored transposed: column j at d + j * step.
+static inline void transpose_store(v128_t r0, v128_t r1, v128_t r2, v128_t r3, float *d, int step) {
+  v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+  v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+  wasm_v128_store(d, wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5));
+  wasm_v128_store(d + step, wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7));
+  wasm_v128_store(d + 2 * step, wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5));
+  wasm_v128_store(d + 3 * step, wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7));
+}
+
 #endif

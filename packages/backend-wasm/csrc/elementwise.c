@@ -156,12 +156,34 @@ EXPORT("where") void where(float *cond, float *a, float *b, float *out) {
   }
 }
 
+// out (rows × n, contiguous) = x with x[r][i] at x + r + i * xs: a transpose, done in 4×4 register blocks
+// so that both sides are read and written 4 elements at a time instead of striding down columns.
+static void copy_transposed(const float *x, int xs, int rows, int n, float *out) {
+  int r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const float *s = x + r + (long)i * xs;
+      transpose_store(wasm_v128_load(s), wasm_v128_load(s + xs), wasm_v128_load(s + 2 * xs), wasm_v128_load(s + 3 * xs),
+                      out + (long)r * n + i, n);
+    }
+    for (; i < n; i++)
+      for (int q = 0; q < 4; q++) out[(long)(r + q) * n + i] = x[r + q + (long)i * xs];
+  }
+  for (; r < rows; r++)
+    for (int i = 0; i < n; i++) out[(long)r * n + i] = x[r + (long)i * xs];
+}
+
 EXPORT("copy") void copy(float *x, float *out) {
   Rows it;
   rows_init(&it, 2);
   float *p[2] = {x, out};
   int xs = row_stride(&it, 0);
   int n = it.row_length;
+  if (it.ndim == 1 && it.strides[0] == 1 && it.strides[MAX_DIMS] == n && xs != 1) {
+    copy_transposed(x, xs, it.count, n, out);
+    return;
+  }
   for (int r = 0; r < it.count; r++) {
     if (xs == 1) __builtin_memcpy(p[1], p[0], (unsigned long)n * 4);
     else for (int i = 0; i < n; i++) p[1][i] = p[0][i * xs];

@@ -4,15 +4,16 @@
 // NR columns, then each MC×KC block of op(A) into slivers of MR rows; both k-major and zero-padded, so the
 // micro-kernel reads two streams with unit stride and never branches on edges. Packing reads A and B
 // through their transpose flags: the four transpose combinations run the same kernel on the same layout.
-// The packed B panel (KC×NC) is sized for L2, a B sliver (KC×NR) for L1.
+// An A block (128 KiB) stays in L2 while the B slivers (8 KiB each) stream through L1.
 //
 // The micro-kernel keeps an MR×NR tile of C in MR·NR/4 f32x4 accumulators, in a function of its own so the
 // engine allocates registers for the small loop alone. Engines map 16 xmm registers: 4×8 needs 8
 // accumulators + 2 B vectors + 1 broadcast A value + 1 product temporary. 6×8 (12 accumulators) and 4×12
-// measured slower under V8, whose allocator then spills; unrolling the k loop did not help either. The default build
-// multiplies and adds separately (two roundings, as plain wasm SIMD defines them, identical everywhere);
-// the relaxed-SIMD build uses f32x4.relaxed_madd, which may fuse (one rounding) depending on the hardware,
-// so its results can differ in the last bit from the default build and between machines.
+// measured slower under V8, whose allocator then spills; unrolling the k loop did not help either.
+// The default build multiplies and adds separately (two roundings, as plain wasm SIMD defines them,
+// identical everywhere); the relaxed-SIMD build uses f32x4.relaxed_madd, which may fuse (one rounding)
+// depending on the hardware, so its results can differ in the last bit from the default build and
+// between machines.
 
 #include "common.h"
 
@@ -41,16 +42,6 @@ static float packed_b[KC * NC] __attribute__((aligned(64)));
 #else
 #define MADD(acc, a, b) wasm_f32x4_add((acc), wasm_f32x4_mul((a), (b)))
 #endif
-
-// Rows r0..r3 (4 depths each) become 4 vectors of one depth each, stored at d, d + step, d + 2 step, ...
-static inline void transpose_store(v128_t r0, v128_t r1, v128_t r2, v128_t r3, float *d, int step) {
-  v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
-  v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
-  wasm_v128_store(d, wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5));
-  wasm_v128_store(d + step, wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7));
-  wasm_v128_store(d + 2 * step, wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5));
-  wasm_v128_store(d + 3 * step, wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7));
-}
 
 // op(A)[i0 .. i0+mc, p0 .. p0+kc] into slivers of MR rows: sliver s, depth p, row r at s*MR*kc + p*MR + r.
 static void pack_a(const float *a, int lda, int trans, int i0, int mc, int p0, int kc) {

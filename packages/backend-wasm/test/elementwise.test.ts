@@ -103,7 +103,7 @@ describe('where, copy, fill', () => {
 
   it('copy makes any strided view contiguous', () => {
     const rand = prng(6);
-    for (const shape of [...SHAPES, [70, 3], [3, 70]]) {
+    for (const shape of [...SHAPES, [70, 3], [3, 70], [33, 17], [16, 12], [5, 9, 8]]) {
       for (let k = 0; k < 4; k++) {
         const x = randomView(rand, shape, k);
         const n = sizeOf(shape);
