@@ -164,8 +164,8 @@ static void copy_transposed(const float *x, int xs, int rows, int n, float *out)
     int i = 0;
     for (; i + 4 <= n; i += 4) {
       const float *s = x + r + (long)i * xs;
-      transpose_store(wasm_v128_load(s), wasm_v128_load(s + xs), wasm_v128_load(s + 2 * xs), wasm_v128_load(s + 3 * xs),
-                      out + (long)r * n + i, n);
+      transpose_store(wasm_v128_load(s), wasm_v128_load(s + xs), wasm_v128_load(s + 2 * xs),
+                      wasm_v128_load(s + 3 * xs), out + (long)r * n + i, n);
     }
     for (; i < n; i++)
       for (int q = 0; q < 4; q++) out[(long)(r + q) * n + i] = x[r + q + (long)i * xs];

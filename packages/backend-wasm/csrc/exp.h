@@ -85,7 +85,8 @@ static inline v128_t exp_approx2(v128_t x, v128_t *safe) {
   for (int i = 1; i < 12; i++) p = wasm_f64x2_add(wasm_f64x2_mul(p, r), wasm_f64x2_splat(inv_fact[i]));
   v128_t ki = wasm_i64x2_extend_low_i32x4(wasm_i32x4_trunc_sat_f64x2_zero(k));
   v128_t y = wasm_f64x2_mul(p, wasm_i64x2_shl(wasm_i64x2_add(ki, wasm_i64x2_splat(1023)), 52));
-  v128_t in_range = wasm_v128_and(wasm_f64x2_ge(x, wasm_f64x2_splat(-700.0)), wasm_f64x2_le(x, wasm_f64x2_splat(700.0)));
+  v128_t in_range =
+      wasm_v128_and(wasm_f64x2_ge(x, wasm_f64x2_splat(-700.0)), wasm_f64x2_le(x, wasm_f64x2_splat(700.0)));
   v128_t mag = wasm_v128_and(y, wasm_i64x2_splat(0x7fffffffffffffffll));
   v128_t normal = wasm_v128_and(wasm_i64x2_ge(mag, wasm_i64x2_splat(0x3820000000000000ll)),
                                 wasm_i64x2_lt(mag, wasm_i64x2_splat(0x47e0000000000000ll)));

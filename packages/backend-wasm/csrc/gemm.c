@@ -65,8 +65,8 @@ static void pack_a(const float *a, int lda, int trans, int i0, int mc, int p0, i
       const float *r0 = a + (long)(i0 + s * MR) * lda + p0, *r1 = r0 + lda, *r2 = r1 + lda, *r3 = r2 + lda;
       int p = 0;
       for (; p + 4 <= kc; p += 4)
-        transpose_store(wasm_v128_load(r0 + p), wasm_v128_load(r1 + p), wasm_v128_load(r2 + p), wasm_v128_load(r3 + p),
-                        dst + p * MR, MR);
+        transpose_store(wasm_v128_load(r0 + p), wasm_v128_load(r1 + p), wasm_v128_load(r2 + p),
+                        wasm_v128_load(r3 + p), dst + p * MR, MR);
       for (; p < kc; p++) {
         dst[p * MR] = r0[p];
         dst[p * MR + 1] = r1[p];
@@ -110,8 +110,8 @@ static void pack_b(const float *b, int ldb, int trans, int p0, int kc, int j0, i
         float *d = dst + 4 * g;
         int p = 0;
         for (; p + 4 <= kc; p += 4)
-          transpose_store(wasm_v128_load(c0 + p), wasm_v128_load(c1 + p), wasm_v128_load(c2 + p), wasm_v128_load(c3 + p),
-                          d + p * NR, NR);
+          transpose_store(wasm_v128_load(c0 + p), wasm_v128_load(c1 + p), wasm_v128_load(c2 + p),
+                          wasm_v128_load(c3 + p), d + p * NR, NR);
         for (; p < kc; p++) {
           d[p * NR] = c0[p];
           d[p * NR + 1] = c1[p];
