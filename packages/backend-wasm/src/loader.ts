@@ -8,7 +8,10 @@ export type Variant = 'simd128' | 'relaxed-simd';
 export interface LoadOptions {
   /** Use the relaxed-SIMD (FMA) build when the engine validates it. Default false: reproducible results. */
   relaxed?: boolean;
-  /** Module bytes or a compiled module to use instead of the packaged file (bundlers, custom hosting). */
+  /**
+   * Module bytes or a compiled module to use instead of the packaged file (bundlers, custom hosting); it is
+   * reported as the 'simd128' variant, whichever build it is.
+   */
   source?: BufferSource | WebAssembly.Module;
 }
 
