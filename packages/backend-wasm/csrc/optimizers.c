@@ -4,10 +4,27 @@
 
 #include "common.h"
 
+// Two float32 elements as float64 lanes, and back (rounded to nearest, as a scalar store rounds).
+static inline v128_t load2(const float *p) { return wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(p)); }
+static inline void store2(float *p, v128_t v) { wasm_v128_store64_lane(p, wasm_f32x4_demote_f64x2_zero(v), 0); }
+static inline v128_t splat(double v) { return wasm_f64x2_splat(v); }
+
 EXPORT("sgd_step")
 void sgd_step(float *param, const float *grad, float *buf, int n, double lr, double momentum, double dampening,
               int nesterov, double weight_decay, int first_step) {
-  for (int i = 0; i < n; i++) {
+  int i = 0;
+  for (; i + 2 <= n; i += 2) { // f64x2, lane by lane the scalar loop's operations
+    v128_t d = load2(grad + i);
+    if (weight_decay != 0) d = wasm_f64x2_add(d, wasm_f64x2_mul(splat(weight_decay), load2(param + i)));
+    if (momentum != 0) {
+      store2(buf + i, first_step ? d
+                                 : wasm_f64x2_add(wasm_f64x2_mul(splat(momentum), load2(buf + i)),
+                                                  wasm_f64x2_mul(splat(1 - dampening), d)));
+      d = nesterov ? wasm_f64x2_add(d, wasm_f64x2_mul(splat(momentum), load2(buf + i))) : load2(buf + i);
+    }
+    store2(param + i, wasm_f64x2_sub(load2(param + i), wasm_f64x2_mul(splat(lr), d)));
+  }
+  for (; i < n; i++) {
     double d = grad[i];
     if (weight_decay != 0) d += weight_decay * param[i];
     if (momentum != 0) {
@@ -17,11 +34,6 @@ void sgd_step(float *param, const float *grad, float *buf, int n, double lr, dou
     param[i] = (float)(param[i] - lr * d);
   }
 }
-
-// Two float32 elements as float64 lanes, and back (rounded to nearest, as a scalar store rounds).
-static inline v128_t load2(const float *p) { return wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(p)); }
-static inline void store2(float *p, v128_t v) { wasm_v128_store64_lane(p, wasm_f32x4_demote_f64x2_zero(v), 0); }
-static inline v128_t splat(double v) { return wasm_f64x2_splat(v); }
 
 EXPORT("adam_step")
 void adam_step(float *param, const float *grad, float *exp_avg, float *exp_avg_sq, float *max_exp_avg_sq, int n,
@@ -96,7 +108,15 @@ void rmsprop_step(float *param, const float *grad, float *square_avg, float *buf
 EXPORT("adagrad_step")
 void adagrad_step(float *param, const float *grad, float *state_sum, int n, double clr, double eps,
                   double weight_decay) {
-  for (int i = 0; i < n; i++) {
+  int i = 0;
+  for (; i + 2 <= n; i += 2) { // f64x2, lane by lane the scalar loop's operations
+    v128_t g = load2(grad + i);
+    if (weight_decay != 0) g = wasm_f64x2_add(g, wasm_f64x2_mul(splat(weight_decay), load2(param + i)));
+    store2(state_sum + i, wasm_f64x2_add(load2(state_sum + i), wasm_f64x2_mul(g, g)));
+    v128_t denom = wasm_f64x2_add(wasm_f64x2_sqrt(load2(state_sum + i)), splat(eps));
+    store2(param + i, wasm_f64x2_sub(load2(param + i), wasm_f64x2_mul(splat(clr), wasm_f64x2_div(g, denom))));
+  }
+  for (; i < n; i++) {
     double g = grad[i];
     if (weight_decay != 0) g += weight_decay * param[i];
     state_sum[i] = (float)((double)state_sum[i] + g * g);
