@@ -149,7 +149,7 @@ const kernels: [string, () => void, () => void][] = [
   ['relu', () => wk.activation('relu', 0, wx, wo), () => js.activation('relu', 0, hostX, ho)],
   ['sigmoid', () => wk.activation('sigmoid', 0, wx, wo), () => js.activation('sigmoid', 0, hostX, ho)],
   ['tanh', () => wk.activation('tanh', 0, wx, wo), () => js.activation('tanh', 0, hostX, ho)],
-  ['adamStep', () => wk.adamStep(wp, wx, wm, wv, null, adam), () => js.adamStep(hp, hostX, hm, hv, null, adam)],
+  ['adamStep', () => wk.adamStep(wp, wx, wm, wv, null, adam), () => js.kernels.adamStep(hp, hostX, hm, hv, null, adam)],
 ];
 const elementwise = kernels.map(([name, w, h]) => {
   const reps = [calibrate(w), calibrate(h)];

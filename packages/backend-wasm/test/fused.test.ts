@@ -134,7 +134,7 @@ describe('gatherBytes', () => {
     const rows = Uint32Array.of(4, 0, 8, 8, 3, 1);
     for (const divisor of [255, 1, 3]) {
       const expected = new Float32Array(4 * rowLength);
-      js.gatherBytes(src, rowLength, rows, 1, 4, divisor, expected);
+      js.kernels.gatherBytes(src, rowLength, rows, 1, 4, divisor, expected);
       const out = wk.alloc(4 * rowLength);
       wk.gatherBytes(src, rowLength, rows, 1, 4, divisor, out);
       expectBitwise(wk.read(out), expected, `divisor ${divisor}`);
@@ -162,7 +162,7 @@ describe('optimizer steps', () => {
       const [P, G, B] = [clean(p), clean(g), s1];
       const ws = [upload(P), upload(G), upload(B)];
       for (let step = 0; step < 3; step++) {
-        js.sgdStep(P, G, args.momentum ? B : null, args);
+        js.kernels.sgdStep(P, G, args.momentum ? B : null, args);
         wk.sgdStep(ws[0]!, ws[1]!, args.momentum ? ws[2]! : null, args);
       }
       compare('sgd', [P, B], [ws[0]!, ws[2]!]);
@@ -176,7 +176,7 @@ describe('optimizer steps', () => {
       const ws = host.map((a) => upload(a));
       for (let step = 1; step <= 3; step++) {
         const args = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay, decoupled, amsgrad, step };
-        js.adamStep(host[0]!, host[1]!, host[2]!, host[3]!, amsgrad ? host[4]! : null, args);
+        js.kernels.adamStep(host[0]!, host[1]!, host[2]!, host[3]!, amsgrad ? host[4]! : null, args);
         wk.adamStep(ws[0]!, ws[1]!, ws[2]!, ws[3]!, amsgrad ? ws[4]! : null, args);
       }
       compare(`adam ${decoupled} ${amsgrad}`, host, ws);
@@ -190,7 +190,7 @@ describe('optimizer steps', () => {
       const ws = host.map((a) => upload(a));
       const args = { lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0.001, momentum, centered };
       for (let step = 0; step < 3; step++) {
-        js.rmspropStep(host[0]!, host[1]!, host[2]!, momentum ? host[3]! : null, centered ? host[4]! : null, args);
+        js.kernels.rmspropStep(host[0]!, host[1]!, host[2]!, momentum ? host[3]! : null, centered ? host[4]! : null, args);
         wk.rmspropStep(ws[0]!, ws[1]!, ws[2]!, momentum ? ws[3]! : null, centered ? ws[4]! : null, args);
       }
       compare(`rmsprop ${momentum} ${centered}`, host, ws);
@@ -200,7 +200,7 @@ describe('optimizer steps', () => {
     const ws = host.map((a) => upload(a));
     for (let step = 1; step <= 3; step++) {
       const args = { clr: 0.1 / (1 + (step - 1) * 0.01), eps: 1e-10, weightDecay: 0.01 };
-      js.adagradStep(host[0]!, host[1]!, host[2]!, args);
+      js.kernels.adagradStep(host[0]!, host[1]!, host[2]!, args);
       wk.adagradStep(ws[0]!, ws[1]!, ws[2]!, args);
     }
     compare('adagrad', host, ws);
