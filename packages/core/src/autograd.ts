@@ -25,15 +25,24 @@ export function isGradEnabled(): boolean {
   return gradEnabled;
 }
 
-/** Runs fn with gradient recording off (torch.no_grad). */
+/** Runs fn with gradient recording off (torch.no_grad). fn must be synchronous (see noGradAsyncError). */
 export function noGrad<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new TypeError(`noGrad: expected a function, got ${fn === null ? 'null' : typeof fn}`);
+  if (isAsyncFunction(fn)) throw noGradAsyncError();
   const previous = gradEnabled;
   gradEnabled = false;
+  let result: T;
   try {
-    return fn();
+    result = fn();
   } finally {
     gradEnabled = previous;
   }
+  if (isPromiseLike(result)) {
+    // It runs on: do not let its outcome become an unhandled rejection on top of this error.
+    (result as PromiseLike<unknown>).then(undefined, () => undefined);
+    throw noGradAsyncError();
+  }
+  return result;
 }
 
 /** Turns recording on or off and returns the previous setting (for code that cannot use a callback). */
@@ -41,6 +50,24 @@ export function setGradEnabled(enabled: boolean): boolean {
   const previous = gradEnabled;
   gradEnabled = enabled;
   return previous;
+}
+
+// The setting is global and synchronous: after an await, other code runs while recording would still be off,
+// and the rest of the function would run with it back on, recording gradients it was meant not to.
+function noGradAsyncError(): NablaError {
+  return new NablaError(
+    'noGrad: the function is async (it returns a Promise), but recording can only be switched off for synchronous ' +
+    'code: the code after its first await would record gradients again. Call noGrad around the synchronous ' +
+    'parts, or use `const previous = setGradEnabled(false); try { await ... } finally { setGradEnabled(previous); }`',
+  );
+}
+
+function isAsyncFunction(fn: unknown): boolean {
+  return (fn as { constructor?: { name?: string } }).constructor?.name === 'AsyncFunction';
+}
+
+function isPromiseLike(v: unknown): boolean {
+  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
 }
 
 /** True when an op over these inputs must record a node. */
@@ -85,7 +112,10 @@ function topoOrder(root: Tensor): Tensor[] {
  * Computes gradients of `root` with respect to every leaf that requires grad, accumulating into `.grad`.
  * Called through `tensor.backward(grad?)`.
  */
-export function runBackward(root: Tensor, grad: Tensor | undefined, helpers: BackwardHelpers): void {
+export function runBackward(
+  root: Tensor, gradOrOptions: Tensor | BackwardOptions | undefined, helpers: BackwardHelpers, options?: BackwardOptions,
+): void {
+  const [grad, retainGraph] = backwardArguments(gradOrOptions, options);
   if (!root.requiresGrad) {
     throw new NablaError('backward: this tensor does not require grad (no input had requiresGrad: true, or it was made under noGrad)');
   }
@@ -111,9 +141,11 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, helpers: Bac
   const reachable = new Set<Float32Array>();
   const outer = beginTemporaries();
   let completed = false;
+  const order = topoOrder(root);
+  checkNotReleased(order);
   const previous = setGradEnabled(false);
   try {
-    for (const t of topoOrder(root)) {
+    for (const t of order) {
       const g = grads.get(t);
       if (g === undefined) continue;
       grads.delete(t);
@@ -136,6 +168,69 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, helpers: Bac
   } finally {
     setGradEnabled(previous);
     endTemporaries(outer, completed ? reachable : null);
+  }
+  if (!retainGraph) releaseGraph(order);
+}
+
+export interface BackwardOptions {
+  /**
+   * Keep the graph so that backward can run through it again (PyTorch's retain_graph). Without it, backward
+   * frees the graph as it ends: every node drops the tensors it saved for its gradient, so their memory can
+   * be reclaimed, and a second backward through it is an error.
+   */
+  retainGraph?: boolean;
+}
+
+/** backward(grad?, options?) and backward(options). */
+function backwardArguments(
+  gradOrOptions: Tensor | BackwardOptions | undefined, options: BackwardOptions | undefined,
+): [Tensor | undefined, boolean] {
+  let grad: Tensor | undefined;
+  let opts = options;
+  if (gradOrOptions === undefined || gradOrOptions === null) {
+    grad = undefined;
+  } else if (Array.isArray((gradOrOptions as Tensor).shape) && (gradOrOptions as Tensor).storage !== undefined) {
+    grad = gradOrOptions as Tensor;
+  } else if (typeof gradOrOptions === 'object' && Object.getPrototypeOf(gradOrOptions) === Object.prototype && opts === undefined) {
+    opts = gradOrOptions as BackwardOptions;
+  } else {
+    const got = Array.isArray(gradOrOptions) ? 'an array' : typeof gradOrOptions;
+    throw new TypeError(`backward: gradient must be a Tensor (or omitted, for a single-element output), got ${got}`);
+  }
+  if (opts !== undefined && (opts === null || typeof opts !== 'object')) {
+    throw new TypeError(`backward: options must be an object such as { retainGraph: true }, got ${opts === null ? 'null' : typeof opts}`);
+  }
+  return [grad, opts?.retainGraph === true];
+}
+
+/** The marker of a node whose graph a backward pass has freed. */
+const released = new WeakSet<GradNode>();
+
+/**
+ * Frees the graph behind a finished backward pass: each node forgets its inputs and its backward closure
+ * (and with it every tensor the closure saved), keeping only its name for messages.
+ */
+function releaseGraph(order: readonly Tensor[]): void {
+  for (const t of order) {
+    const node = t.gradFn as { inputs: readonly Tensor[]; backward: GradNode['backward'] } | null;
+    if (node === null || released.has(node as GradNode)) continue;
+    released.add(node as GradNode);
+    node.inputs = [];
+    node.backward = () => {
+      throw new NablaError('backward: internal error: a freed graph node was run');
+    };
+  }
+}
+
+function checkNotReleased(order: readonly Tensor[]): void {
+  for (const t of order) {
+    if (t.gradFn !== null && released.has(t.gradFn)) {
+      throw new NablaError(
+        `backward: trying to run backward through the graph a second time (through '${t.gradFn.name}'), but it ` +
+        'was freed when the first backward ended. Pass { retainGraph: true } to the first backward() to keep it ' +
+        '(e.g. loss.backward(undefined, { retainGraph: true }) or loss.backward({ retainGraph: true }))',
+      );
+    }
   }
 }
 

@@ -2,8 +2,9 @@
 // Methods delegate to the op functions, which are also exported on their own (add(a, b) == a.add(b)).
 
 import type { View } from './backend.js';
-import { runBackward, type GradNode } from './autograd.js';
+import { runBackward, type BackwardOptions, type GradNode } from './autograd.js';
 import { NablaError, fmtShape } from './errors.js';
+import { formatTensor } from './format.js';
 import { contiguousStrides, isContiguous, sizeOf } from './shape.js';
 import { getBackend } from './registry.js';
 import * as ew from './ops/elementwise.js';
@@ -81,16 +82,24 @@ export class Tensor implements View {
     return this.storage[this.offset]!;
   }
 
+  /** The values as PyTorch prints them (summarised when large), with requiresGrad or gradFn. */
   toString(): string {
-    const values = this.size <= 64 ? JSON.stringify(this.toArray()) : `${this.size} values`;
-    return `Tensor(shape=${fmtShape(this.shape)}, ${values}${this.requiresGrad ? ', requiresGrad' : ''})`;
+    return formatTensor(this);
+  }
+
+  /** What console.log shows in Node: the same text, not the fields. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return formatTensor(this);
   }
 
   // ---- autograd -------------------------------------------------------------------------------
 
-  /** Computes gradients of this tensor with respect to every leaf that requires grad. */
-  backward(grad?: Tensor): void {
-    runBackward(this, grad, backwardHelpers);
+  /**
+   * Computes gradients of this tensor with respect to every leaf that requires grad, then frees the graph
+   * unless `{ retainGraph: true }` is passed (a second backward through a freed graph is an error).
+   */
+  backward(grad?: Tensor | BackwardOptions, options?: BackwardOptions): void {
+    runBackward(this, grad, backwardHelpers, options);
   }
 
   /** Sets requiresGrad on a leaf (chainable). */
