@@ -3,6 +3,7 @@
 
 import { ValueError, activation, full, prelu, type Activation, type Tensor } from '@nabla/core';
 import { Module } from './module.js';
+import { forwardIn } from './fusion.js';
 
 /**
  * Implemented by activations that core can fuse into `linear` (one pass over the output instead of two):
@@ -12,9 +13,12 @@ export interface FusableActivation {
   readonly fused: { act: Activation; alpha: number };
 }
 
-/** True for the built-in activations themselves (a subclass may override forward, so it is not fused). */
+/**
+ * True for a built-in activation that runs its class's own forward and has no hooks (a subclass that
+ * overrides forward, or a hooked layer, is not fused: its forward must run).
+ */
 export function isFusableActivation(m: Module): m is Module & FusableActivation {
-  return fusableClasses.has(m.constructor);
+  return forwardIn(m, fusableForwards);
 }
 
 function checkFinite(layer: string, name: string, v: number): number {
@@ -148,4 +152,4 @@ export class PReLU extends Module {
   }
 }
 
-const fusableClasses = new Set<unknown>([Sigmoid, Tanh, ReLU, LeakyReLU, ELU, Swish, SiLU]);
+const fusableForwards = new Set<unknown>([Sigmoid, Tanh, ReLU, LeakyReLU, ELU, Swish, SiLU].map((c) => c.prototype.forward));

@@ -1,9 +1,10 @@
 // Linear: y = x · Wᵀ + b with W stored as [out, in] (PyTorch's layout), so weights move between the two as
 // they are. Initialised as PyTorch does: W and b uniform in ±1/sqrt(in) (Kaiming uniform with a = sqrt(5)).
 
-import { ValueError, linear, zeros, type Activation, type Generator, type Tensor } from '@nabla/core';
+import { ValueError, checkTensor, linear, zeros, type Activation, type Generator, type Tensor } from '@nabla/core';
 import { Module } from './module.js';
 import { kaimingUniform, uniform } from './init.js';
+import { runsOwnForward } from './fusion.js';
 
 export interface LinearOptions {
   bias?: boolean;
@@ -43,7 +44,16 @@ export class Linear extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkTensor('Linear.forward', 'input', x);
     return linear(x, this.weight, this.bias);
+  }
+
+  /**
+   * True when running this layer fused with the next one changes nothing observable: no forward hooks, and
+   * the forward it runs is Linear's own (not a subclass's override or a replacement on the instance).
+   */
+  canFuse(): boolean {
+    return runsOwnForward(this, Linear.prototype.forward);
   }
 
   /** x · Wᵀ + b followed by an activation, in one fused op (what Sequential runs for Linear + ReLU). */
