@@ -177,8 +177,9 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   }
 
   /**
-   * PyTorch's state dict. State tensors are the live buffers (not copies, like PyTorch); loadStateDict
-   * copies what it is given.
+   * PyTorch's state dict, with PyTorch's names for the options in paramGroups (weight_decay, initial_lr).
+   * State tensors are the live buffers (not copies, like PyTorch); loadStateDict copies what it is given and
+   * takes the options under either name (weight_decay or weightDecay).
    */
   stateDict(): OptimizerStateDict {
     const state: Record<number, ParamState> = {};
@@ -192,7 +193,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
         if (s && Object.keys(s).length > 0) state[index] = { ...s };
         ids.push(index++);
       }
-      paramGroups.push({ ...structuredClone(options), params: ids });
+      paramGroups.push({ ...pytorchNames(structuredClone(options)), params: ids });
     }
     return { state, paramGroups };
   }
@@ -216,7 +217,8 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       if (!Array.isArray(saved.params) || saved.params.length !== mine.params.length) {
         throw new ValueError(`${where}: param group ${gi} has ${Array.isArray(saved.params) ? saved.params.length : 'no'} parameters in the state dict, ${mine.params.length} here`);
       }
-      const { params: ids, ...options } = saved;
+      const { params: ids, ...savedOptions } = saved;
+      const options = ourNames(savedOptions);
       checkKnownKeys(`${where}: param group ${gi}`, options, [...Object.keys(this.spec.defaults), 'initialLr']);
       const merged = { ...this.spec.defaults, ...options } as O;
       this.spec.validate(`${where}: param group ${gi}`, merged);
@@ -278,4 +280,14 @@ function checkParameter(where: string, p: unknown): asserts p is Tensor {
       'a parameter must be contiguous and own its storage, e.g. use x.clone().detach().requiresGrad_()',
     );
   }
+}
+
+/** camelCase option names as PyTorch spells them in a state dict: weightDecay -> weight_decay. */
+function pytorchNames(options: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(options).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
+}
+
+/** The inverse of pytorchNames: weight_decay -> weightDecay (camelCase names pass unchanged). */
+function ourNames(options: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(options).map(([k, v]) => [k.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()), v]));
 }
