@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import {
-  GradcheckError, NablaError, Tensor, gradcheck, manualSeed, needsGrad, noGrad, randn, record, setBackend, sigmoid,
+  GradcheckError, NablaError, Tensor, bufferPoolFloats, clearBufferPool, gradcheck, manualSeed, needsGrad, noGrad, randn, record, setBackend, sigmoid,
   tensor,
 } from '@nabla/core';
 
@@ -25,6 +25,11 @@ export function autogradSuite(name: string): void {
       expect(() => y.backward()).toThrow(NablaError);
       expect(() => y.backward()).toThrow(/second time \(through 'sum'\).*Pass \{ retainGraph: true \}/);
       expect(x.grad!.toArray()).toEqual([2, 4, 6]);
+      // The refused pass left the buffer pool as it was: the next pass recycles its temporaries.
+      clearBufferPool();
+      const z = randn([8, 8], { requiresGrad: true });
+      z.mul(z).mul(z).sum().backward();
+      expect(bufferPoolFloats()).toBeGreaterThan(0);
     });
 
     it('with retainGraph the graph runs again and gradients accumulate, as in PyTorch', () => {

@@ -134,6 +134,9 @@ export function runBackward(
     }
     seed = grad;
   }
+  // Before anything changes: a freed graph is refused with no gradient touched and no pool record open.
+  const order = topoOrder(root);
+  checkNotReleased(order);
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
   // Storages that a leaf now owns as its .grad; the seed belongs to the caller, so it is never adopted.
   const owned = new Set<Float32Array>([seed.storage]);
@@ -141,8 +144,6 @@ export function runBackward(
   const reachable = new Set<Float32Array>();
   const outer = beginTemporaries();
   let completed = false;
-  const order = topoOrder(root);
-  checkNotReleased(order);
   const previous = setGradEnabled(false);
   try {
     for (const t of order) {
