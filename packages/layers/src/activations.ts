@@ -1,7 +1,7 @@
 // Activation modules over core's activation ops, which use the backend's fused kernel when it has one and a
 // stable composition otherwise (sigmoid and swish never overflow exp; ELU exponentiates only x <= 0).
 
-import { ValueError, activation, full, prelu, type Activation, type Tensor } from '@nabla/core';
+import { ValueError, activation, checkTensor, full, prelu, type Activation, type Tensor } from '@nabla/core';
 import { Module } from './module.js';
 import { forwardIn } from './fusion.js';
 
@@ -139,6 +139,7 @@ export class PReLU extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkTensor('PReLU.forward', 'input', x);
     if (this.numParameters > 1 && (x.rank < 2 || x.shape[1] !== this.numParameters)) {
       throw new ValueError(
         `PReLU: input of shape [${x.shape.join(', ')}] needs ${this.numParameters} features on axis 1 (one per slope)`,

@@ -122,5 +122,8 @@ describe('modules name an input that is not a tensor', () => {
     const model: Module = new Sequential(new Linear(3, 2), new ReLU());
     expect(() => model([[1, 2, 3]] as never)).toThrow(/Sequential.forward: input must be a Tensor, got an array of length 1/);
     expect(model(tensor([[1, 2, 3]])).shape).toEqual([1, 2]);
+    expect(() => new BatchNorm1d(3)([[1, 2, 3]] as never)).toThrow(/BatchNorm1d.forward: input must be a Tensor, got an array/);
+    expect(() => new Dropout(0.5)('x' as never)).toThrow(/dropout: input must be a Tensor, got a string/);
+    expect(() => new ReLU()(5 as never)).toThrow(/relu: the input must be a Tensor, got the number 5/);
   });
 });
