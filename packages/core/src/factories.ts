@@ -7,7 +7,7 @@ import type { CreateOptions, RandomOptions, TensorOptions } from './creation.js'
 import {
   checkAllocatable, checkNumber, checkOptionalNumber, checkShapeArg, checkTensor, describeValue, shapeAndOptions,
 } from './check.js';
-import type { NestedArray, Tensor } from './tensor.js';
+import { Tensor, type NestedArray } from './tensor.js';
 
 type ShapeArgs<O> = [shape: readonly number[], options?: O] | [...dims: number[]] | [...dims: number[], options: O];
 
@@ -16,13 +16,16 @@ export type RandOptions = RandomOptions & { low?: number; high?: number };
 
 /**
  * A tensor from data. A Float32Array is adopted without copying (like torch.from_numpy): later writes to it
- * show in the tensor. Nested arrays, plain arrays and other typed arrays are copied. `shape` defaults to the
- * nesting (or [length]) and must hold exactly as many elements as the data.
+ * show in the tensor. Nested arrays, plain arrays, other typed arrays and tensors are copied. `shape`
+ * defaults to the nesting (or [length], or the tensor's shape) and must hold exactly as many elements.
  */
 export function tensor(
-  data: NestedArray | Float32Array | ArrayLike<number>, shape?: readonly number[], options?: TensorOptions,
+  data: Tensor | NestedArray | Float32Array | ArrayLike<number>, shape?: readonly number[], options?: TensorOptions,
 ): Tensor {
-  if (typeof data !== 'number' && (data === null || typeof data !== 'object')) {
+  // torch.tensor(t) copies a tensor; so does this (detached: the copy starts a new leaf).
+  if (data instanceof Tensor) return create.tensor(Float32Array.from(data.data()), shape ?? data.shape, options);
+  const arrayLike = data !== null && typeof data === 'object' && typeof (data as ArrayLike<number>).length === 'number';
+  if (typeof data !== 'number' && !arrayLike) {
     throw new TypeError(`tensor: data must be a number, a (nested) array of numbers or a typed array, got ${describeValue(data)}`);
   }
   if (shape !== undefined) {

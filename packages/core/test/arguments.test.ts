@@ -31,6 +31,17 @@ describe('creation takes the shape forms PyTorch takes', () => {
     expect(() => zerosLike([1, 2] as never)).toThrow(/zerosLike: the argument must be a Tensor, got an array of length 2 \(make one with tensor\(\.\.\.\)\)/);
     expect(() => tensor(undefined as never)).toThrow(/tensor: data must be a number, a \(nested\) array of numbers or a typed array, got undefined/);
     expect(() => tensor([1, 2], 2 as never)).toThrow(/tensor: shape must be an array/);
+    expect(() => tensor({ a: 1 } as never)).toThrow(/tensor: data must be .* got an object/);
+    expect(() => tensor(new Map() as never)).toThrow(/got a Map/);
+  });
+
+  it('tensor(t) copies a tensor, as torch.tensor does', () => {
+    const t = tensor([1, 2, 3, 4], [2, 2], { requiresGrad: true });
+    const copy = tensor(t);
+    expect(copy.toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(copy.storage).not.toBe(t.storage);
+    expect(copy.requiresGrad).toBe(false);
+    expect(tensor(t, [4]).shape).toEqual([4]);
   });
 
   it('refuses a tensor too large for one typed array by name, not with V8\'s message', () => {

@@ -1,7 +1,7 @@
 // Linear: y = x · Wᵀ + b with W stored as [out, in] (PyTorch's layout), so weights move between the two as
 // they are. Initialised as PyTorch does: W and b uniform in ±1/sqrt(in) (Kaiming uniform with a = sqrt(5)).
 
-import { ValueError, checkTensor, linear, zeros, type Activation, type Generator, type Tensor } from '@nabla/core';
+import { ValueError, checkTensor, describeValue, linear, zeros, type Activation, type Generator, type Tensor } from '@nabla/core';
 import { Module } from './module.js';
 import { kaimingUniform, uniform } from './init.js';
 import { runsOwnForward } from './fusion.js';
@@ -13,7 +13,7 @@ export interface LinearOptions {
 }
 
 function checkFeatures(name: string, n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new ValueError(`Linear: ${name} must be a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 1) throw new ValueError(`Linear: ${name} must be a positive integer, got ${typeof n === 'number' ? n : describeValue(n)}`);
 }
 
 export class Linear extends Module {

@@ -62,11 +62,13 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   readonly state = new Map<Tensor, ParamState>();
   private readonly spec: OptimizerSpec<O>;
 
-  protected constructor(spec: OptimizerSpec<O>, params: ParamsInput<O>, options: Partial<O>) {
+  /** `options` may be the learning rate alone, as PyTorch's positional lr: `new SGD(params, 0.1)`. */
+  protected constructor(spec: OptimizerSpec<O>, params: ParamsInput<O>, lrOrOptions: Partial<O> | number) {
     this.spec = spec;
     this.kind = spec.kind;
+    const options = (typeof lrOrOptions === 'number' ? { lr: lrOrOptions } : lrOrOptions) as Partial<O>;
     if (options === null || typeof options !== 'object') {
-      throw new ValueError(`${spec.kind}: options must be an object, got ${String(options)}`);
+      throw new ValueError(`${spec.kind}: options must be an object (or the learning rate as a number), got ${String(options)}`);
     }
     checkKnownKeys(spec.kind, options, Object.keys(spec.defaults));
     const defaults = structuredClone({ ...spec.defaults, ...options }) as O;

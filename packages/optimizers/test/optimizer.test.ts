@@ -219,6 +219,14 @@ describe('stateDict / loadStateDict', () => {
     ]);
   });
 
+  it('takes the learning rate as a number, as PyTorch\'s positional lr', () => {
+    const w = param([1, 2]);
+    expect(new SGD([w], 0.25).paramGroups[0]!.lr).toBe(0.25);
+    expect(new Adam([w], 0.5).defaults.lr).toBe(0.5);
+    expect(() => new SGD([w], Number.NaN)).toThrow(/SGD: lr must be a finite number/);
+    expect(() => new SGD([w], 'x' as never)).toThrow(/SGD: options must be an object \(or the learning rate as a number\), got x/);
+  });
+
   it('names options as PyTorch does (weight_decay, lr_decay, initial_lr) and loads either spelling', () => {
     const w = param([1]);
     const opt = new Adagrad([w], { lr: 0.1, lrDecay: 0.01, weightDecay: 0.2, initialAccumulatorValue: 0.3 });
