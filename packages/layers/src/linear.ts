@@ -53,7 +53,7 @@ export class Linear extends Module {
    * the forward it runs is Linear's own (not a subclass's override or a replacement on the instance).
    */
   canFuse(): boolean {
-    return runsOwnForward(this, Linear.prototype.forward);
+    return runsOwnForward(this, linearForward);
   }
 
   /** x · Wᵀ + b followed by an activation, in one fused op (what Sequential runs for Linear + ReLU). */
@@ -65,3 +65,6 @@ export class Linear extends Module {
     return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${this.bias !== null}`;
   }
 }
+
+// Captured once: a forward patched onto the prototype later (to wrap every Linear) is not Linear's own.
+const linearForward = Linear.prototype.forward;

@@ -77,6 +77,18 @@ describe.each(backendsUnderTest())('forward hooks on %s', (backend) => {
     class Plain extends Linear {}
     expect(new Scaled(2, 2).canFuse()).toBe(false);
     expect(new Plain(2, 2).canFuse()).toBe(true);
+    const own = Linear.prototype.forward;
+    let patched = 0;
+    Linear.prototype.forward = function wrapped(this: Linear, x: Tensor): Tensor {
+      patched++;
+      return own.call(this, x);
+    };
+    try {
+      new Sequential(new Linear(2, 2), new ReLU())(randn(2, 2));
+    } finally {
+      Linear.prototype.forward = own;
+    }
+    expect(patched).toBe(1);
   });
 
   it('summary() shows every layer\'s shape, Linear + activation pairs included, and fuses them as training does', () => {
