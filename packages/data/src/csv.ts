@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { Tensor, ValueError, tensor } from '@nabla/core';
+import { Tensor, ValueError, describeValue, tensor } from '@nabla/core';
 import { DataFormatError } from './idx.js';
 
 export interface ReadCsvOptions {
@@ -43,6 +43,7 @@ interface Row {
 
 /** Reads a CSV file of numbers into a feature tensor x and (optionally) a label tensor y. */
 export function readCsv(path: string, options: ReadCsvOptions = {}): CsvData {
+  if (typeof path !== 'string') throw new TypeError(`readCsv: path must be a string, got ${describeValue(path)}`);
   const header = options.header ?? true;
   const labelType = options.labelType ?? 'number';
   if (labelType !== 'number' && labelType !== 'category') {

@@ -45,6 +45,11 @@ describe('readCsv', () => {
     expect(quoted.x.toArray()).toEqual([[1.5, -2000]]);
   });
 
+  test('a path that is not a string is named', () => {
+    expect(() => readCsv(123 as never)).toThrow(TypeError);
+    expect(() => readCsv(123 as never)).toThrow('readCsv: path must be a string, got the number 123');
+  });
+
   test('a bad value names the file, line and column', () => {
     const path = csv('bad.csv', 'a,b\n1,2\n3,abc\n');
     expect(() => readCsv(path)).toThrow(DataFormatError);

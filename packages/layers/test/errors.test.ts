@@ -44,7 +44,7 @@ describe('layer input checks', () => {
 
   it('loadStateDict rejects values that are not tensors and bad dict types', () => {
     const lin = new Linear(1, 1);
-    expect(() => lin.loadStateDict({ weight: [[1]] as never, bias: tensor([0]) })).toThrow(/'weight' is object, expected a Tensor/);
+    expect(() => lin.loadStateDict({ weight: [[1]] as never, bias: tensor([0]) })).toThrow(/'weight' is an array of length 1, expected a Tensor/);
     expect(() => lin.loadStateDict(null as never)).toThrow(/expected a Map or an object of tensors, got null/);
   });
 });

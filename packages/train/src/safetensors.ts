@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { NablaError, Tensor, fmtShape } from '@nabla/core';
+import { NablaError, Tensor, describeValue, fmtShape } from '@nabla/core';
 import { DTYPE_BYTES, isConvertible, readDtype } from './dtypes.js';
 
 export class SafetensorsError extends NablaError {
@@ -54,7 +54,7 @@ function entriesOf(where: string, tensors: NamedTensors): [string, Tensor][] {
   for (const [name, t] of entries) {
     if (typeof name !== 'string') throw new SafetensorsError(`${where}: tensor names must be strings, got ${typeof name}`);
     if (name === METADATA_KEY) throw new SafetensorsError(`${where}: '${METADATA_KEY}' is reserved by the format and cannot name a tensor`);
-    if (!(t instanceof Tensor)) throw new SafetensorsError(`${where}: '${name}' is not a Tensor (got ${t === null ? 'null' : typeof t})`);
+    if (!(t instanceof Tensor)) throw new SafetensorsError(`${where}: '${name}' is not a Tensor (got ${describeValue(t)})`);
   }
   return entries;
 }
