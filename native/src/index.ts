@@ -1,8 +1,12 @@
 // @nabla/backend-native: importing this module registers the 'native' backend (priority 10, above the
 // JavaScript backend). If the addon cannot load, it registers 'native' as unavailable with the reason, so
-// `backendInfo('native')` tells the user why and the next backend serves. Importing never throws.
+// `backendInfo('native')` tells the user why and the js backend, which this package imports, serves.
+// Importing never throws.
 
 import { registerBackend, registerUnavailableBackend } from '@nabla/core';
+// The fallback: wherever the addon cannot load, the js backend (registered below 'native') serves, so
+// importing this package alone is always enough to compute.
+import '@nabla/backend-js';
 
 import { loadAddon, type LoadResult } from './addon.js';
 import { createNativeBackend } from './backend.js';

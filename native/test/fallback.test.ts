@@ -68,6 +68,13 @@ describe('loading and registration', () => {
     }
   });
 
+  it('with the addon unavailable, importing this package alone still computes: the js backend serves', async () => {
+    await importFresh({ NABLA_NATIVE_DISABLE: '1' });
+    const { getBackend, tensor } = await import('@nabla/core');
+    expect(getBackend().name).toBe('js');
+    expect(tensor([1, 2]).mul(3).toArray()).toEqual([3, 6]);
+  });
+
   it('NABLA_NATIVE_DISABLE=1 turns it off and says so', async () => {
     await importFresh({ NABLA_NATIVE_DISABLE: '1' });
     const { backendInfo, listBackends } = await import('@nabla/core');

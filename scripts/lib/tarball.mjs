@@ -59,7 +59,7 @@ function entryTargets(manifest) {
   const targets = [];
   const walk = (node, condition) => {
     if (typeof node === 'string') {
-      if (condition !== '@nabla/source') targets.push({ condition, path: node });
+      targets.push({ condition, path: node });
     } else if (node && typeof node === 'object') {
       for (const [key, value] of Object.entries(node)) walk(value, key.startsWith('.') ? condition : key);
     }
@@ -76,9 +76,17 @@ function entryTargets(manifest) {
 
 const DEPENDENCY_FIELDS = ['dependencies', 'peerDependencies', 'optionalDependencies', 'devDependencies'];
 
-/** What the README on the package's npm page must show: how to install it, and an example. */
-function readmeProblems(readme, name) {
+/**
+ * What the README on the package's npm page must show: how to install it, and an example; and every
+ * relative link must lead to a file in the tarball (npm resolves it against the package's files).
+ */
+function readmeProblems(readme, name, has) {
   const problems = [];
+  for (const [, target] of readme.matchAll(/\]\(([^)\s]+)\)/g)) {
+    if (/^([a-z]+:|#)/i.test(target)) continue;
+    const path = target.replace(/#.*$/, '').replace(/^\.\//, '');
+    if (!has.has(path)) problems.push(`README.md links to ${target}, which is not in the tarball (link absolutely or to a shipped file)`);
+  }
   const install = new RegExp(`^\\s*(npm (install|i)|pnpm add|yarn add) [^\\n]*${name.replace('/', '\\/')}(\\s|$)`, 'm');
   if (!install.test(readme)) problems.push(`README.md shows no install command for ${name} (e.g. \`npm install ${name}\`)`);
   if (!/^```(ts|typescript|js|javascript)\s*$/m.test(readme)) problems.push('README.md has no ```ts or ```js example');
@@ -96,7 +104,7 @@ export function tarballProblems({ files, manifest, readme, versions, privateName
   for (const required of ['package.json', 'README.md', 'LICENSE']) {
     if (!has.has(required)) problems.push(`has no ${required}`);
   }
-  if (readme !== null) problems.push(...readmeProblems(readme, manifest.name));
+  if (readme !== null) problems.push(...readmeProblems(readme, manifest.name, has));
   for (const file of files) {
     const junk = JUNK.find(([pattern]) => pattern.test(file));
     if (junk) problems.push(`ships ${junk[1]}: ${file}`);

@@ -10,7 +10,7 @@ const MANIFEST = {
   version: '0.2.0',
   type: 'module',
   license: 'MIT',
-  exports: { '.': { '@nabla/source': './src/index.ts', types: './dist/index.d.ts', default: './dist/index.js' } },
+  exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' } },
   main: './dist/index.js',
   types: './dist/index.d.ts',
   dependencies: { '@nabla/core': '^0.2.0', 'csv-parse': '^6.1.0' },
@@ -25,8 +25,20 @@ function problems({ files = FILES, manifest = MANIFEST, readme = README, expectP
   });
 }
 
-test('a complete package has no problems, and the workspace-only "@nabla/source" target is ignored', () => {
+test('a complete package has no problems', () => {
   assert.deepEqual(problems(), []);
+});
+
+test('an export condition whose file does not ship is reported (the workspace-only "@nabla/source" one too)', () => {
+  const manifest = { ...MANIFEST, exports: { '.': { '@nabla/source': './src/index.ts', ...MANIFEST.exports['.'] } } };
+  assert.ok(problems({ manifest }).includes('its "@nabla/source" entry point src/index.ts is not in the tarball'));
+});
+
+test('relative README links must lead to shipped files; absolute links and anchors are fine', () => {
+  const readme = `${README}\nSee [the root](../../README.md), [types](dist/index.d.ts), [npm](https://www.npmjs.com/), [below](#api).\n`;
+  assert.deepEqual(problems({ readme }), [
+    'README.md links to ../../README.md, which is not in the tarball (link absolutely or to a shipped file)',
+  ]);
 });
 
 test('missing README, LICENSE and entry points are reported', () => {

@@ -10,12 +10,14 @@ import { fusedSuite } from './fused.suite.js';
 import { goldenSuite } from './golden.suite.js';
 import { behaviourSuite } from './behaviour.suite.js';
 import { memorySuite } from './memory.suite.js';
+import { autogradSuite } from './autograd.suite.js';
 
 export { ReferenceBackend, unaryFns, binaryFns } from './reference.js';
 export { goldenDir, loadGolden, fromGolden, assertClose, type GoldenTensor, type Tolerance } from './golden.js';
 export { gradcheck, type GradcheckOptions } from './gradcheck.js';
 export { randomTensor } from './random.js';
 export { onBoth } from './primitives.suite.js';
+export { softplus } from './autograd.suite.js';
 
 /** Registers the reference backend (priority -1, so it never serves by default). */
 export function registerReference(): void {
@@ -30,6 +32,7 @@ export function runConformance(name: string): void {
   goldenSuite(name);
   behaviourSuite(name);
   memorySuite(name);
+  autogradSuite(name);
 }
 
 /** The registered backends that can run here (never the reference), for suites that run on each of them. */

@@ -6,6 +6,9 @@ import { NablaError, fmtShape } from './errors.js';
 import type { Tensor } from './tensor.js';
 import type { Storage } from './backend.js';
 import { beginTemporaries, endTemporaries } from './memory.js';
+import { backwardArguments, checkNotReleased, releaseGraph, type BackwardOptions } from './release.js';
+
+export type { BackwardOptions } from './release.js';
 
 export interface GradNode {
   /** The op's name, shown in errors and by `tensor.gradFn.name`. */
@@ -26,15 +29,24 @@ export function isGradEnabled(): boolean {
   return gradEnabled;
 }
 
-/** Runs fn with gradient recording off (torch.no_grad). */
+/** Runs fn with gradient recording off (torch.no_grad). fn must be synchronous (see noGradAsyncError). */
 export function noGrad<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new TypeError(`noGrad: expected a function, got ${fn === null ? 'null' : typeof fn}`);
+  if (isAsyncFunction(fn)) throw noGradAsyncError();
   const previous = gradEnabled;
   gradEnabled = false;
+  let result: T;
   try {
-    return fn();
+    result = fn();
   } finally {
     gradEnabled = previous;
   }
+  if (isPromiseLike(result)) {
+    // It runs on: do not let its outcome become an unhandled rejection on top of this error.
+    (result as PromiseLike<unknown>).then(undefined, () => undefined);
+    throw noGradAsyncError();
+  }
+  return result;
 }
 
 /** Turns recording on or off and returns the previous setting (for code that cannot use a callback). */
@@ -42,6 +54,24 @@ export function setGradEnabled(enabled: boolean): boolean {
   const previous = gradEnabled;
   gradEnabled = enabled;
   return previous;
+}
+
+// The setting is global and synchronous: after an await, other code runs while recording would still be off,
+// and the rest of the function would run with it back on, recording gradients it was meant not to.
+function noGradAsyncError(): NablaError {
+  return new NablaError(
+    'noGrad: the function is async (it returns a Promise), but recording can only be switched off for synchronous ' +
+    'code: the code after its first await would record gradients again. Call noGrad around the synchronous ' +
+    'parts, or use `const previous = setGradEnabled(false); try { await ... } finally { setGradEnabled(previous); }`',
+  );
+}
+
+function isAsyncFunction(fn: unknown): boolean {
+  return (fn as { constructor?: { name?: string } }).constructor?.name === 'AsyncFunction';
+}
+
+function isPromiseLike(v: unknown): boolean {
+  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
 }
 
 /** True when an op over these inputs must record a node. */
@@ -86,7 +116,10 @@ function topoOrder(root: Tensor): Tensor[] {
  * Computes gradients of `root` with respect to every leaf that requires grad, accumulating into `.grad`.
  * Called through `tensor.backward(grad?)`.
  */
-export function runBackward(root: Tensor, grad: Tensor | undefined, helpers: BackwardHelpers): void {
+export function runBackward(
+  root: Tensor, gradOrOptions: Tensor | BackwardOptions | undefined, helpers: BackwardHelpers, options?: BackwardOptions,
+): void {
+  const [grad, retainGraph] = backwardArguments(gradOrOptions, options);
   if (!root.requiresGrad) {
     throw new NablaError('backward: this tensor does not require grad (no input had requiresGrad: true, or it was made under noGrad)');
   }
@@ -105,6 +138,9 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, helpers: Bac
     }
     seed = grad;
   }
+  // Before anything changes: a freed graph is refused with no gradient touched and no pool record open.
+  const order = topoOrder(root);
+  checkNotReleased(order);
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
   // Storages that a leaf now owns as its .grad; the seed belongs to the caller, so it is never adopted.
   const owned = new Set<Storage>([seed.storage]);
@@ -114,7 +150,7 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, helpers: Bac
   let completed = false;
   const previous = setGradEnabled(false);
   try {
-    for (const t of topoOrder(root)) {
+    for (const t of order) {
       const g = grads.get(t);
       if (g === undefined) continue;
       grads.delete(t);
@@ -138,6 +174,7 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, helpers: Bac
     setGradEnabled(previous);
     endTemporaries(outer, completed ? reachable : null);
   }
+  if (!retainGraph) releaseGraph(order);
 }
 
 /** What runBackward needs from the tensor module (passed in to keep this file free of op imports). */

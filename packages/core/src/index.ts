@@ -4,9 +4,20 @@ export * from './errors.js';
 export * from './registry.js';
 export { Generator, manualSeed, defaultGenerator } from './rng.js';
 export { Tensor, type TensorLike, type NestedArray } from './tensor.js';
-export * from './creation.js';
+export type { CreateOptions, TensorOptions, RandomOptions } from './creation.js';
+// The creation functions, with PyTorch's argument forms (zeros(2, 3)) and checked arguments.
+export {
+  tensor, full, zeros, ones, zerosLike, onesLike, arange, linspace, randn, rand, randint, randperm,
+  type RandnOptions, type RandOptions,
+} from './factories.js';
 // record + needsGrad are the custom-op API: compute an output without recording, then attach its gradient.
-export { noGrad, isGradEnabled, setGradEnabled, record, needsGrad, type GradNode } from './autograd.js';
+export {
+  noGrad, isGradEnabled, setGradEnabled, record, needsGrad, type GradNode, type BackwardOptions,
+} from './autograd.js';
+export { gradcheck, GradcheckError, type GradcheckOptions } from './gradcheck.js';
+export { formatTensor, setPrintOptions, type PrintOptions } from './format.js';
+// For packages and custom ops that check their own arguments the way core does.
+export { checkTensor, describeValue } from './check.js';
 export {
   add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge, neg, exp, log, sqrt, abs, sign, where, clamp,
 } from './ops/elementwise.js';

@@ -3,8 +3,9 @@
 // Methods delegate to the op functions, which are also exported on their own (add(a, b) == a.add(b)).
 
 import type { Storage, View } from './backend.js';
-import { runBackward, type GradNode } from './autograd.js';
+import { runBackward, type BackwardOptions, type GradNode } from './autograd.js';
 import { NablaError, ShapeError, fmtShape } from './errors.js';
+import { formatTensor } from './format.js';
 import { contiguousStrides, isContiguous, sizeOf } from './shape.js';
 import { getBackend, getBackendByName } from './registry.js';
 import { allocStorage, memoryOf, peek } from './memory.js';
@@ -144,16 +145,24 @@ export class Tensor implements View<Storage> {
     return peek(this.storage, this.offset, 1)[0]!;
   }
 
+  /** The values as PyTorch prints them (summarised when large), with requiresGrad or gradFn. */
   toString(): string {
-    const values = this.size <= 64 ? JSON.stringify(this.toArray()) : `${this.size} values`;
-    return `Tensor(shape=${fmtShape(this.shape)}, ${values}${this.requiresGrad ? ', requiresGrad' : ''})`;
+    return formatTensor(this);
+  }
+
+  /** What console.log shows in Node: the same text, not the fields. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return formatTensor(this);
   }
 
   // ---- autograd -------------------------------------------------------------------------------
 
-  /** Computes gradients of this tensor with respect to every leaf that requires grad. */
-  backward(grad?: Tensor): void {
-    runBackward(this, grad, backwardHelpers);
+  /**
+   * Computes gradients of this tensor with respect to every leaf that requires grad, then frees the graph
+   * unless `{ retainGraph: true }` is passed (a second backward through a freed graph is an error).
+   */
+  backward(grad?: Tensor | BackwardOptions, options?: BackwardOptions): void {
+    runBackward(this, grad, backwardHelpers, options);
   }
 
   /** Sets requiresGrad on a leaf (chainable). */

@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { Tensor, ValueError, tensor } from '@nabla/core';
+import { Tensor, ValueError, describeValue, tensor } from '@nabla/core';
 import { DataFormatError } from './idx.js';
 
 export interface ReadCsvOptions {
@@ -43,6 +43,7 @@ interface Row {
 
 /** Reads a CSV file of numbers into a feature tensor x and (optionally) a label tensor y. */
 export function readCsv(path: string, options: ReadCsvOptions = {}): CsvData {
+  if (typeof path !== 'string') throw new TypeError(`readCsv: path must be a string, got ${describeValue(path)}`);
   const header = options.header ?? true;
   const labelType = options.labelType ?? 'number';
   if (labelType !== 'number' && labelType !== 'category') {
@@ -148,12 +149,21 @@ function columnIndex(
   return index;
 }
 
+/**
+ * A cell as a message shows it: in quotes, with characters that print as nothing or move the text (NUL and
+ * other control characters, zero-width and direction marks) written as \uXXXX, so "2\u00000" is not shown
+ * as "20".
+ */
+function quoted(cell: string): string {
+  return JSON.stringify(cell).replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function toNumber(path: string, row: Row, column: number, names: readonly string[]): number {
   const cell = row.fields[column].trim();
   // Number('') is 0 and Number('0x1f') is 31: only plain decimal notation counts as a number here.
   const value = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(cell) ? Number(cell) : NaN;
   if (!Number.isFinite(value)) {
-    const what = cell === '' ? 'an empty cell' : `"${cell}"`;
+    const what = cell === '' ? 'an empty cell' : quoted(cell);
     throw new DataFormatError(`${path}: line ${row.line}, column "${names[column]}" (${column}): ${what} is not ` +
       'a finite number');
   }

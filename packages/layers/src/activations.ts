@@ -1,8 +1,9 @@
 // Activation modules over core's activation ops, which use the backend's fused kernel when it has one and a
 // stable composition otherwise (sigmoid and swish never overflow exp; ELU exponentiates only x <= 0).
 
-import { ValueError, activation, full, prelu, type Activation, type Tensor } from '@nabla/core';
+import { ValueError, activation, checkTensor, full, prelu, type Activation, type Tensor } from '@nabla/core';
 import { Module } from './module.js';
+import { forwardIn } from './fusion.js';
 
 /**
  * Implemented by activations that core can fuse into `linear` (one pass over the output instead of two):
@@ -12,9 +13,12 @@ export interface FusableActivation {
   readonly fused: { act: Activation; alpha: number };
 }
 
-/** True for the built-in activations themselves (a subclass may override forward, so it is not fused). */
+/**
+ * True for a built-in activation that runs its class's own forward and has no hooks (a subclass that
+ * overrides forward, or a hooked layer, is not fused: its forward must run).
+ */
 export function isFusableActivation(m: Module): m is Module & FusableActivation {
-  return fusableClasses.has(m.constructor);
+  return forwardIn(m, fusableForwards);
 }
 
 function checkFinite(layer: string, name: string, v: number): number {
@@ -135,6 +139,7 @@ export class PReLU extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkTensor('PReLU.forward', 'input', x);
     if (this.numParameters > 1 && (x.rank < 2 || x.shape[1] !== this.numParameters)) {
       throw new ValueError(
         `PReLU: input of shape [${x.shape.join(', ')}] needs ${this.numParameters} features on axis 1 (one per slope)`,
@@ -148,4 +153,4 @@ export class PReLU extends Module {
   }
 }
 
-const fusableClasses = new Set<unknown>([Sigmoid, Tanh, ReLU, LeakyReLU, ELU, Swish, SiLU]);
+const fusableForwards = new Set<unknown>([Sigmoid, Tanh, ReLU, LeakyReLU, ELU, Swish, SiLU].map((c) => c.prototype.forward));

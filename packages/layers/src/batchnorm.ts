@@ -3,7 +3,7 @@
 // it) and move the running statistics towards the batch's, using the unbiased variance var * n / (n - 1).
 // Eval: normalise with the running statistics.
 
-import { ValueError, ShapeError, batchNorm, fmtShape, ones, zeros, add, mul, sub, noGrad, type Tensor } from '@nabla/core';
+import { ValueError, ShapeError, batchNorm, checkTensor, fmtShape, ones, zeros, add, mul, sub, noGrad, type Tensor } from '@nabla/core';
 import { Module } from './module.js';
 
 export interface BatchNorm1dOptions {
@@ -71,6 +71,7 @@ export class BatchNorm1d extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkTensor('BatchNorm1d.forward', 'input', x);
     if ((x.rank !== 2 && x.rank !== 3) || x.shape[1] !== this.numFeatures) {
       throw new ShapeError(
         `BatchNorm1d(${this.numFeatures}): input has shape ${fmtShape(x.shape)}, expected [batch, ${this.numFeatures}] ` +

@@ -1,7 +1,7 @@
 // Dropout: in training, zeroes each element with probability p and scales the rest by 1/(1-p) (inverted
 // dropout, as PyTorch), so eval mode is the identity. The mask comes from the seeded generator.
 
-import { ValueError, Tensor, defaultGenerator, mul, tensor, zerosLike, type Generator } from '@nabla/core';
+import { ValueError, Tensor, checkTensor, defaultGenerator, mul, tensor, zerosLike, type Generator } from '@nabla/core';
 import { Module } from './module.js';
 
 function checkP(p: number): void {
@@ -10,6 +10,7 @@ function checkP(p: number): void {
 
 /** Functional dropout: `training` false (or p = 0) returns x itself. */
 export function dropout(x: Tensor, p = 0.5, training = true, generator?: Generator): Tensor {
+  checkTensor('dropout', 'input', x);
   checkP(p);
   if (!training || p === 0) return x;
   if (p === 1) return mul(x, zerosLike(x));

@@ -1,6 +1,6 @@
 // Flatten and Identity: shape plumbing.
 
-import type { Tensor } from '@nabla/core';
+import { checkTensor, type Tensor } from '@nabla/core';
 import { Module } from './module.js';
 
 /** Flattens axes startAxis..endAxis into one (default: everything but the batch axis), like nn.Flatten. */
@@ -10,6 +10,7 @@ export class Flatten extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkTensor('Flatten.forward', 'input', x);
     return x.flatten(this.startAxis, this.endAxis);
   }
 

@@ -1,9 +1,10 @@
 // Linear: y = x · Wᵀ + b with W stored as [out, in] (PyTorch's layout), so weights move between the two as
 // they are. Initialised as PyTorch does: W and b uniform in ±1/sqrt(in) (Kaiming uniform with a = sqrt(5)).
 
-import { ValueError, linear, zeros, type Activation, type Generator, type Tensor } from '@nabla/core';
+import { ValueError, checkTensor, describeValue, linear, zeros, type Activation, type Generator, type Tensor } from '@nabla/core';
 import { Module } from './module.js';
 import { kaimingUniform, uniform } from './init.js';
+import { runsOwnForward } from './fusion.js';
 
 export interface LinearOptions {
   bias?: boolean;
@@ -12,7 +13,7 @@ export interface LinearOptions {
 }
 
 function checkFeatures(name: string, n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new ValueError(`Linear: ${name} must be a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 1) throw new ValueError(`Linear: ${name} must be a positive integer, got ${typeof n === 'number' ? n : describeValue(n)}`);
 }
 
 export class Linear extends Module {
@@ -43,7 +44,16 @@ export class Linear extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkTensor('Linear.forward', 'input', x);
     return linear(x, this.weight, this.bias);
+  }
+
+  /**
+   * True when running this layer fused with the next one changes nothing observable: no forward hooks, and
+   * the forward it runs is Linear's own (not a subclass's override or a replacement on the instance).
+   */
+  canFuse(): boolean {
+    return runsOwnForward(this, linearForward);
   }
 
   /** x · Wᵀ + b followed by an activation, in one fused op (what Sequential runs for Linear + ReLU). */
@@ -55,3 +65,6 @@ export class Linear extends Module {
     return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${this.bias !== null}`;
   }
 }
+
+// Captured once: a forward patched onto the prototype later (to wrap every Linear) is not Linear's own.
+const linearForward = Linear.prototype.forward;

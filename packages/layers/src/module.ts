@@ -1,10 +1,12 @@
 // Module: the base of every layer. It owns parameters (leaf tensors that require grad), buffers (state that
 // is saved but not trained, like BatchNorm's running statistics) and child modules, and walks them for
-// parameters(), stateDict(), train()/eval() and zeroGrad(). A module is callable: model(x) runs forward(x).
+// parameters(), stateDict(), train()/eval() and zeroGrad(). A module is callable: model(x) runs forward(x)
+// between its forward hooks.
 
 import { NablaError, Tensor } from '@nabla/core';
 import { applyStateDict, type LoadResult, type LoadStateDictOptions } from './state.js';
 import { summarize } from './summary.js';
+import { addPostHook, addPreHook, callModule, type ForwardHook, type ForwardPreHook, type HookHandle } from './hooks.js';
 
 export type StateDict = Map<string, Tensor>;
 
@@ -42,7 +44,7 @@ export abstract class Module {
   constructor() {
     // A function object with this class's prototype, so `model(x)` works as well as `model.forward(x)`.
     // Fields must be set on `self`, not `this`: the constructor returns `self`, which subclasses then extend.
-    const self = ((...xs: Tensor[]) => self.forward(...xs)) as unknown as Module;
+    const self = ((...xs: Tensor[]) => callModule(self, xs)) as unknown as Module;
     Object.setPrototypeOf(self, new.target.prototype);
     // Functions carry own `name` and `length` properties; drop them so they cannot shadow a subclass member.
     delete (self as { name?: unknown }).name;
@@ -53,6 +55,24 @@ export abstract class Module {
   }
 
   abstract forward(...xs: Tensor[]): Tensor;
+
+  // ---- hooks ----------------------------------------------------------------------------------
+
+  /**
+   * Runs `hook(module, inputs)` before forward each time the module is called (`m(x)`, not `m.forward(x)`);
+   * a returned tensor (or array) replaces the inputs. Returns a handle whose remove() takes it off.
+   */
+  registerForwardPreHook(hook: ForwardPreHook): HookHandle {
+    return addPreHook(this, hook);
+  }
+
+  /**
+   * Runs `hook(module, inputs, output)` after forward each time the module is called; a returned tensor
+   * replaces the output. Returns a handle whose remove() takes it off. A hooked layer is never fused.
+   */
+  registerForwardHook(hook: ForwardHook): HookHandle {
+    return addPostHook(this, hook);
+  }
 
   // ---- registration ---------------------------------------------------------------------------
 

@@ -1,10 +1,11 @@
 // Sequential: runs its modules in order, each one's output the next one's input. Children are named
 // '0', '1', ... so state-dict keys match PyTorch's nn.Sequential ('0.weight', '2.running_mean').
 
-import { NablaError, type Tensor } from '@nabla/core';
+import { NablaError, checkTensor, type Tensor } from '@nabla/core';
 import { Module } from './module.js';
 import { Linear } from './linear.js';
 import { isFusableActivation } from './activations.js';
+import { reportFused } from './fusion.js';
 
 export class Sequential extends Module {
   private readonly layers: Module[] = [];
@@ -39,18 +40,23 @@ export class Sequential extends Module {
     return this.layers[Symbol.iterator]();
   }
 
-  /** Runs the modules in order; a Linear followed by a plain activation runs as one fused op. */
+  /**
+   * Calls the modules in order (with their hooks). A Linear followed by a built-in activation runs as one
+   * fused op when neither is hooked or overridden (see Linear.canFuse): same values, one pass fewer.
+   */
   forward(x: Tensor): Tensor {
+    checkTensor('Sequential.forward', 'input', x);
     let y = x;
     const layers = this.layers;
     for (let i = 0; i < layers.length; i++) {
       const m = layers[i]!;
       const next = layers[i + 1];
-      if (m.constructor === Linear && next !== undefined && isFusableActivation(next)) {
-        y = (m as Linear).forwardWithActivation(y, next.fused.act, next.fused.alpha);
+      if (m instanceof Linear && next !== undefined && isFusableActivation(next) && m.canFuse()) {
+        y = m.forwardWithActivation(y, next.fused.act, next.fused.alpha);
+        reportFused(m, next, y);
         i++;
       } else {
-        y = m.forward(y);
+        y = m(y);
       }
     }
     return y;

@@ -1,7 +1,7 @@
 // Loading a state dict: check every key and shape first, then copy values into the existing storage, so
 // a failed load changes nothing and optimizers that hold the parameters keep seeing the same tensors.
 
-import { NablaError, Tensor, fmtShape } from '@nabla/core';
+import { NablaError, Tensor, describeValue, fmtShape } from '@nabla/core';
 
 export interface LoadStateDictOptions {
   /** Missing and unexpected keys are errors (default true). Shape mismatches are errors either way. */
@@ -43,7 +43,7 @@ export function applyStateDict(
     const target = current.get(key);
     if (!target) continue;
     if (!(value instanceof Tensor)) {
-      problems.push(`'${key}' is ${value === null ? 'null' : typeof value}, expected a Tensor`);
+      problems.push(`'${key}' is ${describeValue(value)}, expected a Tensor`);
     } else if (!sameShape(value.shape, target.shape)) {
       problems.push(`'${key}' has shape ${fmtShape(value.shape)}, the module's is ${fmtShape(target.shape)}`);
     }

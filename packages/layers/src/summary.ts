@@ -1,9 +1,11 @@
 // Module.summary(): a Keras-style table of the leaf layers, their output shapes and parameter counts.
 // Output shapes come from one forward pass over zeros (batch of 2, eval mode, no autograd), watched by
-// temporarily wrapping each leaf's forward.
+// temporarily wrapping each leaf's forward, and through Sequential's fused path, which reports the layers it
+// runs as one op.
 
 import { NablaError, noGrad, zeros, type Tensor } from '@nabla/core';
 import type { Module } from './module.js';
+import { markObserver, setFusedObserver } from './fusion.js';
 
 const BATCH = 2;
 
@@ -29,21 +31,25 @@ function outputShapes(
   const shapes = new Map<Module, string>();
   const modes = root.modules().map((m) => [m, m.training] as const);
   const wrapped: Module[] = [];
+  const see = (m: Module, y: Tensor): void => {
+    shapes.set(m, `[-1, ${y.shape.slice(1).join(', ')}]`.replace(', ]', ']'));
+  };
   try {
     for (const [, m] of layers) {
       const original = m.forward;
       Object.defineProperty(m, 'forward', {
         configurable: true,
         writable: true,
-        value: (...xs: Tensor[]): Tensor => {
+        value: markObserver((...xs: Tensor[]): Tensor => {
           const y = original.apply(m, xs);
-          shapes.set(m, `[-1, ${y.shape.slice(1).join(', ')}]`.replace(', ]', ']'));
+          see(m, y);
           return y;
-        },
+        }, original),
       });
       wrapped.push(m);
     }
     root.eval();
+    setFusedObserver(see);
     noGrad(() => root.forward(zeros([BATCH, ...inputShape])));
   } catch (err) {
     if (!strict) return new Map();
@@ -52,6 +58,7 @@ function outputShapes(
       { cause: err },
     );
   } finally {
+    setFusedObserver(null);
     for (const m of wrapped) delete (m as { forward?: unknown }).forward;
     for (const [m, mode] of modes) m.training = mode;
   }

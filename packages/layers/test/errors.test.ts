@@ -24,6 +24,7 @@ describe('layer input checks', () => {
     expect(() => lin(zeros([3, 5]))).toThrow(/linear: input has shape \[3, 5\], expected \[rows, 4\]/);
     expect(() => new Linear(0, 2)).toThrow(/Linear: inFeatures must be a positive integer, got 0/);
     expect(() => new Linear(2, 1.5)).toThrow(/outFeatures must be a positive integer, got 1.5/);
+    expect(() => new Linear('3' as never, 2)).toThrow(/inFeatures must be a positive integer, got a string \("3"\)/);
   });
 
   it('PReLU with per-feature slopes needs that many features on axis 1', () => {
@@ -43,7 +44,7 @@ describe('layer input checks', () => {
 
   it('loadStateDict rejects values that are not tensors and bad dict types', () => {
     const lin = new Linear(1, 1);
-    expect(() => lin.loadStateDict({ weight: [[1]] as never, bias: tensor([0]) })).toThrow(/'weight' is object, expected a Tensor/);
+    expect(() => lin.loadStateDict({ weight: [[1]] as never, bias: tensor([0]) })).toThrow(/'weight' is an array of length 1, expected a Tensor/);
     expect(() => lin.loadStateDict(null as never)).toThrow(/expected a Map or an object of tensors, got null/);
   });
 });

@@ -2,12 +2,11 @@
 // BCE on logits (stable form), LogLoss (BCE under the name scikit-learn and Keras use) and hinge.
 
 import {
-  NablaError, Tensor, ValueError, abs, activation, add, clamp, div, eq, exp, ge, log, maximum, mul, neg, noGrad, sub, where,
-  type NestedArray,
+  Tensor, ValueError, abs, activation, add, clamp, div, eq, exp, ge, log, maximum, mul, neg, noGrad, sub, where,
 } from '@nabla/core';
 import {
-  GRAD_EPS, LOG_FLOOR, asTensor, checkRange, checkReduction, checkSameShape, checkWeightShape, reduce, withGradient,
-  type ReductionOptions,
+  GRAD_EPS, LOG_FLOOR, asTensor, checkPrediction, checkRange, checkReduction, checkSameShape, checkWeightShape, reduce, withGradient,
+  type ReductionOptions, type TargetLike,
 } from './common.js';
 
 export interface BCEOptions extends ReductionOptions {
@@ -26,8 +25,8 @@ function weighted(op: string, loss: Tensor, weight: Tensor | null | undefined): 
   checkWeightShape(op, 'weight', weight, loss.shape);
   return mul(loss, weight);
 }
-function prepare(op: string, pred: Tensor, target: Tensor | NestedArray): Tensor {
-  if (!(pred instanceof Tensor)) throw new NablaError(`${op}: prediction must be a Tensor`);
+function prepare(op: string, pred: Tensor, target: TargetLike): Tensor {
+  checkPrediction(op, 'prediction', pred);
   const t = asTensor(op, 'target', target);
   checkSameShape(op, pred, t);
   return t;
@@ -37,11 +36,11 @@ function prepare(op: string, pred: Tensor, target: Tensor | NestedArray): Tensor
  * Binary cross-entropy of probabilities p against targets y in [0, 1]:
  * -(y log p + (1 - y) log(1 - p)), each log floored at -100 as PyTorch does, so p = 0 or 1 stays finite.
  */
-export function bceLoss(pred: Tensor, target: Tensor | NestedArray, options: BCEOptions = {}): Tensor {
+export function bceLoss(pred: Tensor, target: TargetLike, options: BCEOptions = {}): Tensor {
   return binaryCrossEntropy('bceLoss', pred, target, options);
 }
 
-function binaryCrossEntropy(op: string, pred: Tensor, target: Tensor | NestedArray, options: BCEOptions): Tensor {
+function binaryCrossEntropy(op: string, pred: Tensor, target: TargetLike, options: BCEOptions): Tensor {
   const reduction = checkReduction(op, options.reduction);
   const y = prepare(op, pred, target);
   checkRange(op, 'prediction', pred, 0, 1, 'a probability in [0, 1] (use bceWithLogitsLoss for logits)');
@@ -58,7 +57,7 @@ function binaryCrossEntropy(op: string, pred: Tensor, target: Tensor | NestedArr
 }
 
 /** Binary log loss: the same as bceLoss (mean by default). */
-export function logLoss(pred: Tensor, target: Tensor | NestedArray, options: BCEOptions = {}): Tensor {
+export function logLoss(pred: Tensor, target: TargetLike, options: BCEOptions = {}): Tensor {
   return binaryCrossEntropy('logLoss', pred, target, options);
 }
 
@@ -75,7 +74,7 @@ function log1p(u: Tensor): Tensor {
  * (x >= 0 ? (1 - y) x : -w y x) + (1 + (w - 1) y) log1p(exp(-|x|)); both terms are >= 0, so nothing cancels
  * (with w = 1 this is max(x, 0) - x y + log1p(exp(-|x|))). The gradient is (1 + (w - 1) y) sigmoid(x) - w y.
  */
-export function bceWithLogitsLoss(logits: Tensor, target: Tensor | NestedArray, options: BCEWithLogitsOptions = {}): Tensor {
+export function bceWithLogitsLoss(logits: Tensor, target: TargetLike, options: BCEWithLogitsOptions = {}): Tensor {
   const op = 'bceWithLogitsLoss';
   const reduction = checkReduction(op, options.reduction);
   const y = prepare(op, logits, target);
@@ -107,7 +106,7 @@ export function bceWithLogitsLoss(logits: Tensor, target: Tensor | NestedArray, 
 }
 
 /** Hinge loss max(0, 1 - y * pred) for targets y that are -1 or +1. */
-export function hingeLoss(pred: Tensor, target: Tensor | NestedArray, options: ReductionOptions = {}): Tensor {
+export function hingeLoss(pred: Tensor, target: TargetLike, options: ReductionOptions = {}): Tensor {
   const op = 'hingeLoss';
   const reduction = checkReduction(op, options.reduction);
   const y = prepare(op, pred, target);

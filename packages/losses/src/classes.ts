@@ -1,8 +1,8 @@
 // Loss classes: hold the options and call the loss functions. Like PyTorch's criterion objects they are
 // callable: `lossFn(pred, target)` is `lossFn.forward(pred, target)`.
 
-import { ValueError, type NestedArray, type Tensor } from '@nabla/core';
-import { checkReduction, type Reduction, type ReductionOptions } from './common.js';
+import { ValueError, type Tensor } from '@nabla/core';
+import { checkReduction, type Reduction, type ReductionOptions, type TargetLike } from './common.js';
 import { huberLoss, maeLoss, mseLoss, type HuberOptions } from './regression.js';
 import { categoricalCrossEntropyLoss, crossEntropyLoss, type CrossEntropyOptions } from './crossEntropy.js';
 import {
@@ -12,7 +12,7 @@ import {
 // Declaration merging gives instances the call signature that the constructor makes real.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface Loss {
-  (pred: Tensor, target: Tensor | NestedArray): Tensor;
+  (pred: Tensor, target: TargetLike): Tensor;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
@@ -21,7 +21,7 @@ export abstract class Loss {
 
   constructor(options: ReductionOptions = {}) {
     // A function object with the subclass's prototype, so the instance can be called directly.
-    const self = ((pred: Tensor, target: Tensor | NestedArray) => self.forward(pred, target)) as unknown as Loss;
+    const self = ((pred: Tensor, target: TargetLike) => self.forward(pred, target)) as unknown as Loss;
     Object.setPrototypeOf(self, new.target.prototype);
     delete (self as { name?: unknown }).name;
     delete (self as { length?: unknown }).length;
@@ -29,7 +29,7 @@ export abstract class Loss {
     return self;
   }
 
-  abstract forward(pred: Tensor, target: Tensor | NestedArray): Tensor;
+  abstract forward(pred: Tensor, target: TargetLike): Tensor;
 
   toString(): string {
     return `${this.constructor.name}(reduction='${this.reduction}')`;
@@ -42,13 +42,13 @@ export abstract class Loss {
 }
 
 export class MSELoss extends Loss {
-  forward(pred: Tensor, target: Tensor | NestedArray): Tensor {
+  forward(pred: Tensor, target: TargetLike): Tensor {
     return mseLoss(pred, target, { reduction: this.reduction });
   }
 }
 
 export class MAELoss extends Loss {
-  forward(pred: Tensor, target: Tensor | NestedArray): Tensor {
+  forward(pred: Tensor, target: TargetLike): Tensor {
     return maeLoss(pred, target, { reduction: this.reduction });
   }
 }
@@ -67,7 +67,7 @@ export class HuberLoss extends Loss {
     }
   }
 
-  forward(pred: Tensor, target: Tensor | NestedArray): Tensor {
+  forward(pred: Tensor, target: TargetLike): Tensor {
     return huberLoss(pred, target, { reduction: this.reduction, delta: this.delta });
   }
 }
@@ -89,7 +89,7 @@ export class CrossEntropyLoss extends Loss {
     }
   }
 
-  forward(logits: Tensor, targets: Tensor | NestedArray): Tensor {
+  forward(logits: Tensor, targets: TargetLike): Tensor {
     return crossEntropyLoss(logits, targets, {
       reduction: this.reduction, labelSmoothing: this.labelSmoothing, weight: this.weight,
     });
@@ -97,7 +97,7 @@ export class CrossEntropyLoss extends Loss {
 }
 
 export class CategoricalCrossEntropyLoss extends Loss {
-  forward(probs: Tensor, targets: Tensor | NestedArray): Tensor {
+  forward(probs: Tensor, targets: TargetLike): Tensor {
     return categoricalCrossEntropyLoss(probs, targets, { reduction: this.reduction });
   }
 }
@@ -110,7 +110,7 @@ export class BCELoss extends Loss {
     this.weight = options.weight ?? null;
   }
 
-  forward(pred: Tensor, target: Tensor | NestedArray): Tensor {
+  forward(pred: Tensor, target: TargetLike): Tensor {
     return bceLoss(pred, target, { reduction: this.reduction, weight: this.weight });
   }
 }
@@ -125,20 +125,20 @@ export class BCEWithLogitsLoss extends Loss {
     this.posWeight = options.posWeight ?? null;
   }
 
-  forward(logits: Tensor, target: Tensor | NestedArray): Tensor {
+  forward(logits: Tensor, target: TargetLike): Tensor {
     return bceWithLogitsLoss(logits, target, { reduction: this.reduction, weight: this.weight, posWeight: this.posWeight });
   }
 }
 
 /** Binary log loss: BCE on probabilities under the name scikit-learn and Keras use. */
 export class LogLoss extends BCELoss {
-  override forward(pred: Tensor, target: Tensor | NestedArray): Tensor {
+  override forward(pred: Tensor, target: TargetLike): Tensor {
     return logLoss(pred, target, { reduction: this.reduction, weight: this.weight });
   }
 }
 
 export class HingeLoss extends Loss {
-  forward(pred: Tensor, target: Tensor | NestedArray): Tensor {
+  forward(pred: Tensor, target: TargetLike): Tensor {
     return hingeLoss(pred, target, { reduction: this.reduction });
   }
 }

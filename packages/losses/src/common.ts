@@ -3,7 +3,8 @@
 // the derivative of a stable composition, e.g. BCE's clamped logs).
 
 import {
-  NablaError, ShapeError, Tensor, ValueError, fmtShape, isGradEnabled, record, tensor, type NestedArray,
+  NablaError, ShapeError, Tensor, ValueError, checkTensor, describeValue, fmtShape, isGradEnabled, record, tensor,
+  type NestedArray,
 } from '@nabla/core';
 
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -32,11 +33,26 @@ export function reduce(loss: Tensor, reduction: Reduction): Tensor {
   return reduction === 'sum' ? loss.sum() : loss.mean();
 }
 
-/** Tensors pass through; nested arrays of numbers become tensors. */
-export function asTensor(op: string, name: string, x: Tensor | NestedArray): Tensor {
+/** What a target may be: a Tensor, or numbers that tensor() takes (nested arrays, typed arrays, int64 too). */
+export type TargetLike = Tensor | NestedArray | ArrayLike<number> | BigInt64Array | BigUint64Array;
+
+/**
+ * Tensors pass through; what tensor() accepts becomes a tensor (PyTorch's int64 class indices arrive here as a
+ * BigInt64Array or an Int32Array).
+ */
+export function asTensor(op: string, name: string, x: TargetLike): Tensor {
   if (x instanceof Tensor) return x;
-  if (typeof x === 'number' || Array.isArray(x)) return tensor(x);
-  throw new NablaError(`${op}: ${name} must be a Tensor or an array of numbers, got ${x === null ? 'null' : typeof x}`);
+  if (typeof x === 'number' || Array.isArray(x)) return tensor(x as NestedArray);
+  if (x instanceof BigInt64Array || x instanceof BigUint64Array) return tensor(Array.from(x, Number));
+  if (ArrayBuffer.isView(x) && !(x instanceof DataView)) return tensor(x as unknown as ArrayLike<number>);
+  throw new TypeError(
+    `${op}: ${name} must be a Tensor, an array of numbers or a typed array, got ${describeValue(x)}`,
+  );
+}
+
+/** The prediction (logits, probabilities) must be a tensor: it carries the gradient. */
+export function checkPrediction(op: string, name: string, x: unknown): asserts x is Tensor {
+  checkTensor(op, name, x);
 }
 
 export function checkSameShape(op: string, pred: Tensor, target: Tensor): void {

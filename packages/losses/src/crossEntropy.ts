@@ -4,12 +4,12 @@
 // - categoricalCrossEntropyLoss: probabilities [N, C] and one-hot (or soft) rows [N, C], -sum_k y log p.
 
 import {
-  NablaError, ShapeError, Tensor, ValueError, fmtShape, log, logSoftmax, maximum, mul, neg, noGrad, oneHotOf,
-  softmaxCrossEntropy, sum, type NestedArray,
+  ShapeError, Tensor, ValueError, fmtShape, log, logSoftmax, maximum, mul, neg, noGrad, oneHotOf,
+  softmaxCrossEntropy, sum,
 } from '@nabla/core';
 import {
-  GRAD_EPS, LOG_FLOOR, asTensor, checkRange, checkReduction, checkSameShape, reduce, withGradient,
-  type ReductionOptions,
+  GRAD_EPS, LOG_FLOOR, asTensor, checkPrediction, checkRange, checkReduction, checkSameShape, reduce, withGradient,
+  type ReductionOptions, type TargetLike,
 } from './common.js';
 
 export interface CrossEntropyOptions extends ReductionOptions {
@@ -47,10 +47,10 @@ function checkWeight(op: string, weight: Tensor, classes: number): void {
 }
 
 /** Softmax cross-entropy of logits against class indices, as torch.nn.functional.cross_entropy. */
-export function crossEntropyLoss(logits: Tensor, targets: Tensor | NestedArray, options: CrossEntropyOptions = {}): Tensor {
+export function crossEntropyLoss(logits: Tensor, targets: TargetLike, options: CrossEntropyOptions = {}): Tensor {
   const op = 'crossEntropyLoss';
   const reduction = checkReduction(op, options.reduction);
-  if (!(logits instanceof Tensor)) throw new NablaError(`${op}: logits must be a Tensor`);
+  checkPrediction(op, 'logits', logits);
   const t = asTensor(op, 'targets', targets);
   const [, classes] = checkLogitsAndTargets(op, logits, t);
   const smoothing = options.labelSmoothing ?? 0;
@@ -79,11 +79,11 @@ export function crossEntropyLoss(logits: Tensor, targets: Tensor | NestedArray, 
  * the gradient -y / p uses max(p, 1e-12), so p = 0 gives finite values.
  */
 export function categoricalCrossEntropyLoss(
-  probs: Tensor, targets: Tensor | NestedArray, options: ReductionOptions = {},
+  probs: Tensor, targets: TargetLike, options: ReductionOptions = {},
 ): Tensor {
   const op = 'categoricalCrossEntropyLoss';
   const reduction = checkReduction(op, options.reduction);
-  if (!(probs instanceof Tensor)) throw new NablaError(`${op}: probabilities must be a Tensor`);
+  checkPrediction(op, 'probabilities', probs);
   const y = asTensor(op, 'targets', targets);
   if (probs.rank !== 2) throw new ShapeError(`${op}: probabilities have shape ${fmtShape(probs.shape)}, expected [batch, classes]`);
   checkSameShape(op, probs, y);

@@ -32,7 +32,7 @@ function validate(where: string, o: AdagradOptions): void {
 }
 
 export class Adagrad extends Optimizer<AdagradOptions> {
-  constructor(params: ParamsInput<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
+  constructor(params: ParamsInput<AdagradOptions>, options: Partial<AdagradOptions> | number = {}) {
     super({ kind: 'Adagrad', defaults: { ...ADAGRAD_DEFAULTS }, validate, stateKeys: ['sum'] }, params, options);
   }
 

@@ -46,7 +46,7 @@ abstract class AdamFamily extends Optimizer<AdamOptions> {
 
   protected constructor(
     kind: string, defaults: Readonly<AdamOptions>, decoupled: boolean,
-    params: ParamsInput<AdamOptions>, options: Partial<AdamOptions>,
+    params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> | number,
   ) {
     super(spec(kind, defaults), params, options);
     this.decoupled = decoupled;
@@ -66,13 +66,13 @@ abstract class AdamFamily extends Optimizer<AdamOptions> {
 }
 
 export class Adam extends AdamFamily {
-  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
+  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> | number = {}) {
     super('Adam', ADAM_DEFAULTS, false, params, options);
   }
 }
 
 export class AdamW extends AdamFamily {
-  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
+  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> | number = {}) {
     super('AdamW', ADAMW_DEFAULTS, true, params, options);
   }
 }

@@ -64,11 +64,13 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   readonly state = new Map<Tensor, ParamState>();
   private readonly spec: OptimizerSpec<O>;
 
-  protected constructor(spec: OptimizerSpec<O>, params: ParamsInput<O>, options: Partial<O>) {
+  /** `options` may be the learning rate alone, as PyTorch's positional lr: `new SGD(params, 0.1)`. */
+  protected constructor(spec: OptimizerSpec<O>, params: ParamsInput<O>, lrOrOptions: Partial<O> | number) {
     this.spec = spec;
     this.kind = spec.kind;
+    const options = (typeof lrOrOptions === 'number' ? { lr: lrOrOptions } : lrOrOptions) as Partial<O>;
     if (options === null || typeof options !== 'object') {
-      throw new ValueError(`${spec.kind}: options must be an object, got ${String(options)}`);
+      throw new ValueError(`${spec.kind}: options must be an object (or the learning rate as a number), got ${String(options)}`);
     }
     checkKnownKeys(spec.kind, options, Object.keys(spec.defaults));
     const defaults = structuredClone({ ...spec.defaults, ...options }) as O;
@@ -178,8 +180,9 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   }
 
   /**
-   * PyTorch's state dict. State tensors are the live buffers (not copies, like PyTorch); loadStateDict
-   * copies what it is given.
+   * PyTorch's state dict, with PyTorch's names for the options in paramGroups (weight_decay, initial_lr).
+   * State tensors are the live buffers (not copies, like PyTorch); loadStateDict copies what it is given and
+   * takes the options under either name (weight_decay or weightDecay).
    */
   stateDict(): OptimizerStateDict {
     const state: Record<number, ParamState> = {};
@@ -193,7 +196,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
         if (s && Object.keys(s).length > 0) state[index] = { ...s };
         ids.push(index++);
       }
-      paramGroups.push({ ...structuredClone(options), params: ids });
+      paramGroups.push({ ...pytorchNames(structuredClone(options)), params: ids });
     }
     return { state, paramGroups };
   }
@@ -217,7 +220,8 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       if (!Array.isArray(saved.params) || saved.params.length !== mine.params.length) {
         throw new ValueError(`${where}: param group ${gi} has ${Array.isArray(saved.params) ? saved.params.length : 'no'} parameters in the state dict, ${mine.params.length} here`);
       }
-      const { params: ids, ...options } = saved;
+      const { params: ids, ...savedOptions } = saved;
+      const options = ourNames(savedOptions);
       checkKnownKeys(`${where}: param group ${gi}`, options, [...Object.keys(this.spec.defaults), 'initialLr']);
       const merged = { ...this.spec.defaults, ...options } as O;
       this.spec.validate(`${where}: param group ${gi}`, merged);
@@ -279,4 +283,14 @@ function checkParameter(where: string, p: unknown): asserts p is Tensor {
       'a parameter must be contiguous and own its storage, e.g. use x.clone().detach().requiresGrad_()',
     );
   }
+}
+
+/** camelCase option names as PyTorch spells them in a state dict: weightDecay -> weight_decay. */
+function pytorchNames(options: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(options).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
+}
+
+/** The inverse of pytorchNames: weight_decay -> weightDecay (camelCase names pass unchanged). */
+function ourNames(options: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(options).map(([k, v]) => [k.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()), v]));
 }

@@ -35,7 +35,7 @@ function validate(where: string, o: RMSpropOptions): void {
 }
 
 export class RMSprop extends Optimizer<RMSpropOptions> {
-  constructor(params: ParamsInput<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
+  constructor(params: ParamsInput<RMSpropOptions>, options: Partial<RMSpropOptions> | number = {}) {
     super(
       { kind: 'RMSprop', defaults: { ...RMSPROP_DEFAULTS }, validate, stateKeys: ['square_avg', 'momentum_buffer', 'grad_avg'] },
       params, options,

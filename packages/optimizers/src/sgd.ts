@@ -35,7 +35,7 @@ function validate(where: string, o: SGDOptions): void {
 }
 
 export class SGD extends Optimizer<SGDOptions> {
-  constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> = {}) {
+  constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> | number = {}) {
     super({ kind: 'SGD', defaults: { ...SGD_DEFAULTS }, validate, stateKeys: ['momentum_buffer'] }, params, options);
   }
 

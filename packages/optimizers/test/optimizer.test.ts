@@ -214,9 +214,33 @@ describe('stateDict / loadStateDict', () => {
     expect(sd.state[0]!.step).toBe(1);
     expect(Object.keys(sd.state[2]!).sort()).toEqual(['exp_avg', 'exp_avg_sq', 'step']);
     expect(sd.paramGroups).toEqual([
-      { lr: 0.1, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, params: [0, 1] },
-      { lr: 0.5, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, params: [2] },
+      { lr: 0.1, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, amsgrad: false, params: [0, 1] },
+      { lr: 0.5, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, amsgrad: false, params: [2] },
     ]);
+  });
+
+  it('takes the learning rate as a number, as PyTorch\'s positional lr', () => {
+    const w = param([1, 2]);
+    expect(new SGD([w], 0.25).paramGroups[0]!.lr).toBe(0.25);
+    expect(new Adam([w], 0.5).defaults.lr).toBe(0.5);
+    expect(() => new SGD([w], Number.NaN)).toThrow(/SGD: lr must be a finite number/);
+    expect(() => new SGD([w], 'x' as never)).toThrow(/SGD: options must be an object \(or the learning rate as a number\), got x/);
+  });
+
+  it('names options as PyTorch does (weight_decay, lr_decay, initial_lr) and loads either spelling', () => {
+    const w = param([1]);
+    const opt = new Adagrad([w], { lr: 0.1, lrDecay: 0.01, weightDecay: 0.2, initialAccumulatorValue: 0.3 });
+    opt.paramGroups[0]!.initialLr = 0.1;
+    const groups = opt.stateDict().paramGroups;
+    expect(Object.keys(groups[0]!).sort()).toEqual(
+      ['eps', 'initial_accumulator_value', 'initial_lr', 'lr', 'lr_decay', 'params', 'weight_decay'],
+    );
+    const other = new Adagrad([param([1])], { lr: 0.5 });
+    other.loadStateDict(opt.stateDict());
+    expect(other.paramGroups[0]).toMatchObject({ lrDecay: 0.01, weightDecay: 0.2, initialAccumulatorValue: 0.3, initialLr: 0.1 });
+    const camel = { state: {}, paramGroups: [{ params: [0], lr: 0.2, weightDecay: 0.5 }] };
+    other.loadStateDict(camel);
+    expect(other.paramGroups[0]).toMatchObject({ lr: 0.2, weightDecay: 0.5 });
   });
 
   it('restores group options (such as a scheduled lr) and copies the state tensors', () => {

@@ -9,6 +9,8 @@ import { type BatchLogs, type Callback, type TrainContext } from './callbacks.js
 import { History, type EpochLog } from './history.js';
 import { resolveMetric, type Metric, type MetricSpec } from './metrics.js';
 import { ProgressBar, type ProgressOptions } from './progress.js';
+import { saveModes } from './modes.js';
+import { NonFiniteLossWarning } from './terminateOnNaN.js';
 import { callLoss, type BatchSource, type LossLike, type OptimizerLike, type SchedulerLike, type TrainableModel } from './types.js';
 
 export interface FitOptions {
@@ -104,6 +106,7 @@ export async function fit(model: TrainableModel, data: BatchSource, options: Fit
     samplesPerSecond: 0, elapsed: 0,
   };
   const stepSeries = metrics.map((m) => history.stepMetrics[m.name]!);
+  const nonFinite = new NonFiniteLossWarning(callbacks);
 
   for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
   for (let epoch = 0; epoch < epochs && !ctx.stopTraining; epoch++) {
@@ -123,6 +126,7 @@ export async function fit(model: TrainableModel, data: BatchSource, options: Fit
       lossTensor.backward();
       optimizer.step();
       const value = lossTensor.item();
+      if (value - value !== 0) nonFinite.check(value, epoch, step);
       const n = batch.x.shape[0] ?? 1;
       lossSum += value * n;
       samples += n;
@@ -181,7 +185,10 @@ export interface EvaluateResult {
   seconds: number;
 }
 
-/** Runs `model` in eval mode without gradients over `data` and returns the mean loss and the metrics. */
+/**
+ * Runs `model` in eval mode without gradients over `data` and returns the mean loss and the metrics. The
+ * mode of every module is put back as it was when it ends.
+ */
 export async function evaluate(model: TrainableModel, data: BatchSource, options: EvaluateOptions = {}): Promise<EvaluateResult> {
   checkModel('evaluate', model);
   checkSource('evaluate', 'data', data);
@@ -191,6 +198,7 @@ export async function evaluate(model: TrainableModel, data: BatchSource, options
 async function evaluateWith(
   model: TrainableModel, data: BatchSource, loss: LossLike | undefined, metrics: readonly Metric[], where: string,
 ): Promise<EvaluateResult> {
+  const restoreModes = saveModes(model);
   model.eval?.();
   for (const m of metrics) m.reset();
   let lossSum = 0;
@@ -210,6 +218,7 @@ async function evaluateWith(
     }
   } finally {
     setGradEnabled(previous);
+    restoreModes();
   }
   if (samples === 0) throw new NablaError(`${where}: the data produced no samples`);
   return {
@@ -225,7 +234,10 @@ export interface PredictOptions {
   batchSize?: number;
 }
 
-/** The model's outputs for every row of x (in eval mode, without gradients), batch by batch. */
+/**
+ * The model's outputs for every row of x (in eval mode, without gradients), batch by batch. The mode of
+ * every module is put back as it was when it ends.
+ */
 export function predict(model: TrainableModel, x: Tensor, options: PredictOptions = {}): Tensor {
   checkModel('predict', model);
   const batchSize = options.batchSize ?? 256;
@@ -237,6 +249,7 @@ export function predict(model: TrainableModel, x: Tensor, options: PredictOption
   }
   const rows = x.shape[0]!;
   if (rows === 0) throw new ValueError('predict: x has no rows');
+  const restoreModes = saveModes(model);
   model.eval?.();
   const previous = setGradEnabled(false);
   try {
@@ -247,5 +260,6 @@ export function predict(model: TrainableModel, x: Tensor, options: PredictOption
     return outputs.length === 1 ? outputs[0]! : concat(outputs, 0);
   } finally {
     setGradEnabled(previous);
+    restoreModes();
   }
 }

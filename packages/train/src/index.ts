@@ -2,6 +2,7 @@ export * from './types.js';
 export * from './history.js';
 export * from './metrics.js';
 export * from './callbacks.js';
+export { TerminateOnNaN } from './terminateOnNaN.js';
 export * from './progress.js';
 export * from './fit.js';
 export * from './safetensors.js';

@@ -5,7 +5,7 @@
 // against class indices [batch] or one-hot rows [batch, classes]; or one score per sample ([batch] or
 // [batch, 1]) against 0/1 (or -1/+1) targets, where a score above `threshold` means the positive class.
 
-import { ShapeError, ValueError, fmtShape, type Tensor } from '@nabla/core';
+import { ShapeError, ValueError, checkTensor, fmtShape, type Tensor } from '@nabla/core';
 
 export interface Metric {
   /** The key in logs and history: 'accuracy', 'top5', 'mae', 'mse'... */
@@ -123,15 +123,23 @@ export interface AccuracyOptions {
 
 /** Fraction of samples whose predicted class is the target class. */
 export function accuracy(pred: Tensor, target: Tensor, options: AccuracyOptions = {}): number {
+  checkPair('accuracy', pred, target);
   const hits = countCorrect('accuracy', pred, target, options.threshold ?? 0.5);
   return pred.shape[0] === 0 ? NaN : hits / pred.shape[0]!;
 }
 
 /** Fraction of samples whose target class is among the k highest-scoring classes. */
 export function topKAccuracy(pred: Tensor, target: Tensor, k: number): number {
+  checkPair('topKAccuracy', pred, target);
   checkK(k);
   const hits = countTopK(pred, target, k);
   return pred.shape[0] === 0 ? NaN : hits / pred.shape[0]!;
+}
+
+/** Predictions and targets are tensors (a metric reads their memory directly). */
+function checkPair(where: string, pred: unknown, target: unknown): void {
+  checkTensor(where, 'predictions', pred);
+  checkTensor(where, 'targets', target);
 }
 
 function checkSameSize(where: string, pred: Tensor, target: Tensor): void {
@@ -157,10 +165,12 @@ function errorSum(where: string, pred: Tensor, target: Tensor, power: 1 | 2): nu
 }
 
 export function meanAbsoluteError(pred: Tensor, target: Tensor): number {
+  checkPair('meanAbsoluteError', pred, target);
   return pred.size === 0 ? NaN : errorSum('meanAbsoluteError', pred, target, 1) / pred.size;
 }
 
 export function meanSquaredError(pred: Tensor, target: Tensor): number {
+  checkPair('meanSquaredError', pred, target);
   return pred.size === 0 ? NaN : errorSum('meanSquaredError', pred, target, 2) / pred.size;
 }
 
@@ -208,6 +218,7 @@ export class ConfusionMatrix {
 }
 
 export function confusionMatrix(pred: Tensor, target: Tensor, classes?: number, threshold = 0.5): number[][] {
+  checkPair('confusionMatrix', pred, target);
   const n = classes ?? (pred.rank === 2 && pred.shape[1]! > 1 ? pred.shape[1]! : 2);
   const cm = new ConfusionMatrix(n, threshold);
   cm.update(pred, target);

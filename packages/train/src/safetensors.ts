@@ -1,4 +1,6 @@
-// The safetensors format (https://github.com/huggingface/safetensors), float32 only:
+// The safetensors format (https://github.com/huggingface/safetensors). Written as float32; read from float32
+// and from every other dtype whose values float32 holds exactly (see dtypes.ts), so PyTorch files with int64
+// counters (BatchNorm's num_batches_tracked), float16/bfloat16 weights and integer tensors load as they are:
 //   8 bytes: N, the header length, unsigned 64-bit little-endian
 //   N bytes: UTF-8 JSON {"__metadata__": {string: string}, name: {"dtype": "F32", "shape": [...],
 //            "data_offsets": [begin, end]}, ...}, padded with spaces so the data starts 8-byte aligned
@@ -7,8 +9,9 @@
 // tensor memory is allocated, so a corrupt file is a SafetensorsError, never a crash or a huge allocation.
 
 import { open } from 'node:fs/promises';
-import { NablaError, Tensor, fmtShape } from '@nabla/core';
+import { NablaError, Tensor, describeValue, fmtShape } from '@nabla/core';
 import { writeAtomically } from './atomicWrite.js';
+import { DTYPE_BYTES, isConvertible, readDtype } from './dtypes.js';
 
 export class SafetensorsError extends NablaError {
   override name = 'SafetensorsError';
@@ -20,6 +23,8 @@ export interface SafetensorsContents {
   tensors: Map<string, Tensor>;
   /** The `__metadata__` strings ({} when the file has none). */
   metadata: Record<string, string>;
+  /** Each tensor's dtype in the file ('F32', 'I64', ...); every tensor is float32 once loaded. */
+  dtypes: Map<string, string>;
 }
 
 /** Headers larger than this are refused before reading them (a guard against hostile length fields). */
@@ -48,7 +53,7 @@ function entriesOf(where: string, tensors: NamedTensors): [string, Tensor][] {
   for (const [name, t] of entries) {
     if (typeof name !== 'string') throw new SafetensorsError(`${where}: tensor names must be strings, got ${typeof name}`);
     if (name === METADATA_KEY) throw new SafetensorsError(`${where}: '${METADATA_KEY}' is reserved by the format and cannot name a tensor`);
-    if (!(t instanceof Tensor)) throw new SafetensorsError(`${where}: '${name}' is not a Tensor (got ${t === null ? 'null' : typeof t})`);
+    if (!(t instanceof Tensor)) throw new SafetensorsError(`${where}: '${name}' is not a Tensor (got ${describeValue(t)})`);
   }
   return entries;
 }
@@ -121,6 +126,7 @@ export async function saveSafetensors(path: string, tensors: NamedTensors, metad
 
 interface Entry {
   name: string;
+  dtype: string;
   shape: number[];
   begin: number;
   end: number;
@@ -199,16 +205,18 @@ function checkEntry(where: string, name: string, info: unknown, dataSize: number
   const unknown = Object.keys(extra);
   if (unknown.length > 0) fail(where, `${what}: unknown field(s) ${unknown.join(', ')}`);
   if (typeof dtype !== 'string') fail(where, `${what}: dtype is missing or not a string`);
-  if (dtype !== 'F32') {
+  if (dtype !== 'F32' && !isConvertible(dtype)) {
     fail(where, KNOWN_DTYPES.includes(dtype)
-      ? `${what} has dtype ${dtype}; only F32 is supported (convert it to float32 before saving)`
+      ? `${what} has dtype ${dtype}, which nabla cannot read (it reads F32, F64, F16, BF16, I64, I32, I16, I8, ` +
+        'U64, U32, U16, U8 and BOOL); convert it to float32 before saving'
       : `${what} has unknown dtype ${JSON.stringify(dtype)}`);
   }
+  const bytesPerElement = DTYPE_BYTES[dtype]!;
   if (!Array.isArray(shape) || !shape.every(isNonNegativeInteger)) {
     fail(where, `${what}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
   }
   // The element count, stopped as soon as it exceeds what the data section could hold.
-  const capacity = Math.floor(dataSize / 4);
+  const capacity = Math.floor(dataSize / bytesPerElement);
   let count = 1;
   for (const d of shape) {
     count *= d;
@@ -219,10 +227,10 @@ function checkEntry(where: string, name: string, info: unknown, dataSize: number
   }
   const [begin, end] = offsets as [number, number];
   if (begin > end || end > dataSize) fail(where, `${what}: data_offsets [${begin}, ${end}] are outside the ${dataSize} bytes of data`);
-  if (end - begin !== count * 4) {
-    fail(where, `${what}: data_offsets [${begin}, ${end}] span ${end - begin} bytes, but shape ${fmtShape(shape)} of F32 needs ${count * 4}`);
+  if (end - begin !== count * bytesPerElement) {
+    fail(where, `${what}: data_offsets [${begin}, ${end}] span ${end - begin} bytes, but shape ${fmtShape(shape)} of ${dtype} needs ${count * bytesPerElement}`);
   }
-  return { name, shape: shape as number[], begin, end };
+  return { name, dtype, shape: shape as number[], begin, end };
 }
 
 /** A float32 array from little-endian bytes. */
@@ -245,10 +253,14 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsContents {
   const dataStart = 8 + n;
   const { entries, metadata } = parseHeader(where, bytes.subarray(8, dataStart), bytes.length - dataStart);
   const tensors = new Map<string, Tensor>();
+  const dtypes = new Map<string, string>();
   for (const e of entries) {
-    tensors.set(e.name, new Tensor(toFloats(bytes.subarray(dataStart + e.begin, dataStart + e.end)), e.shape));
+    const raw = bytes.subarray(dataStart + e.begin, dataStart + e.end);
+    const values = e.dtype === 'F32' ? toFloats(raw) : readDtype(raw, e.dtype, e.name, (m) => fail(where, m));
+    tensors.set(e.name, new Tensor(values, e.shape));
+    dtypes.set(e.name, e.dtype);
   }
-  return { tensors, metadata };
+  return { tensors, metadata, dtypes };
 }
 
 /** Reads a safetensors file: only the header first, then each tensor once the header has been validated. */
@@ -273,13 +285,21 @@ export async function loadSafetensors(path: string): Promise<SafetensorsContents
     const dataStart = 8 + n;
     const { entries, metadata } = parseHeader(where, headerBytes, size - dataStart);
     const tensors = new Map<string, Tensor>();
+    const dtypes = new Map<string, string>();
     for (const e of entries) {
+      dtypes.set(e.name, e.dtype);
+      if (e.dtype !== 'F32') {
+        const raw = new Uint8Array(e.end - e.begin);
+        await readExactly(raw, dataStart + e.begin);
+        tensors.set(e.name, new Tensor(readDtype(raw, e.dtype, e.name, (m) => fail(where, m)), e.shape));
+        continue;
+      }
       const data = new Float32Array((e.end - e.begin) / 4);
       const raw = new Uint8Array(data.buffer);
       await readExactly(raw, dataStart + e.begin);
       tensors.set(e.name, new Tensor(LITTLE_ENDIAN ? data : toFloats(raw), e.shape));
     }
-    return { tensors, metadata };
+    return { tensors, metadata, dtypes };
   } finally {
     await file.close();
   }

@@ -11,6 +11,11 @@ export interface TrainableModel {
   train?(mode?: boolean): unknown;
   /** Switches to inference mode. */
   eval?(): unknown;
+  /**
+   * True in training mode. evaluate and predict read it (or every module's, through modules()) to put the
+   * mode back when they end.
+   */
+  readonly training?: boolean;
   stateDict?(): Map<string, Tensor>;
   loadStateDict?(state: Map<string, Tensor>): unknown;
 }

@@ -109,7 +109,7 @@ describe('fit', () => {
     });
     expect(events).toEqual(['trainBegin', 'epochBegin 0', 'batch 0:0', 'epochEnd 0', 'epochBegin 1', 'batch 1:0', 'epochEnd 1', 'trainEnd']);
     expect(modes).toEqual(['train', 'train']);
-    expect(model.mode).toBe('eval'); // left by the last validation
+    expect(model.mode).toBe('train'); // validation puts back the mode it found
     const last = history.epochs[1]!;
     expect(last.valLoss).toBeGreaterThan(0);
     expect(last.valMetrics!.accuracy).toBeGreaterThan(0.9);
@@ -219,8 +219,12 @@ describe('evaluate and predict', () => {
   it('evaluate gives the sample-weighted loss and metrics in eval mode', async () => {
     const data = blobs(2, 15, 8);
     const model = new TinyLinear(2, 2);
+    const modes: string[] = [];
+    const forward = model.forward.bind(model);
+    model.forward = (x) => { modes.push(model.mode); return forward(x); };
     const result = await evaluate(model, data, { loss: meanCrossEntropy, metrics: ['accuracy'] });
-    expect(model.mode).toBe('eval');
+    expect(new Set(modes)).toEqual(new Set(['eval']));
+    expect(model.mode).toBe('train'); // put back
     expect(result.samples).toBe(30);
     const x = tensor(Float32Array.from(data.flatMap((b) => Array.from(b.x.data()))), [30, 2]);
     const y = tensor(Float32Array.from(data.flatMap((b) => Array.from(b.y.data()))), [30]);

@@ -11,6 +11,11 @@ export class TinyLinear implements TrainableModel {
   readonly b: Tensor;
   mode: 'train' | 'eval' = 'train';
 
+  /** Read by evaluate and predict to put the mode back (as a Module's). */
+  get training(): boolean {
+    return this.mode === 'train';
+  }
+
   constructor(features: number, classes: number, seed = 1) {
     this.w = randn([classes, features], { std: 0.1, generator: new Generator(seed) }).requiresGrad_();
     this.b = zeros([classes]).requiresGrad_();
@@ -24,8 +29,8 @@ export class TinyLinear implements TrainableModel {
     return [this.w, this.b];
   }
 
-  train(): void {
-    this.mode = 'train';
+  train(mode = true): void {
+    this.mode = mode ? 'train' : 'eval';
   }
 
   eval(): void {

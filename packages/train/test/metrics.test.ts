@@ -130,3 +130,15 @@ describe('streaming metrics', () => {
     expect(() => resolveMetric('f1')).toThrow(/unknown metric "f1"/);
   });
 });
+
+describe('metrics name arguments that are not tensors', () => {
+  it('accuracy, topKAccuracy, MAE, MSE and the confusion matrix', () => {
+    const t = tensor([[0.2, 0.8]]);
+    expect(() => accuracy([[1, 0]] as never, tensor([0]))).toThrow(TypeError);
+    expect(() => accuracy([[1, 0]] as never, tensor([0]))).toThrow(/accuracy: predictions must be a Tensor, got an array of length 1/);
+    expect(() => topKAccuracy(t, [1] as never, 1)).toThrow(/topKAccuracy: targets must be a Tensor/);
+    expect(() => meanAbsoluteError(t, null as never)).toThrow(/meanAbsoluteError: targets must be a Tensor, got null/);
+    expect(() => meanSquaredError(new Float32Array(2) as never, t)).toThrow(/meanSquaredError: predictions must be a Tensor, got a Float32Array/);
+    expect(() => confusionMatrix(t, 'a' as never)).toThrow(/confusionMatrix: targets must be a Tensor/);
+  });
+});

@@ -168,7 +168,7 @@ describe('bad input', () => {
     ['invalid JSON', assemble('{"a":', new Uint8Array(0)), /not valid JSON/],
     ['a JSON array', assemble('[1, 2, 3]', new Uint8Array(0)), /does not start with a JSON object/],
     ['invalid UTF-8', assemble('{"\udc00":1}', new Uint8Array(0)).map((b, i) => (i === 10 ? 0xff : b)), /not valid UTF-8/],
-    ['dtype F16', assemble(`{"h":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}}`, new Uint8Array(4)), /'h' has dtype F16; only F32 is supported/],
+    ['dtype F8_E4M3', assemble(`{"h":{"dtype":"F8_E4M3","shape":[2],"data_offsets":[0,2]}}`, new Uint8Array(2)), /'h' has dtype F8_E4M3, which nabla cannot read/],
     ['an unknown dtype', assemble(`{"h":{"dtype":"F31","shape":[1],"data_offsets":[0,4]}}`, new Uint8Array(4)), /unknown dtype "F31"/],
     ['a negative dimension', assemble(`{"a":${ok([-1], [0, 4])}}`, new Uint8Array(4)), /shape must be an array of non-negative integers, got \[-1\]/],
     ['a fractional dimension', assemble(`{"a":${ok([1.5], [0, 4])}}`, new Uint8Array(4)), /non-negative integers/],

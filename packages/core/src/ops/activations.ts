@@ -10,6 +10,7 @@ import { abs, add, div, exp, gt, ge, maximum, minimum, mul, neg, sub, where } fr
 import { reshape } from './views.js';
 
 import { allocStorage, checkMemory, dense } from '../memory.js';
+import { checkActivation, checkNamedTensors } from '../check.js';
 
 /** act(x) composed of primitives (no autograd); the reference for every backend's fused kernel. */
 export function activationComposed(act: Activation, alpha: number, x: Tensor): Tensor {
@@ -90,6 +91,7 @@ export function activationBackward(act: Activation, alpha: number, x: Tensor, y:
 }
 
 export function activation(x: Tensor, act: Activation, alpha = 0): Tensor {
+  checkActivation(x, act, alpha);
   const y = activationForward(act, alpha, x);
   if (needsGrad(x)) record(y, act, [x], (g) => [activationBackward(act, alpha, x, y, g)]);
   return y;
@@ -109,6 +111,7 @@ export const silu = swish;
  * (size x.shape[1]), as PyTorch's nn.PReLU.
  */
 export function prelu(x: Tensor, a: Tensor): Tensor {
+  checkNamedTensors('prelu', { input: x, slope: a });
   const features = a.size === 1 ? 1 : x.shape[1];
   if (a.rank !== 1 || (a.size !== 1 && a.size !== features)) {
     throw new ShapeError(

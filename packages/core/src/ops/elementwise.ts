@@ -8,6 +8,7 @@ import { Tensor, type TensorLike } from '../tensor.js';
 import { sumTo } from './reduce.js';
 import { allocStorage, checkMemory, constant } from '../memory.js';
 import { coalesce } from '../plan.js';
+import { checkClamp, checkOperands, checkTensor, checkWhere } from '../check.js';
 
 const zeroStrides: number[][] = [];
 function zeros(rank: number): number[] {
@@ -53,6 +54,7 @@ export function unaryRaw(op: UnaryOp, x: Tensor): Tensor {
 type GradRule = (g: Tensor, a: Tensor, b: Tensor, out: Tensor) => [Tensor | null, Tensor | null];
 
 function binary(op: BinaryOp, name: string, x: TensorLike, y: TensorLike, rule?: GradRule): Tensor {
+  checkOperands(name, x, y);
   const a = asTensor(x);
   const b = asTensor(y);
   const out = binaryRaw(op, name, a, b);
@@ -97,6 +99,7 @@ export const gt = (a: TensorLike, b: TensorLike): Tensor => binary('gt', 'gt', a
 export const ge = (a: TensorLike, b: TensorLike): Tensor => binary('ge', 'ge', a, b);
 
 function unary(op: UnaryOp, x: Tensor, rule: (g: Tensor, x: Tensor, out: Tensor) => Tensor): Tensor {
+  checkTensor(op, 'the input', x);
   const out = unaryRaw(op, x);
   if (needsGrad(x)) record(out, op, [x], (g) => [rule(g, x, out)]);
   return out;
@@ -110,11 +113,13 @@ export const abs = (x: Tensor): Tensor => unary('abs', x, (g, x) => mul(g, sign(
 
 /** -1, 0 or 1 by the sign of each element. */
 export function sign(x: Tensor): Tensor {
+  checkTensor('sign', 'the input', x);
   return binaryRaw('sub', 'sign', binaryRaw('gt', 'sign', x, scalar(0)), binaryRaw('lt', 'sign', x, scalar(0)));
 }
 
 /** cond != 0 ? a : b, with broadcasting over all three. */
 export function where(cond: TensorLike, x: TensorLike, y: TensorLike): Tensor {
+  checkWhere(cond, x, y);
   const c = asTensor(cond);
   const a = asTensor(x);
   const b = asTensor(y);
@@ -136,6 +141,7 @@ export function where(cond: TensorLike, x: TensorLike, y: TensorLike): Tensor {
 
 /** Limits values to [min, max]; the gradient passes where min <= x <= max. */
 export function clamp(x: Tensor, min?: number, max?: number): Tensor {
+  checkClamp(x, min, max);
   if (min !== undefined && max !== undefined && min > max) {
     throw new RangeError(`clamp: min (${min}) is greater than max (${max})`);
   }

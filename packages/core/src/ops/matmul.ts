@@ -9,6 +9,7 @@ import { Tensor } from '../tensor.js';
 import { sumTo } from './reduce.js';
 import { clone, reshape, squeeze, transpose } from './views.js';
 import { allocStorage, checkMemory } from '../memory.js';
+import { checkOperandTensors } from '../check.js';
 
 interface Operand {
   storage: Storage;
@@ -92,6 +93,7 @@ function matmul2d(a: Tensor, b: Tensor): Tensor {
  * promoted to a row (first) or a column (second) and squeezed back.
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  checkOperandTensors('matmul', a, b);
   if (a.rank === 0 || b.rank === 0) {
     throw new ShapeError(`matmul: operands must have at least one axis, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
   }

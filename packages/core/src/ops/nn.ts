@@ -13,17 +13,20 @@ import { matmul } from './matmul.js';
 import { max, mean, sum } from './reduce.js';
 import { reshape, transpose } from './views.js';
 import { allocStorage, checkMemory, fromHost, memoryOf, peek } from '../memory.js';
+import { checkBatchNorm, checkLinear, checkNamedTensors, checkTensorAndAxes } from '../check.js';
 
 export * from './activations.js';
 
 /** log(softmax(x)) along `axis`, computed stably as x - max - log(sum(exp(x - max))). */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
+  checkTensorAndAxes('logSoftmax', x, axis);
   const a = normalizeAxis('logSoftmax', axis, x.rank);
   const shifted = sub(x, noGrad(() => max(x, a, true)));
   return sub(shifted, log(sum(exp(shifted), a, true)));
 }
 
 export function softmax(x: Tensor, axis = -1): Tensor {
+  checkTensorAndAxes('softmax', x, axis);
   const a = normalizeAxis('softmax', axis, x.rank);
   const e = exp(sub(x, noGrad(() => max(x, a, true))));
   return e.div(sum(e, a, true));
@@ -42,6 +45,7 @@ function checkMatrix(op: string, name: string, t: Tensor, rows?: number, cols?: 
  * One fused kernel (gemm + bias + activation) when the backend has it.
  */
 export function linear(x: Tensor, w: Tensor, b: Tensor | null = null, act: Activation = 'identity', alpha = 0): Tensor {
+  checkLinear(x, w, b, alpha);
   if (w.rank !== 2) throw new ShapeError(`linear: weight has shape ${fmtShape(w.shape)}, expected [out, in]`);
   const [outF, inF] = w.shape as [number, number];
   if (x.rank !== 2) {
@@ -146,6 +150,7 @@ export function oneHotOf(targets: Tensor, classes: number): Tensor {
  * loss[r] = -log_softmax(logits)[r, target[r]]. Fused forward and backward when the backend has them.
  */
 export function softmaxCrossEntropy(logits: Tensor, targets: Tensor): Tensor {
+  checkNamedTensors('softmaxCrossEntropy', { logits, targets });
   checkMatrix('softmaxCrossEntropy', 'logits', logits);
   const [rows, classes] = logits.shape as [number, number];
   checkTargets('softmaxCrossEntropy', targets, rows, classes);
@@ -189,6 +194,7 @@ export interface BatchNormResult {
  * y = (x - mean) / sqrt(var + eps) * gamma + beta. gamma/beta may be null (no affine).
  */
 export function batchNorm(x: Tensor, gamma: Tensor | null, beta: Tensor | null, eps: number): BatchNormResult {
+  checkBatchNorm(x, gamma, beta, eps);
   checkMatrix('batchNorm', 'input', x);
   const [rows, features] = x.shape as [number, number];
   if (rows < 2) {

@@ -8,6 +8,7 @@ import { Tensor } from '../tensor.js';
 import { binaryRaw, div, eq, mul } from './elementwise.js';
 import { expand, reshape } from './views.js';
 import { allocStorage, checkMemory, constant } from '../memory.js';
+import { checkReduction } from '../check.js';
 
 function keptShape(shape: readonly number[], axes: readonly number[]): number[] {
   const out = shape.slice();
@@ -30,6 +31,7 @@ function reduceRaw(op: ReduceOp, x: Tensor, axes: number[], keepdims: boolean): 
 }
 
 export function sum(x: Tensor, axes?: number | readonly number[], keepdims = false): Tensor {
+  checkReduction('sum', x, axes);
   const ax = normalizeAxes('sum', axes, x.rank);
   const out = reduceRaw('sum', x, ax, keepdims);
   if (needsGrad(x)) {
@@ -39,6 +41,7 @@ export function sum(x: Tensor, axes?: number | readonly number[], keepdims = fal
 }
 
 export function mean(x: Tensor, axes?: number | readonly number[], keepdims = false): Tensor {
+  checkReduction('mean', x, axes);
   const ax = normalizeAxes('mean', axes, x.rank);
   let count = 1;
   for (const a of ax) count *= x.shape[a]!;
@@ -46,6 +49,7 @@ export function mean(x: Tensor, axes?: number | readonly number[], keepdims = fa
 }
 
 function extreme(op: 'max' | 'min', x: Tensor, axes: number | readonly number[] | undefined, keepdims: boolean): Tensor {
+  checkReduction(op, x, axes);
   const ax = normalizeAxes(op, axes, x.rank);
   for (const a of ax) {
     if (x.shape[a] === 0) throw new RangeError(`${op}: cannot reduce over axis ${a} of size 0 (shape [${x.shape.join(', ')}])`);
@@ -68,6 +72,7 @@ export const min = (x: Tensor, axes?: number | readonly number[], keepdims = fal
 
 /** Index of the first maximum along `axis`, as float values. Not differentiable. */
 export function argmax(x: Tensor, axis = -1, keepdims = false): Tensor {
+  checkReduction('argmax', x, axis);
   const a = normalizeAxis('argmax', axis, x.rank);
   if (x.shape[a] === 0) throw new RangeError(`argmax: axis ${a} has size 0`);
   const kept = keptShape(x.shape, [a]);
@@ -80,6 +85,7 @@ export function argmax(x: Tensor, axis = -1, keepdims = false): Tensor {
 
 /** Index of the first minimum along `axis`. */
 export function argmin(x: Tensor, axis = -1, keepdims = false): Tensor {
+  checkReduction('argmin', x, axis);
   return argmax(binaryRaw('mul', 'argmin', x, new Tensor(constant(getBackend(), -1), [])), axis, keepdims);
 }
 

@@ -9,9 +9,11 @@ import { Tensor } from '../tensor.js';
 import { sumTo } from './reduce.js';
 import { allocStorage, checkMemory, zerosStorage } from '../memory.js';
 import { coalesce } from '../plan.js';
+import { checkTensor, checkTensorAndAxes, checkTensorAndShape, checkTensorList } from '../check.js';
 
 /** A contiguous copy with its own storage. */
 export function clone(x: Tensor): Tensor {
+  checkTensor('clone', 'the input', x);
   const backend = getBackend();
   checkMemory('clone', backend, x);
   const out = allocStorage(backend, x.size);
@@ -46,6 +48,7 @@ function resolveShape(op: string, x: Tensor, shape: readonly number[]): number[]
 }
 
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  checkTensorAndShape('reshape', x, shape);
   const target = resolveShape('reshape', x, shape);
   if (sameShape(target, x.shape)) return x;
   const source = x.isContiguous ? x : clone(x);
@@ -55,6 +58,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 }
 
 export function flatten(x: Tensor, startAxis = 0, endAxis = -1): Tensor {
+  checkTensorAndAxes('flatten', x, startAxis, endAxis);
   if (x.rank === 0) return reshape(x, [1]);
   const s = normalizeAxis('flatten', startAxis, x.rank);
   const e = normalizeAxis('flatten', endAxis, x.rank);
@@ -64,6 +68,7 @@ export function flatten(x: Tensor, startAxis = 0, endAxis = -1): Tensor {
 }
 
 export function permute(x: Tensor, axes: readonly number[]): Tensor {
+  checkTensorAndShape('permute', x, axes, 'axes');
   if (axes.length !== x.rank) {
     throw new ShapeError(`permute: got ${axes.length} axes ${JSON.stringify(axes)} for a tensor of rank ${x.rank}`);
   }
@@ -79,6 +84,7 @@ export function permute(x: Tensor, axes: readonly number[]): Tensor {
 }
 
 export function transpose(x: Tensor, axis0 = -2, axis1 = -1): Tensor {
+  checkTensorAndAxes('transpose', x, axis0, axis1);
   if (x.rank < 2) return x;
   const a = normalizeAxis('transpose', axis0, x.rank);
   const b = normalizeAxis('transpose', axis1, x.rank);
@@ -90,6 +96,7 @@ export function transpose(x: Tensor, axis0 = -2, axis1 = -1): Tensor {
 
 /** Broadcasts to `shape` without copying (stride 0 along the broadcast axes). */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  checkTensorAndShape('expand', x, shape);
   const target = shape.map((d, i) => (d === -1 ? x.shape[i - (shape.length - x.rank)] ?? -1 : d));
   const full = broadcastShapes('expand', x.shape, target);
   if (!sameShape(full, target)) {
@@ -102,6 +109,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
 }
 
 export function squeeze(x: Tensor, axis?: number): Tensor {
+  checkTensorAndAxes('squeeze', x, axis);
   if (axis === undefined) return reshape(x, x.shape.filter((d) => d !== 1));
   const a = normalizeAxis('squeeze', axis, x.rank);
   if (x.shape[a] !== 1) return x;
@@ -109,6 +117,7 @@ export function squeeze(x: Tensor, axis?: number): Tensor {
 }
 
 export function unsqueeze(x: Tensor, axis: number): Tensor {
+  checkTensorAndAxes('unsqueeze', x, axis);
   const a = normalizeAxis('unsqueeze', axis, x.rank + 1);
   const shape = x.shape.slice();
   shape.splice(a, 0, 1);
@@ -121,6 +130,7 @@ export function unsqueeze(x: Tensor, axis: number): Tensor {
 
 /** Elements start, start+step, ... before end along `axis` (Python slice semantics, step >= 1). */
 export function slice(x: Tensor, axis: number, start: number, end?: number, step = 1): Tensor {
+  checkTensorAndAxes('slice', x, axis, start, end, step);
   const a = normalizeAxis('slice', axis, x.rank);
   const n = x.shape[a]!;
   if (!Number.isInteger(step) || step < 1) throw new RangeError(`slice: step must be a positive integer, got ${step}`);
@@ -171,6 +181,7 @@ function padSlice(g: Tensor, shape: readonly number[], axis: number, s: number, 
 
 /** The sub-tensor at index i along `axis`, with the axis removed. */
 export function select(x: Tensor, axis: number, i: number): Tensor {
+  checkTensorAndAxes('select', x, axis, i);
   const a = normalizeAxis('select', axis, x.rank);
   const n = x.shape[a]!;
   if (!Number.isInteger(i) || i < -n || i >= n) {
@@ -181,6 +192,7 @@ export function select(x: Tensor, axis: number, i: number): Tensor {
 
 /** Joins tensors along an existing axis. */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
+  checkTensorList('concat', tensors, axis);
   if (tensors.length === 0) throw new ShapeError('concat: needs at least one tensor');
   const first = tensors[0]!;
   const a = normalizeAxis('concat', axis, first.rank);
@@ -233,6 +245,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
 
 /** Joins tensors along a new axis. */
 export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
+  checkTensorList('stack', tensors, axis);
   if (tensors.length === 0) throw new ShapeError('stack: needs at least one tensor');
   const a = normalizeAxis('stack', axis, tensors[0]!.rank + 1);
   return concat(tensors.map((t) => unsqueeze(t, a)), a);

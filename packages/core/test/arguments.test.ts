@@ -1,0 +1,88 @@
+// Arguments of the wrong kind fail with a TypeError naming the function, the argument and what was
+// expected, before any backend is involved (these tests register none); creation takes PyTorch's forms.
+import { describe, expect, it } from 'vitest';
+import {
+  ValueError, Tensor, add, arange, concat, full, linear, matmul, ones, rand, randint, randn, randperm, reshape, sum,
+  tensor, zeros, zerosLike, softmaxCrossEntropy, activation, where,
+} from '../src/index.js';
+
+describe('creation takes the shape forms PyTorch takes', () => {
+  it('randn(2, 3), zeros(2, 3) and ones(4) are the same as the array forms', () => {
+    expect(randn(2, 3).shape).toEqual([2, 3]);
+    expect(randn([2, 3]).shape).toEqual([2, 3]);
+    expect(zeros(2, 3).shape).toEqual([2, 3]);
+    expect(ones(4).toArray()).toEqual([1, 1, 1, 1]);
+    expect(rand(3, 1, { low: 2, high: 3 }).shape).toEqual([3, 1]);
+    const x = randn(2, 2, { requiresGrad: true });
+    expect(x.requiresGrad).toBe(true);
+    expect(zeros([2], { requiresGrad: true }).requiresGrad).toBe(true);
+    expect(zeros().shape).toEqual([]);
+  });
+
+  it('names the function and what it expected for a bad shape', () => {
+    expect(() => randn('2' as never)).toThrow(TypeError);
+    expect(() => randn('2' as never)).toThrow(/randn: shape must be an array of dimensions such as \[2, 3\], got a string \("2"\)/);
+    expect(() => zeros([2, 3], 5 as never)).toThrow(/zeros: expected a shape .* got an array of length 2, the number 5/);
+    expect(() => zeros(2, 'a' as never)).toThrow(/zeros: expected a shape/);
+    expect(() => full(3 as never, 1)).toThrow(/full: shape must be an array/);
+    expect(() => full([2], '1' as never)).toThrow(/full: value must be a number, got a string/);
+    expect(() => randint(0, 3, 4 as never)).toThrow(/randint: shape must be an array/);
+    expect(() => randperm('3' as never)).toThrow(/randperm: n must be a number/);
+    expect(() => zerosLike([1, 2] as never)).toThrow(/zerosLike: the argument must be a Tensor, got an array of length 2 \(make one with tensor\(\.\.\.\)\)/);
+    expect(() => tensor(undefined as never)).toThrow(/tensor: data must be a number, a \(nested\) array of numbers or a typed array, got undefined/);
+    expect(() => tensor([1, 2], 2 as never)).toThrow(/tensor: shape must be an array/);
+    expect(() => tensor({ a: 1 } as never)).toThrow(/tensor: data must be .* got an object/);
+    expect(() => tensor(new Map() as never)).toThrow(/got a Map/);
+  });
+
+  it('tensor(t) copies a tensor, as torch.tensor does', () => {
+    const t = tensor([1, 2, 3, 4], [2, 2], { requiresGrad: true });
+    const copy = tensor(t);
+    expect(copy.toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(copy.storage).not.toBe(t.storage);
+    expect(copy.requiresGrad).toBe(false);
+    expect(tensor(t, [4]).shape).toEqual([4]);
+  });
+
+  it('refuses a tensor too large for one typed array by name, not with V8\'s message', () => {
+    expect(() => zeros([2 ** 31, 2 ** 31])).toThrow(ValueError);
+    expect(() => zeros([2 ** 31, 2 ** 31])).toThrow(/zeros: shape \[2147483648, 2147483648\] has 4\.612e\+18 elements .* at most 4294967296 elements/);
+    expect(() => randn(2 ** 20, 2 ** 20)).toThrow(/randn: shape \[1048576, 1048576\] has/);
+    expect(() => full([2 ** 33], 1)).toThrow(/full: shape \[8589934592\]/);
+    expect(() => arange(2 ** 33)).toThrow(/arange: shape \[8589934592\]/);
+    expect(() => zeros([-1, 2])).toThrow(/zeros: invalid shape \[-1, 2\]: dimensions must be non-negative integers/);
+  });
+});
+
+describe('ops name the argument that is not a tensor', () => {
+  const t = new Tensor(new Float32Array(4), [2, 2]);
+
+  it('elementwise ops and methods', () => {
+    expect(() => t.add('1' as never)).toThrow(TypeError);
+    expect(() => t.add('1' as never)).toThrow(/add: the second operand must be a Tensor or a number, got a string \("1"\)/);
+    expect(() => add([1, 2] as never, t)).toThrow(/add: the first operand must be a Tensor or a number, got an array of length 2 \(make one with tensor/);
+    expect(() => t.mul(null as never)).toThrow(/mul: the second operand must be a Tensor or a number, got null/);
+    expect(() => where(t, t, 'x' as never)).toThrow(/where: the third argument must be a Tensor or a number/);
+    expect(() => t.clamp('0' as never)).toThrow(/clamp: min must be a number/);
+  });
+
+  it('matmul, linear, reductions, views, activations, cross-entropy', () => {
+    expect(() => matmul(t, [[1, 0], [0, 1]] as never)).toThrow(/matmul: the second operand must be a Tensor, got an array of length 2/);
+    expect(() => t.matmul(new Float32Array(4) as never)).toThrow(/matmul: the second operand must be a Tensor, got a Float32Array of length 4/);
+    expect(() => linear(new Float32Array([1, 2, 3]) as never, t)).toThrow(/linear: input must be a Tensor, got a Float32Array of length 3/);
+    expect(() => linear(t, t, [1, 2] as never)).toThrow(/linear: bias must be a Tensor or null, got an array/);
+    expect(() => sum({} as never)).toThrow(/sum: the input must be a Tensor, got an object/);
+    expect(() => sum(t, '0' as never)).toThrow(/sum: axes must be a number or an array of numbers/);
+    expect(() => reshape(t, 4 as never)).toThrow(/reshape: shape must be an array of numbers, got the number 4/);
+    expect(() => concat([t, 1 as never])).toThrow(/concat: tensors\[1\] must be a Tensor, got the number 1/);
+    expect(() => activation([1] as never, 'relu')).toThrow(/relu: the input must be a Tensor/);
+    expect(() => activation(t, 'gelu' as never)).toThrow(/activation: unknown activation "gelu"/);
+    expect(() => softmaxCrossEntropy(t, [0, 1] as never)).toThrow(/softmaxCrossEntropy: targets must be a Tensor/);
+  });
+
+  it('backward names a gradient that is not a tensor', () => {
+    const x = new Tensor(new Float32Array(1), [1]);
+    x.requiresGrad = true;
+    expect(() => x.backward([1] as never)).toThrow(/backward: gradient must be a Tensor \(or omitted, for a single-element output\), got an array/);
+  });
+});
