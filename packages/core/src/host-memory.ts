@@ -5,13 +5,11 @@
 // memory and free it again. A training loop makes the same sizes every step, so blocks come back here and are
 // handed out again warm, in size classes (four per power of two, so at most a quarter is wasted).
 //
-// A block comes back in one of two ways:
-// - `release`: core proves that nothing reaches it (the temporaries of a backward pass);
-// - the garbage collector: when the storage object is collected, a FinalizationRegistry callback returns
-//   its block. Those callbacks run only when JavaScript yields to the event loop, which the data loader's
-//   async iteration does once per batch; a loop that never yields leaves blocks to the collector.
-// A block that user code can see is never recycled: `data()` (through `read`) marks its block escaped, since
-// the caller may keep that array, or a subarray of it, after the tensor is gone; adopted user arrays are not ours.
+// A block comes back here only through `release`, when core proves that nothing reaches it (the temporaries of
+// a backward pass, a composition's scratch). Every other block is left to the garbage collector, which frees
+// it with its last tensor: returning those blocks here too (a FinalizationRegistry) was measured and not kept
+// (docs/memory.md). A block that user code can see is never recycled: `data()` (through `read`) marks its
+// block escaped, since the caller may keep that array, or a subarray of it; adopted user arrays are not ours.
 
 import type { Memory } from './backend.js';
 
@@ -35,8 +33,6 @@ export interface HostMemoryStats {
   reused: number;
   /** Blocks newly allocated (pooled sizes only). */
   allocated: number;
-  /** Blocks that came back through the garbage collector. */
-  collected: number;
   /** Blocks that came back through release(). */
   released: number;
 }
@@ -47,12 +43,10 @@ export class HostMemory implements Memory<Float32Array> {
   private readonly free = new Map<number, ArrayBuffer[]>();
   /** Blocks that user code may hold a view of: never handed out again. */
   private readonly escaped = new WeakSet<ArrayBuffer>();
-  private readonly collector = new FinalizationRegistry<ArrayBuffer>((block) => {
-    this.stats.collected++;
-    this.recycle(block);
-  });
+  /** Storage handed out from pooled blocks and not yet released. */
+  private readonly live = new WeakSet<Float32Array>();
   private limitBytes = DEFAULT_LIMIT_BYTES;
-  readonly stats: HostMemoryStats = { freeBytes: 0, reused: 0, allocated: 0, collected: 0, released: 0 };
+  readonly stats: HostMemoryStats = { freeBytes: 0, reused: 0, allocated: 0, released: 0 };
 
   alloc(n: number): Float32Array {
     if (n < MIN_POOLED_FLOATS) return new Float32Array(n);
@@ -66,8 +60,7 @@ export class HostMemory implements Memory<Float32Array> {
       this.stats.allocated++;
     }
     const storage = new Float32Array(block, 0, n);
-    // The storage is its own unregister token, so release() can take it back from the collector.
-    this.collector.register(storage, block, storage);
+    this.live.add(storage);
     return storage;
   }
 
@@ -85,7 +78,7 @@ export class HostMemory implements Memory<Float32Array> {
   }
 
   release(s: Float32Array): void {
-    if (!this.collector.unregister(s)) return; // not a pooled block, or already back
+    if (!this.live.delete(s)) return; // not a pooled block, or already back
     this.stats.released++;
     this.recycle(s.buffer as ArrayBuffer);
   }
@@ -98,7 +91,7 @@ export class HostMemory implements Memory<Float32Array> {
     return previous;
   }
 
-  /** Drops every free block (the collector takes them). */
+  /** Drops every free block (the garbage collector frees them). */
   clear(): void {
     this.free.clear();
     this.stats.freeBytes = 0;

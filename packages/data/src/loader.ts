@@ -3,8 +3,7 @@
 // Each batch is built by copying its rows into ONE host array for x and one for y, which the batch tensors
 // then adopt (or copy, for a backend with memory of its own). The arrays are new per batch on purpose: a user
 // (or autograd) may keep a batch after the loop moves on, so a reused one would silently change data they
-// hold. x comes from host memory's pool, which takes it back once the batch tensor is collected; async
-// iteration yields to the event loop once per batch so that this can happen during a loop.
+// hold. x comes from host memory without a zero fill, since the dataset's copy writes every value.
 
 import { Tensor, ValueError, hostMemory, tensor } from '@nabla/core';
 import { checkPositiveInteger, describe, sizeOfShape } from './checks.js';
