@@ -5,6 +5,8 @@
 // memory.grow adds pages; that detaches every typed array over the old buffer, which is why views are only
 // ever taken through f32()/i32()/f64() right before use.
 
+import type { DeviceStorage, Memory } from '@nabla/core';
+
 const ALIGN = 64;
 const PAGE = 65536;
 const MAX_BYTES = 4 * 1024 * 1024 * 1024;
@@ -21,8 +23,12 @@ const kill = Symbol('kill');
 // Only the allocator can make a storage: a hand-made one could name any address and bypass every check.
 const token = Symbol('WasmMemory');
 
-/** A float32 block of linear memory: `ptr` is its byte address, `length` its element count. */
-export class WasmStorage {
+/**
+ * A float32 block of linear memory: `ptr` is its byte address, `length` its element count. Its `memory` is
+ * the allocator that made it, which is also the wasm backend's `memory`: core tells which memory a tensor
+ * lives in by that object's identity.
+ */
+export class WasmStorage implements DeviceStorage {
   /** True once `release` has returned the block; the storage is then unusable. */
   readonly released: boolean = false;
 
@@ -51,7 +57,9 @@ export interface MemoryStats {
   heapSize: number;
 }
 
-export class WasmMemory {
+/** The allocator of one module's linear memory; it is core's `Memory` of the wasm backend, named 'wasm'. */
+export class WasmMemory implements Memory<WasmStorage> {
+  readonly name = 'wasm';
   private top: number;
   private readonly free = new Map<number, number[]>();
   private readonly registry: FinalizationRegistry<number>;
@@ -97,6 +105,24 @@ export class WasmMemory {
     storage[kill]();
     this.registry.unregister(storage);
     this.freeBlock(storage.ptr);
+  }
+
+  /** A copy of elements [offset, offset + n) of a storage. */
+  read(storage: WasmStorage, offset: number, n: number): Float32Array {
+    this.check(storage, 'read', 'storage');
+    checkRange('read', storage, offset, n);
+    const at = storage.ptr / 4 + offset;
+    return this.f32().slice(at, at + n);
+  }
+
+  /** Copies `values` into a storage from element `offset`. */
+  write(storage: WasmStorage, offset: number, values: Float32Array | readonly number[]): void {
+    this.check(storage, 'write', 'storage');
+    if (!(values instanceof Float32Array) && !Array.isArray(values)) {
+      throw new TypeError('write: values must be a Float32Array or an array');
+    }
+    checkRange('write', storage, offset, values.length);
+    this.f32().set(values, storage.ptr / 4 + offset);
   }
 
   /** Is `s` a live storage of this memory? */
@@ -175,6 +201,18 @@ export class WasmMemory {
     }
     this.top = end;
     return ptr;
+  }
+}
+
+// Outside its block a write would land in another tensor, so ranges are checked before any copy.
+function checkRange(op: string, s: WasmStorage, offset: number, n: number): void {
+  for (const [name, v] of [['offset', offset], ['n', n]] as const) {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
+      throw new RangeError(`${op}: ${name} must be a non-negative integer, got ${String(v)}`);
+    }
+  }
+  if (offset + n > s.length) {
+    throw new RangeError(`${op}: elements [${offset}, ${offset + n}) exceed the storage's ${s.length} elements`);
   }
 }
 
