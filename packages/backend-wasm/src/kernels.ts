@@ -53,6 +53,7 @@ export class WasmKernels {
 
   /** Frees a storage's block now; otherwise it is freed when the storage is garbage-collected. */
   release(storage: Storage): void {
+    this.memory.check(storage, 'release', 'storage');
     this.memory.release(storage);
   }
 

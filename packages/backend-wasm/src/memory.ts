@@ -99,8 +99,12 @@ export class WasmMemory implements Memory<WasmStorage> {
     return storage;
   }
 
-  /** Frees the block now instead of when the storage is collected; the storage is unusable afterwards. */
+  /**
+   * Frees the block now instead of when the storage is collected; the storage is unusable afterwards. A
+   * storage already released is left alone, as core may hand back scratch that a composition released itself.
+   */
   release(storage: WasmStorage): void {
+    if (storage instanceof WasmStorage && storage.memory === this && storage.released) return;
     this.check(storage, 'release', 'storage');
     storage[kill]();
     this.registry.unregister(storage);
