@@ -20,6 +20,9 @@ export function sizeClass(bytes: number): number {
 }
 
 const kill = Symbol('kill');
+const weight = Symbol('weight');
+// Blocks from this size on carry their weight in the JavaScript heap (see WasmStorage[weight]).
+const WEIGHED_BYTES = 16384;
 // Only the allocator can make a storage: a hand-made one could name any address and bypass every check.
 const token = Symbol('WasmMemory');
 
@@ -31,6 +34,14 @@ const token = Symbol('WasmMemory');
 export class WasmStorage implements DeviceStorage {
   /** True once `release` has returned the block; the storage is then unusable. */
   readonly released: boolean = false;
+
+  /**
+   * @internal An untouched ArrayBuffer of the block's size. The collector does not see linear memory, so
+   * without it a training loop's dropped tensors (tiny objects to the collector) wait for a collection while
+   * memory grows by hundreds of MiB; an ArrayBuffer counts as external memory, which makes the engine collect
+   * as it does for host tensors. Its pages are never written, so large ones are mapped but not committed.
+   */
+  [weight]: ArrayBuffer | null = null;
 
   /** @internal Created by WasmMemory.alloc only. */
   constructor(
@@ -45,6 +56,7 @@ export class WasmStorage implements DeviceStorage {
   /** @internal */
   [kill](): void {
     (this as { released: boolean }).released = true;
+    this[weight] = null;
   }
 }
 
@@ -95,6 +107,7 @@ export class WasmMemory implements Memory<WasmStorage> {
     this.sizes.set(ptr, bytes);
     this.inUse += bytes;
     const storage = new WasmStorage(token, this, ptr, length);
+    if (bytes >= WEIGHED_BYTES) storage[weight] = new ArrayBuffer(bytes);
     this.registry.register(storage, ptr, storage);
     return storage;
   }
