@@ -35,7 +35,7 @@ function register(): void {
         try {
           return WasmBackend.load();
         } catch (err) {
-          throw new Error(reasonOf(err));
+          throw new Error(reasonOf(err), { cause: err });
         }
       }, WASM_PRIORITY);
     } else {
