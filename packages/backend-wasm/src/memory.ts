@@ -21,8 +21,10 @@ export function sizeClass(bytes: number): number {
 
 const kill = Symbol('kill');
 const weight = Symbol('weight');
-// Blocks from this size on carry their weight in the JavaScript heap (see WasmStorage[weight]).
+// Blocks from this size on carry their weight in the JavaScript heap while more than WEIGH_ABOVE bytes are
+// in use (see WasmStorage[weight]).
 const WEIGHED_BYTES = 16384;
+const WEIGH_ABOVE = 128 * 1024 * 1024;
 // Only the allocator can make a storage: a hand-made one could name any address and bypass every check.
 const token = Symbol('WasmMemory');
 
@@ -36,10 +38,13 @@ export class WasmStorage implements DeviceStorage {
   readonly released: boolean = false;
 
   /**
-   * @internal An untouched ArrayBuffer of the block's size. The collector does not see linear memory, so
-   * without it a training loop's dropped tensors (tiny objects to the collector) wait for a collection while
-   * memory grows by hundreds of MiB; an ArrayBuffer counts as external memory, which makes the engine collect
-   * as it does for host tensors. Its pages are never written, so large ones are mapped but not committed.
+   * @internal An untouched ArrayBuffer of the block's size, given to storages allocated while much memory is
+   * in use. The collector does not see linear memory, so without it a training loop's dropped tensors (tiny
+   * objects to the collector) wait for a collection while memory grows by hundreds of MiB; an ArrayBuffer
+   * counts as external memory, which makes the engine collect as it does for host tensors. Its pages are
+   * never written, so large ones are mapped but not committed. Weighing every storage kept memory lowest but
+   * made collections so frequent that they cost a third of a training step's time; weighing only above a
+   * threshold lets memory reach it, then brings it back down.
    */
   [weight]: ArrayBuffer | null = null;
 
@@ -107,7 +112,7 @@ export class WasmMemory implements Memory<WasmStorage> {
     this.sizes.set(ptr, bytes);
     this.inUse += bytes;
     const storage = new WasmStorage(token, this, ptr, length);
-    if (bytes >= WEIGHED_BYTES) storage[weight] = new ArrayBuffer(bytes);
+    if (bytes >= WEIGHED_BYTES && this.inUse > WEIGH_ABOVE) storage[weight] = new ArrayBuffer(bytes);
     this.registry.register(storage, ptr, storage);
     return storage;
   }
