@@ -5,10 +5,18 @@ import { describe, expect, it } from 'vitest';
 import {
   Generator, getBackend, setBackend, Tensor, tensor, zeros, add, sub, mul, div, pow, maximum, minimum,
   eq, ne, lt, le, gt, ge, neg, exp, log, sqrt, abs, where, sum, max, min, argmax, concat,
-  type GemmArgs,
+  type GemmArgs, type Storage,
 } from '@nabla/core';
 import { assertClose } from './golden.js';
 import { randomTensor } from './random.js';
+
+/** A copy of `values` in the memory of the backend in use. */
+function inMemory(values: Float32Array): Storage {
+  const memory = getBackend().memory;
+  const s = memory.alloc(values.length);
+  memory.write(s, 0, values);
+  return s;
+}
 
 /** Runs fn on the backend under test and on the reference, returning both results. */
 export function onBoth<T>(name: string, fn: () => T): [T, T] {
@@ -201,12 +209,15 @@ export function primitivesSuite(name: string): void {
             const c0 = randomTensor(gen, [4 + m * ldc]).data();
             if (beta === 0) c0.fill(NaN); // beta == 0 must not read C
             const run = (): Float32Array => {
-              const c = c0.slice();
-              const args: GemmArgs = {
-                transA, transB, m, n, k, alpha, a, aOffset: 2, lda, b, bOffset: 1, ldb, beta, c, cOffset: 4, ldc,
+              // Through the backend's memory, which need not be host memory.
+              const backend = getBackend();
+              const c = inMemory(c0);
+              const args: GemmArgs<Storage> = {
+                transA, transB, m, n, k, alpha, a: inMemory(a), aOffset: 2, lda, b: inMemory(b), bOffset: 1, ldb,
+                beta, c, cOffset: 4, ldc,
               };
-              getBackend().gemm(args);
-              return c;
+              backend.gemm(args);
+              return backend.memory.read(c, 0, c0.length).slice();
             };
             const [x, y] = onBoth(name, run);
             const what = `gemm m=${m} n=${n} k=${k} transA=${transA} transB=${transB} alpha=${alpha} beta=${beta}`;
@@ -259,9 +270,9 @@ export function primitivesSuite(name: string): void {
     });
     it('fill writes exactly [offset, offset + length)', () => {
       const [x] = onBoth(name, () => {
-        const out = new Float32Array(10).fill(-1);
+        const out = inMemory(new Float32Array(10).fill(-1));
         getBackend().fill(out, 2.5, 3, 4);
-        return out;
+        return getBackend().memory.read(out, 0, 10).slice();
       });
       expect(Array.from(x)).toEqual([-1, -1, -1, 2.5, 2.5, 2.5, 2.5, -1, -1, -1]);
     });

@@ -55,14 +55,15 @@ export function where(ctx: Context, cond: WasmView, a: WasmView, b: WasmView, ou
   ctx.wasm.where(addr(cond.storage, cond.offset), addr(a.storage, a.offset), addr(b.storage, b.offset), out.ptr);
 }
 
-export function copy(ctx: Context, x: WasmView, out: WasmStorage): void {
+export function copy(ctx: Context, x: WasmView, out: WasmStorage, outOffset = 0): void {
   const size = checkView(ctx.mem, 'copy', 'x', x);
-  checkStorage(ctx.mem, 'copy', 'out', out, size);
+  checkIndex('copy', 'outOffset', outOffset);
+  checkStorage(ctx.mem, 'copy', 'out', out, outOffset + size);
   if (size === 0) return;
   const i32 = ctx.mem.i32();
   if (isContiguous(x)) writeFlatPlan(i32, ctx.plan, size, 2);
   else writePlan(i32, ctx.plan, coalesce(x.shape, [x.strides, contiguousStrides(x.shape)]));
-  ctx.wasm.copy(addr(x.storage, x.offset), out.ptr);
+  ctx.wasm.copy(addr(x.storage, x.offset), addr(out, outOffset));
 }
 
 export function fill(ctx: Context, out: WasmStorage, value: number, offset: number, length: number): void {

@@ -8,7 +8,7 @@ import type {
 import * as act from './activations.js';
 import { batchNorm, batchNormBackward } from './batchNorm.js';
 import { gatherBytes } from './bytes.js';
-import { checkIndex, checkStorage, type WasmView } from './check.js';
+import type { WasmView } from './check.js';
 import type { Context } from './context.js';
 import { crossEntropy, crossEntropyBackward } from './crossEntropy.js';
 import * as ew from './elementwise.js';
@@ -53,26 +53,19 @@ export class WasmKernels {
 
   /** Frees a storage's block now; otherwise it is freed when the storage is garbage-collected. */
   release(storage: Storage): void {
+    this.memory.check(storage, 'release', 'storage');
     this.memory.release(storage);
   }
 
   /** A copy of `n` elements of a storage, from element `offset`. */
   read(storage: Storage, offset = 0, n?: number): Float32Array {
     this.memory.check(storage, 'read', 'storage');
-    checkIndex('read', 'offset', offset);
-    n ??= Math.max(0, storage.length - offset);
-    checkIndex('read', 'n', n);
-    checkStorage(this.memory, 'read', 'storage', storage, offset + n);
-    const at = storage.ptr / 4 + offset;
-    return this.memory.f32().slice(at, at + n);
+    return this.memory.read(storage, offset, n ?? Math.max(0, storage.length - offset));
   }
 
   /** Copies `src` into a storage from element `offset`. */
   write(storage: Storage, offset: number, src: Float32Array | readonly number[]): void {
-    checkIndex('write', 'offset', offset);
-    if (!(src instanceof Float32Array) && !Array.isArray(src)) throw new TypeError('write: src must be a Float32Array or an array');
-    checkStorage(this.memory, 'write', 'storage', storage, offset + src.length);
-    this.memory.f32().set(src, storage.ptr / 4 + offset);
+    this.memory.write(storage, offset, src);
   }
 
   stats(): MemoryStats {
@@ -105,8 +98,9 @@ export class WasmKernels {
     gemm(this.ctx, args);
   }
 
-  copy(x: WasmView, out: Storage): void {
-    ew.copy(this.ctx, x, out);
+  /** Contiguous copy of a strided view into out[outOffset .. outOffset + size). */
+  copy(x: WasmView, out: Storage, outOffset = 0): void {
+    ew.copy(this.ctx, x, out, outOffset);
   }
 
   fill(out: Storage, value: number, offset: number, length: number): void {

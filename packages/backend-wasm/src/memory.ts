@@ -5,6 +5,8 @@
 // memory.grow adds pages; that detaches every typed array over the old buffer, which is why views are only
 // ever taken through f32()/i32()/f64() right before use.
 
+import type { DeviceStorage, Memory } from '@nabla/core';
+
 const ALIGN = 64;
 const PAGE = 65536;
 const MAX_BYTES = 4 * 1024 * 1024 * 1024;
@@ -18,13 +20,33 @@ export function sizeClass(bytes: number): number {
 }
 
 const kill = Symbol('kill');
+const weight = Symbol('weight');
+// Blocks from this size on carry their weight in the JavaScript heap while more than WEIGH_ABOVE bytes are
+// in use (see WasmStorage[weight]).
+const WEIGHED_BYTES = 16384;
+const WEIGH_ABOVE = 128 * 1024 * 1024;
 // Only the allocator can make a storage: a hand-made one could name any address and bypass every check.
 const token = Symbol('WasmMemory');
 
-/** A float32 block of linear memory: `ptr` is its byte address, `length` its element count. */
-export class WasmStorage {
+/**
+ * A float32 block of linear memory: `ptr` is its byte address, `length` its element count. Its `memory` is
+ * the allocator that made it, which is also the wasm backend's `memory`: core tells which memory a tensor
+ * lives in by that object's identity.
+ */
+export class WasmStorage implements DeviceStorage {
   /** True once `release` has returned the block; the storage is then unusable. */
   readonly released: boolean = false;
+
+  /**
+   * @internal An untouched ArrayBuffer of the block's size, given to storages allocated while much memory is
+   * in use. The collector does not see linear memory, so without it a training loop's dropped tensors (tiny
+   * objects to the collector) wait for a collection while memory grows by hundreds of MiB; an ArrayBuffer
+   * counts as external memory, which makes the engine collect as it does for host tensors. Its pages are
+   * never written, so large ones are mapped but not committed. Weighing every storage kept memory lowest but
+   * made collections so frequent that they cost a third of a training step's time; weighing only above a
+   * threshold lets memory reach it, then brings it back down.
+   */
+  [weight]: ArrayBuffer | null = null;
 
   /** @internal Created by WasmMemory.alloc only. */
   constructor(
@@ -39,6 +61,7 @@ export class WasmStorage {
   /** @internal */
   [kill](): void {
     (this as { released: boolean }).released = true;
+    this[weight] = null;
   }
 }
 
@@ -51,7 +74,9 @@ export interface MemoryStats {
   heapSize: number;
 }
 
-export class WasmMemory {
+/** The allocator of one module's linear memory; it is core's `Memory` of the wasm backend, named 'wasm'. */
+export class WasmMemory implements Memory<WasmStorage> {
+  readonly name = 'wasm';
   private top: number;
   private readonly free = new Map<number, number[]>();
   private readonly registry: FinalizationRegistry<number>;
@@ -87,16 +112,39 @@ export class WasmMemory {
     this.sizes.set(ptr, bytes);
     this.inUse += bytes;
     const storage = new WasmStorage(token, this, ptr, length);
+    if (bytes >= WEIGHED_BYTES && this.inUse > WEIGH_ABOVE) storage[weight] = new ArrayBuffer(bytes);
     this.registry.register(storage, ptr, storage);
     return storage;
   }
 
-  /** Frees the block now instead of when the storage is collected; the storage is unusable afterwards. */
+  /**
+   * Frees the block now instead of when the storage is collected; the storage is unusable afterwards. A
+   * storage already released is left alone, as core may hand back scratch that a composition released itself.
+   */
   release(storage: WasmStorage): void {
+    if (storage instanceof WasmStorage && storage.memory === this && storage.released) return;
     this.check(storage, 'release', 'storage');
     storage[kill]();
     this.registry.unregister(storage);
     this.freeBlock(storage.ptr);
+  }
+
+  /** A copy of elements [offset, offset + n) of a storage. */
+  read(storage: WasmStorage, offset: number, n: number): Float32Array {
+    this.check(storage, 'read', 'storage');
+    checkRange('read', storage, offset, n);
+    const at = storage.ptr / 4 + offset;
+    return this.f32().slice(at, at + n);
+  }
+
+  /** Copies `values` into a storage from element `offset`. */
+  write(storage: WasmStorage, offset: number, values: Float32Array | readonly number[]): void {
+    this.check(storage, 'write', 'storage');
+    if (!(values instanceof Float32Array) && !Array.isArray(values)) {
+      throw new TypeError('write: values must be a Float32Array or an array');
+    }
+    checkRange('write', storage, offset, values.length);
+    this.f32().set(values, storage.ptr / 4 + offset);
   }
 
   /** Is `s` a live storage of this memory? */
@@ -175,6 +223,18 @@ export class WasmMemory {
     }
     this.top = end;
     return ptr;
+  }
+}
+
+// Outside its block a write would land in another tensor, so ranges are checked before any copy.
+function checkRange(op: string, s: WasmStorage, offset: number, n: number): void {
+  for (const [name, v] of [['offset', offset], ['n', n]] as const) {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
+      throw new RangeError(`${op}: ${name} must be a non-negative integer, got ${String(v)}`);
+    }
+  }
+  if (offset + n > s.length) {
+    throw new RangeError(`${op}: elements [${offset}, ${offset + n}) exceed the storage's ${s.length} elements`);
   }
 }
 
