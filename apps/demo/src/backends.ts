@@ -1,8 +1,10 @@
-// Both backends, registered on import. The native one registers as unavailable (with the reason) when its
-// addon did not build here; the demo then says so and runs on what is available.
+// The backends, registered on import. The native one registers as unavailable (with the reason) when its
+// addon did not build here; the demo then says so and runs on what is available. The wasm one runs when
+// asked for (`--backends native,wasm,js`).
 
 import '@nabla/backend-js';
 import '@nabla/backend-native';
+import '@nabla/backend-wasm';
 import { backendInfo, listBackends, setBackend } from '@nabla/core';
 
 export const ALL_BACKENDS = ['native', 'js'] as const;

@@ -90,7 +90,7 @@ describe('experiments --quick', () => {
       const page = await browser.newPage();
       await page.goto(pathToFileURL(join(out, 'experiments', 'report.html')).href, { waitUntil: 'load' });
       const images = await page.$$eval('img.figure', (imgs) =>
-        imgs.map((img) => ({ alt: img.getAttribute('alt'), complete: img.complete, width: img.naturalWidth, height: img.naturalHeight })));
+        (imgs as HTMLImageElement[]).map((img) => ({ alt: img.getAttribute('alt'), complete: img.complete, width: img.naturalWidth, height: img.naturalHeight })));
       const figures = run.experiments.flatMap((e) => e.figures);
       expect(images.map((i) => i.alt)).toEqual(figures.map((f) => f.title));
       for (const img of images) {
