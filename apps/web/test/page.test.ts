@@ -127,4 +127,32 @@ describe.skipIf(!existsSync(CHROMIUM))('the page in headless Chromium', () => {
     expect(await page.textContent('#previous')).toContain('previous run on wasm');
     expect(await page.textContent('#served')).toContain('Backend serving this run: js');
   });
+
+  it('Stop pauses an open-ended run and Resume continues it', async () => {
+    const other = await browser.newPage();
+    const errors: string[] = [];
+    other.on('console', (msg) => {
+      if (msg.type() === 'error') errors.push(msg.text());
+    });
+    other.on('pageerror', (err) => errors.push(err.message));
+    try {
+      await other.goto(`${server.url}?backend=wasm&autostart=1`, { waitUntil: 'load' });
+      await other.waitForFunction(() => window.__nabla.step >= 10, null, { timeout: 10_000, polling: 20 });
+      expect(await other.textContent('#start')).toBe('Stop');
+      await other.click('#start');
+      await other.waitForFunction(() => window.__nabla.state === 'paused', null, { timeout: 5_000, polling: 20 });
+      const paused = await readState(other);
+      await other.waitForTimeout(200);
+      expect((await readState(other)).step).toBe(paused.step);
+      expect(await other.textContent('#start')).toBe('Resume');
+      await other.click('#start');
+      await other.waitForFunction((s) => window.__nabla.step > s + 5, paused.step, { timeout: 10_000, polling: 20 });
+      const resumed = await readState(other);
+      expect(resumed.runs).toBe(1);
+      expect(resumed.losses.slice(0, paused.step)).toEqual(paused.losses);
+      expect(errors).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
 });
