@@ -1,38 +1,13 @@
 // N-d strided iteration shared by the elementwise, reduce and copy kernels.
 //
-// Dims are first coalesced: size-1 dims are dropped and neighbours that are laid out as one longer dim
-// in every operand are merged. A contiguous tensor thus becomes one dim, a transposed matrix stays two,
+// Dims are first coalesced (core's `coalesce`): size-1 dims are dropped and neighbours that are laid out as
+// one longer dim in every operand are merged. A contiguous tensor thus becomes one dim, a transposed matrix stays two,
 // and a broadcast [n, 1] + [1, m] stays two. Kernels then run a tight loop over the last dim (a "row")
 // and `Rows` steps the start offsets of every operand from one row to the next.
 
-/** Shape and per-operand strides after coalescing; always at least one dim. */
-export interface Coalesced {
-  shape: number[];
-  strides: number[][];
-}
+import { coalesce, type Coalesced } from '@nabla/core';
 
-export function coalesce(shape: readonly number[], strides: readonly (readonly number[])[]): Coalesced {
-  const outShape: number[] = [];
-  const outStrides: number[][] = strides.map(() => []);
-  for (let d = 0; d < shape.length; d++) {
-    const n = shape[d]!;
-    if (n === 1) continue;
-    const last = outShape.length - 1;
-    const mergeable = last >= 0 && strides.every((s, o) => outStrides[o]![last] === s[d]! * n);
-    if (mergeable) {
-      outShape[last]! *= n;
-      strides.forEach((s, o) => { outStrides[o]![last] = s[d]!; });
-    } else {
-      outShape.push(n);
-      strides.forEach((s, o) => outStrides[o]!.push(s[d]!));
-    }
-  }
-  if (outShape.length === 0) {
-    outShape.push(1);
-    for (const s of outStrides) s.push(0);
-  }
-  return { shape: outShape, strides: outStrides };
-}
+export { coalesce, type Coalesced };
 
 /**
  * Walks the rows (all dims but the last) of a coalesced layout. `offsets[o]` is operand o's start offset

@@ -28,6 +28,7 @@ export {
 export { matmul } from './ops/matmul.js';
 export { hostMemory, HostMemory, sizeClass, type HostMemoryStats } from './host-memory.js';
 export { memoryOf, fromHost } from './memory.js';
+export { coalesce, type Coalesced } from './plan.js';
 export {
   activation, activationComposed, activationBackwardComposed, sigmoid, tanh, relu, leakyRelu, elu, swish, silu, prelu,
   softmax, logSoftmax, linear, softmaxCrossEntropy, oneHotOf, batchNorm, denseStorage, type BatchNormResult,

@@ -5,6 +5,39 @@
 
 import type { Storage, View } from './backend.js';
 
+/** Shape and per-operand strides after coalescing; always at least one dim. */
+export interface Coalesced {
+  shape: number[];
+  strides: number[][];
+}
+
+/**
+ * Drops size-1 dims and merges neighbours that every operand lays out as one longer dim. Backends use it for
+ * their own layouts too (a reduction's output strides), so that all of them visit elements in one order.
+ */
+export function coalesce(shape: readonly number[], strides: readonly (readonly number[])[]): Coalesced {
+  const outShape: number[] = [];
+  const outStrides: number[][] = strides.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const n = shape[d]!;
+    if (n === 1) continue;
+    const last = outShape.length - 1;
+    const mergeable = last >= 0 && strides.every((s, o) => outStrides[o]![last] === s[d]! * n);
+    if (mergeable) {
+      outShape[last]! *= n;
+      strides.forEach((s, o) => { outStrides[o]![last] = s[d]!; });
+    } else {
+      outShape.push(n);
+      strides.forEach((s, o) => outStrides[o]!.push(s[d]!));
+    }
+  }
+  if (outShape.length === 0) {
+    outShape.push(1);
+    for (const s of outStrides) s.push(0);
+  }
+  return { shape: outShape, strides: outStrides };
+}
+
 const flatStrides: readonly number[] = [1];
 
 /** A view over the same storage with the given (merged) shape and strides. */
@@ -25,37 +58,17 @@ function isRowMajor(shape: readonly number[], strides: readonly number[]): boole
  * The views (all of one shape) in canonical form. Returns the views themselves when there is nothing to
  * merge, else new views over the same storage.
  */
-export function coalesce(views: View<Storage>[]): View<Storage>[] {
+export function coalesceViews(views: View<Storage>[]): View<Storage>[] {
   const shape = views[0]!.shape;
   const rank = shape.length;
   if (rank <= 1) return views;
-  let size = 1;
-  for (const d of shape) size *= d;
   if (views.every((v) => isRowMajor(shape, v.strides))) {
+    let size = 1;
+    for (const d of shape) size *= d;
     const flat = [size];
     return views.map((v) => view(v, flat, flatStrides));
   }
-  // Walk from the last axis, merging axis d into the current run when every operand steps over it by the
-  // run's extent; size-1 axes are skipped (their stride never matters).
-  const outShape: number[] = [];
-  const outStrides: number[][] = views.map(() => []);
-  for (let d = rank - 1; d >= 0; d--) {
-    const n = shape[d]!;
-    if (n === 1) continue;
-    const last = outShape.length - 1;
-    const merges = last >= 0 && views.every((v, k) => v.strides[d] === outStrides[k]![last]! * outShape[last]!);
-    if (merges) {
-      outShape[last] = outShape[last]! * n;
-    } else {
-      outShape.push(n);
-      views.forEach((v, k) => outStrides[k]!.push(v.strides[d]!));
-    }
-  }
-  if (outShape.length === rank) return views;
-  if (outShape.length === 0) {
-    outShape.push(1);
-    outStrides.forEach((s) => s.push(1));
-  }
-  outShape.reverse();
-  return views.map((v, k) => view(v, outShape, outStrides[k]!.reverse()));
+  const merged = coalesce(shape, views.map((v) => v.strides));
+  if (merged.shape.length === rank) return views;
+  return views.map((v, k) => view(v, merged.shape, merged.strides[k]!));
 }

@@ -1,7 +1,7 @@
 // The canonical plan: views merged where every operand allows, the same elements visited in the same order.
 import { describe, expect, it } from 'vitest';
 import type { Storage, View } from '../src/backend.js';
-import { coalesce } from '../src/plan.js';
+import { coalesceViews as coalesce } from '../src/plan.js';
 import { contiguousStrides, sizeOf } from '../src/shape.js';
 
 const storage = new Float32Array(1000);

@@ -7,7 +7,7 @@ import { broadcastShapes, broadcastStrides, sameShape, sizeOf } from '../shape.j
 import { Tensor, type TensorLike } from '../tensor.js';
 import { sumTo } from './reduce.js';
 import { allocStorage, checkMemory, constant } from '../memory.js';
-import { coalesce } from '../plan.js';
+import { coalesceViews } from '../plan.js';
 import { checkClamp, checkOperands, checkTensor, checkWhere } from '../check.js';
 
 const zeroStrides: number[][] = [];
@@ -38,7 +38,7 @@ export function binaryRaw(op: BinaryOp, name: string, a: Tensor, b: Tensor): Ten
   checkMemory(name, backend, a);
   checkMemory(name, backend, b);
   const out = allocStorage(backend, sizeOf(shape));
-  const [va, vb] = coalesce([broadcastView(a, shape), broadcastView(b, shape)]) as [View<Storage>, View<Storage>];
+  const [va, vb] = coalesceViews([broadcastView(a, shape), broadcastView(b, shape)]) as [View<Storage>, View<Storage>];
   backend.binary(op, va, vb, out);
   return new Tensor(out, shape);
 }
@@ -47,7 +47,7 @@ export function unaryRaw(op: UnaryOp, x: Tensor): Tensor {
   const backend = getBackend();
   checkMemory(op, backend, x);
   const out = allocStorage(backend, x.size);
-  backend.unary(op, coalesce([x])[0]!, out);
+  backend.unary(op, coalesceViews([x])[0]!, out);
   return new Tensor(out, x.shape);
 }
 
@@ -127,7 +127,7 @@ export function where(cond: TensorLike, x: TensorLike, y: TensorLike): Tensor {
   const backend = getBackend();
   for (const t of [c, a, b]) checkMemory('where', backend, t);
   const out = new Tensor(allocStorage(backend, sizeOf(shape)), shape);
-  const [vc, va, vb] = coalesce([broadcastView(c, shape), broadcastView(a, shape), broadcastView(b, shape)]) as
+  const [vc, va, vb] = coalesceViews([broadcastView(c, shape), broadcastView(a, shape), broadcastView(b, shape)]) as
     [View<Storage>, View<Storage>, View<Storage>];
   backend.where(vc, va, vb, out.storage);
   if (needsGrad(a, b)) {

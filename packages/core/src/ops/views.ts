@@ -8,7 +8,7 @@ import { broadcastShapes, broadcastStrides, contiguousStrides, normalizeAxis, sa
 import { Tensor } from '../tensor.js';
 import { sumTo } from './reduce.js';
 import { allocStorage, checkMemory, zerosStorage } from '../memory.js';
-import { coalesce } from '../plan.js';
+import { coalesceViews } from '../plan.js';
 import { checkTensor, checkTensorAndAxes, checkTensorAndShape, checkTensorList } from '../check.js';
 
 /** A contiguous copy with its own storage. */
@@ -17,7 +17,7 @@ export function clone(x: Tensor): Tensor {
   const backend = getBackend();
   checkMemory('clone', backend, x);
   const out = allocStorage(backend, x.size);
-  backend.copy(coalesce([x])[0]!, out);
+  backend.copy(coalesceViews([x])[0]!, out);
   const t = new Tensor(out, x.shape);
   if (needsGrad(x)) record(t, 'clone', [x], (g) => [g]);
   return t;
