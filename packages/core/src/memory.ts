@@ -5,6 +5,7 @@
 import type { Backend, DeviceStorage, Memory, Storage, View } from './backend.js';
 import { NablaError } from './errors.js';
 import { hostMemory } from './host-memory.js';
+import { coalesceViews } from './plan.js';
 
 /** The memory a storage lives in: host memory for a Float32Array, else the one it names. */
 export function memoryOf(s: Storage): Memory {
@@ -94,6 +95,6 @@ export function dense(backend: Backend<Storage>, t: View<Storage>, n: number, co
     if (s instanceof Float32Array) return s.subarray(t.offset, t.offset + n);
   }
   const out = allocStorage(backend, n);
-  backend.copy(t, out);
+  backend.copy(coalesceViews([t])[0]!, out);
   return out;
 }

@@ -8,7 +8,8 @@ import { NablaError, ShapeError, fmtShape } from './errors.js';
 import { formatTensor } from './format.js';
 import { contiguousStrides, isContiguous, sizeOf } from './shape.js';
 import { getBackend, getBackendByName } from './registry.js';
-import { allocStorage, memoryOf, peek } from './memory.js';
+import { allocStorage, checkMemory, memoryOf, peek } from './memory.js';
+import { coalesceViews } from './plan.js';
 import * as ew from './ops/elementwise.js';
 import * as red from './ops/reduce.js';
 import * as vw from './ops/views.js';
@@ -62,12 +63,24 @@ export class Tensor implements View<Storage> {
    * .numpy()); in a backend's own memory it is a copy.
    */
   data(): Float32Array {
-    const memory = memoryOf(this.storage);
-    if (this.isContiguous) return memory.read(this.storage, this.offset, this.size);
+    if (this.isContiguous) return memoryOf(this.storage).read(this.storage, this.offset, this.size);
+    const out = this.packed();
+    return memoryOf(out).read(out, 0, this.size);
+  }
+
+  /** A contiguous copy of a strided tensor's elements, not recorded for autograd. */
+  private packed(): Storage {
     const backend = getBackend();
+    checkMemory('data', backend, this);
     const out = allocStorage(backend, this.size);
-    backend.copy(this, out);
-    return memory.read(out, 0, this.size);
+    backend.copy(coalesceViews([this])[0]!, out);
+    return out;
+  }
+
+  /** The values as a host array for core's own reading right away (not kept: it may be the memory itself). */
+  private hostValues(): Float32Array {
+    if (this.isContiguous) return peek(this.storage, this.offset, this.size);
+    return peek(this.packed(), 0, this.size);
   }
 
   /** The name of the memory holding this tensor: 'host' for the js and native backends. */
@@ -82,9 +95,8 @@ export class Tensor implements View<Storage> {
   to(name: string): Tensor {
     const target = getBackendByName(name).memory;
     if (memoryOf(this.storage) === target) return this;
-    const values = this.contiguous();
     const storage = target.alloc(this.size);
-    target.write(storage, 0, peek(values.storage, values.offset, this.size));
+    target.write(storage, 0, this.hostValues());
     return new Tensor(storage, this.shape);
   }
 
@@ -93,7 +105,7 @@ export class Tensor implements View<Storage> {
    * for autograd): a Tensor of the same size (from any backend) or an array of numbers. Returns this.
    */
   copy_(src: Tensor | ArrayLike<number>): this {
-    const values = src instanceof Tensor ? src.contiguous().toHost() : Float32Array.from(src);
+    const values = src instanceof Tensor ? src.hostValues() : Float32Array.from(src);
     if (values.length !== this.size) {
       throw new ShapeError(`copy_: ${values.length} values do not fit a tensor of shape ${fmtShape(this.shape)}`);
     }
@@ -119,15 +131,9 @@ export class Tensor implements View<Storage> {
     return this;
   }
 
-  /** The values of a contiguous tensor as a host array for reading right away (not kept: may be the memory). */
-  private toHost(): Float32Array {
-    return peek(this.storage, this.offset, this.size);
-  }
-
   /** The elements as nested arrays of numbers (a number for a 0-d tensor). */
   toArray(): NestedArray {
-    const c = this.contiguous();
-    const flat = peek(c.storage, c.offset, this.size);
+    const flat = this.hostValues();
     if (this.shape.length === 0) return flat[0]!;
     let pos = 0;
     const build = (dim: number): NestedArray[] => {
