@@ -108,6 +108,18 @@ NABLA_INLINE void pack_b_generic(bool trans, const float* B, int64_t ldb, int64_
   }
 }
 
+// The one epilogue of every tile on every path: C = alpha * acc + beta * C with alpha * acc exact inside one
+// FMA (beta * C rounded first), as the full AVX tiles compute it. Spelled out, because the compiler may
+// contract `alpha * acc + beta * c` either way round, and edge tiles must round as full tiles do whatever
+// the tile width of the ISA in use.
+NABLA_INLINE float epilogue(float alpha, float acc, float beta, float c) {
+#ifdef __FMA__
+  return __builtin_fmaf(alpha, acc, beta * c);
+#else
+  return alpha * acc + beta * c;
+#endif
+}
+
 // Writes an accumulated tile: C = alpha * acc + beta * C, never reading C when beta == 0.
 NABLA_INLINE void store_tile(const float* acc, int64_t acc_ld, float* c, int64_t ldc, float alpha, float beta,
                              int64_t rows, int64_t cols) {
@@ -117,7 +129,7 @@ NABLA_INLINE void store_tile(const float* acc, int64_t acc_ld, float* c, int64_t
     if (beta == 0.0f) {
       for (int64_t j = 0; j < cols; ++j) cr[j] = alpha * a[j];
     } else {
-      for (int64_t j = 0; j < cols; ++j) cr[j] = alpha * a[j] + beta * cr[j];
+      for (int64_t j = 0; j < cols; ++j) cr[j] = epilogue(alpha, a[j], beta, cr[j]);
     }
   }
 }

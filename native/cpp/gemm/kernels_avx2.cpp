@@ -127,9 +127,9 @@ void narrow_tile(int64_t k, const float* a, int64_t lda, const float* bp, int64_
     const __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
     for (int r = 0; r < RB; ++r) {
       __m256 x0 = _mm256_mul_ps(va, lo[r]), x1 = _mm256_mul_ps(va, hi[r]);
-      if (beta != 0.0f) {
-        x0 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(c + r * ldc), x0);
-        x1 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(c + r * ldc + 8), x1);
+      if (beta != 0.0f) {  // store_tile's epilogue
+        x0 = _mm256_fmadd_ps(va, lo[r], _mm256_mul_ps(vb, _mm256_loadu_ps(c + r * ldc)));
+        x1 = _mm256_fmadd_ps(va, hi[r], _mm256_mul_ps(vb, _mm256_loadu_ps(c + r * ldc + 8)));
       }
       _mm256_storeu_ps(c + r * ldc, x0);
       _mm256_storeu_ps(c + r * ldc + 8, x1);

@@ -83,11 +83,13 @@ NABLA_INLINE void micro_steps(int64_t kc, const uint64_t* mask, const float* a, 
   const __m512 vb = _mm512_set1_ps(beta);
   for (int64_t r = 0; r < rows; ++r) {
     float* cr = c + r * ldc;
-    __m512 x0 = _mm512_mul_ps(va, _mm512_load_ps(tile[r]));
-    __m512 x1 = _mm512_mul_ps(va, _mm512_load_ps(tile[r] + 16));
-    if (beta != 0.0f) {
-      x0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, cr), x0);
-      x1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, cr + 16), x1);
+    __m512 x0, x1;
+    if (beta != 0.0f) {  // the epilogue of the full tile above, so that edge columns round as full ones do
+      x0 = _mm512_fmadd_ps(va, _mm512_load_ps(tile[r]), _mm512_mul_ps(vb, _mm512_maskz_loadu_ps(m0, cr)));
+      x1 = _mm512_fmadd_ps(va, _mm512_load_ps(tile[r] + 16), _mm512_mul_ps(vb, _mm512_maskz_loadu_ps(m1, cr + 16)));
+    } else {
+      x0 = _mm512_mul_ps(va, _mm512_load_ps(tile[r]));
+      x1 = _mm512_mul_ps(va, _mm512_load_ps(tile[r] + 16));
     }
     _mm512_mask_storeu_ps(cr, m0, x0);
     _mm512_mask_storeu_ps(cr + 16, m1, x1);
@@ -137,8 +139,9 @@ void narrow_tile(int64_t k, const float* a, int64_t lda, const float* bp, int64_
     const __mmask16 mask = static_cast<__mmask16>(left >= 16 ? 0xFFFFu : (1u << left) - 1u);
     for (int r = 0; r < RB; ++r) {
       float* cr = c + r * ldc + 16 * v;
-      __m512 x = _mm512_mul_ps(va, acc[r][v]);
-      if (beta != 0.0f) x = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(mask, cr), x);
+      const __m512 x = beta != 0.0f
+          ? _mm512_fmadd_ps(va, acc[r][v], _mm512_mul_ps(vb, _mm512_maskz_loadu_ps(mask, cr)))
+          : _mm512_mul_ps(va, acc[r][v]);
       _mm512_mask_storeu_ps(cr, mask, x);
     }
   }
