@@ -7,6 +7,7 @@
 
 #include "entries.h"
 #include "gemm/fp_mode.h"
+#include "host_malloc.h"
 
 namespace nabla {
 namespace {
@@ -39,6 +40,7 @@ Napi::Array names(Napi::Env env, const char* const* list, int count) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  configure_host_malloc();
   struct Entry {
     const char* name;
     Napi::Value (*fn)(const Napi::CallbackInfo&);

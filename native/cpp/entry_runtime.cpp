@@ -4,6 +4,7 @@
 #include "args.h"
 #include "dispatch.h"
 #include "entries.h"
+#include "host_malloc.h"
 
 namespace nabla {
 
@@ -44,7 +45,8 @@ Napi::Value SetIsa(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), isa_name(active_isa()));
 }
 
-// info(): { isa, bestIsa, kernels, threads }; `kernels` names the element-wise build in use.
+// info(): { isa, bestIsa, kernels, threads, malloc }; `kernels` names the element-wise build in use,
+// `malloc` the host-memory policy (host_malloc.cpp).
 Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object o = Napi::Object::New(env);
@@ -52,6 +54,7 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   o.Set("bestIsa", isa_name(best_isa()));
   o.Set("kernels", kernels().isa);
   o.Set("threads", get_num_threads());
+  o.Set("malloc", host_malloc_policy());
   return o;
 }
 

@@ -75,7 +75,7 @@ export interface NativeAddon {
   getNumThreads(): number;
   /** Forces an ISA path ('portable' | 'avx2' | 'avx512'), clamped to the CPU; returns the one in use. */
   setIsa(isa: string): string;
-  info(): { isa: string; bestIsa: string; kernels: string; threads: number };
+  info(): { isa: string; bestIsa: string; kernels: string; threads: number; malloc: string };
 }
 
 export type LoadResult =

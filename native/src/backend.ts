@@ -295,7 +295,7 @@ export function createNativeBackend(addon: NativeAddon, path = '(in memory)'): B
       return {
         name: 'native',
         available: true,
-        details: { isa: i.isa, bestIsa: i.bestIsa, kernels: i.kernels, threads: i.threads, path },
+        details: { isa: i.isa, bestIsa: i.bestIsa, kernels: i.kernels, threads: i.threads, malloc: i.malloc, path },
       };
     },
   };

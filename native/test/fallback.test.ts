@@ -1,5 +1,6 @@
 // Importing the package never throws: with the addon absent, broken or disabled, 'native' is registered as
 // unavailable and backendInfo('native') says why. With it present, 'native' is registered and available.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -26,6 +27,23 @@ describe('loading and registration', () => {
     expect(info.available).toBe(true);
     expect(info.details?.isa).toMatch(/^(portable|avx2|avx512)$/);
     expect(info.details?.threads).toBeGreaterThanOrEqual(1);
+  });
+
+  it("keeps freed host pages mapped on glibc, unless the environment set glibc's malloc itself", () => {
+    // A fresh process each: glibc reads its malloc settings from the environment once, at start.
+    const policy = (env: Record<string, string>): string =>
+      execFileSync(process.execPath, ['--input-type=module', '-e',
+        "import '@nabla/backend-native'; import { backendInfo } from '@nabla/core';" +
+        'process.stdout.write(String(backendInfo("native").details?.malloc));'],
+      { cwd: packageRoot, env: { ...process.env, ...env }, encoding: 'utf8' });
+    const glibc = (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime;
+    if (glibc === undefined) {
+      expect(policy({})).toBe("the C library's defaults");
+      return;
+    }
+    expect(policy({})).toMatch(/^glibc, freed blocks kept mapped/);
+    expect(policy({ MALLOC_TRIM_THRESHOLD_: '131072' })).toBe('glibc, as set in the environment');
+    expect(policy({ GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=131072' })).toBe('glibc, as set in the environment');
   });
 
   it('a missing binary leaves the import working and says why, pointing at the install log', async () => {
