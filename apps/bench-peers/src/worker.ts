@@ -26,14 +26,14 @@ async function useBackend(name: NablaBackend, threads: number): Promise<Record<s
   const info = backendInfo(name);
   if (!info.available) throw new Error(`the ${name} backend is not available: ${info.reason ?? 'unknown reason'}`);
   setBackend(name);
-  if (name !== 'native') return { name, ...memoryFree(info.details), threads: 1 };
+  if (name !== 'native') return { name, ...withoutHeapFigures(info.details), threads: 1 };
   if (threads > 0) setNumThreads(threads);
   const { path: _path, ...details } = info.details ?? {};
   return { name, ...details, threads: getNumThreads() };
 }
 
 /** The wasm backend's details also carry its heap figures, which belong to the end of a run, not its start. */
-function memoryFree(details: Record<string, unknown> | undefined): Record<string, unknown> {
+function withoutHeapFigures(details: Record<string, unknown> | undefined): Record<string, unknown> {
   const { heapSize: _h, memoryInUse: _u, memoryCached: _c, ...rest } = details ?? {};
   return rest;
 }
