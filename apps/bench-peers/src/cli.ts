@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `pnpm bench:peers`: nabla beside PyTorch and OpenBLAS, same machine, same run, alternating processes.
-// Prints one markdown table (best and median of the rounds, ratios nabla/peer against the faster OpenBLAS
-// setting) and writes every figure to JSON.
+// `pnpm bench:peers`: nabla beside PyTorch, OpenBLAS and TensorFlow.js, same machine, same run, alternating
+// processes. Prints one markdown table (best and median of the rounds, ratios nabla/peer against the faster
+// OpenBLAS setting) and writes every figure to JSON.
 
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,13 +10,14 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { childEnv, runChild, type ChildResult } from './child.js';
 import { loadAverage, machine } from './machine.js';
-import { DEFAULTS, QUICK, roundJobs, type DataVariant, type Job, type Options } from './plan.js';
-import { resultDocument, type Collected } from './report.js';
+import { DEFAULTS, GROUPS, QUICK, roundJobs, type DataVariant, type Group, type Job, type Options } from './plan.js';
+import { resultDocument, type Collected, type KeyRatio } from './report.js';
 import { buildSgemm } from './sgemm.js';
 import { markdownTable } from './table.js';
 
 const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
 const TORCH_PEER = fileURLToPath(new URL('../python/torch_peer.py', import.meta.url));
+const TFJS_WORKER = fileURLToPath(new URL('./tfjs-worker.js', import.meta.url));
 
 const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter(Boolean);
 const positive = (name: string) => (v: string): number => {
@@ -27,7 +28,8 @@ const positive = (name: string) => (v: string): number => {
 
 function parse(argv: string[]): { options: Options; out?: string; python: string; quick: boolean } {
   const program = new Command('bench:peers')
-    .description('nabla beside PyTorch 1.13 and OpenBLAS on this machine: MNIST MLP training, sgemm, per-op overhead')
+    .description('nabla beside PyTorch 1.13, OpenBLAS and TensorFlow.js 4.22 on this machine: MNIST MLP training, sgemm, per-op overhead')
+    .option('--only <groups>', "row groups to run: 'native' (native backend vs PyTorch and OpenBLAS), 'wasm' (wasm and js backends vs TensorFlow.js)")
     .option('--rounds <n>', 'alternating rounds; each job runs once per round in a fresh process', positive('--rounds'))
     .option('--steps <n>', 'timed training steps per run', positive('--steps'))
     .option('--warmup <n>', 'training steps before timing starts', positive('--warmup'))
@@ -41,15 +43,19 @@ function parse(argv: string[]): { options: Options; out?: string; python: string
     .option('--out <file>', 'the JSON file (default: bench-output/peers-<date>.json)')
     .parse(argv);
   const o = program.opts<{
-    rounds?: number; steps?: number; warmup?: number; maxSeconds?: number; threads?: number[]; data?: string; coretypes?: string;
+    only?: string; rounds?: number; steps?: number; warmup?: number; maxSeconds?: number; threads?: number[]; data?: string; coretypes?: string;
     torchDefaultThreads: boolean; quick?: boolean; python: string; out?: string;
   }>();
   const base: Options = { ...DEFAULTS, ...(o.quick ? QUICK : {}) };
   const data = o.data ? list(o.data) : base.data;
   for (const d of data) if (d !== 'x255' && d !== 'std') throw new Error(`--data: expected x255 or std, got ${d}`);
+  const groups = o.only ? list(o.only) : base.groups;
+  for (const g of groups) if (!GROUPS.includes(g as Group)) throw new Error(`--only: expected ${GROUPS.join(' or ')}, got ${g}`);
+  if (groups.length === 0) throw new Error(`--only: expected ${GROUPS.join(' and/or ')}`);
   return {
     options: {
       ...base,
+      groups: groups as Group[],
       rounds: o.rounds ?? base.rounds,
       steps: o.steps ?? base.steps,
       warmupSteps: o.warmup ?? base.warmupSteps,
@@ -77,7 +83,13 @@ function summaryOf(job: Job, r: ChildResult): string {
   }
   if (typeof v.microsecondsPerOp === 'number') return `${v.microsecondsPerOp.toFixed(3)} µs/op`;
   if (job.runner === 'sgemm' && job.mode === 'peak') return `FMA peak ${JSON.stringify(v.gflops)} GFLOP/s`;
-  return 'done';
+  const square = (v.cases as { name: string; bestGflops?: number; contiguous?: { best: number } }[] | undefined)?.find((x) => x.name === 'square 1024');
+  const g = square?.bestGflops ?? square?.contiguous?.best;
+  return g === undefined ? 'done' : `1024³ ${g.toFixed(1)} GFLOP/s`;
+}
+
+function ratioLine(r: KeyRatio): string {
+  return `${r.what}: ${r.best.toFixed(2)}× best, ${r.median.toFixed(2)}× median`;
 }
 
 async function main(): Promise<void> {
@@ -104,22 +116,35 @@ async function main(): Promise<void> {
     OMP_WAIT_POLICY: ompPassive ? 'PASSIVE' : undefined,
   });
 
-  const nablaInfo = await runChild(process.execPath, [WORKER, JSON.stringify({ task: 'info' })], nablaEnv(0));
-  if (!nablaInfo.ok) throw new Error(`nabla's native backend does not run here: ${nablaInfo.error}`);
-  const torchInfo = await runChild(python, [TORCH_PEER, JSON.stringify({ task: 'info' })], torchEnv('default', 0));
-  if (!torchInfo.ok) {
+  const native = options.groups.includes('native');
+  const wasmGroup = options.groups.includes('wasm');
+  const skipped: ChildResult = { ok: false, error: 'not run (--only)' };
+  const info = (file: string, task: Record<string, unknown>) => runChild(process.execPath, [file, JSON.stringify({ task: 'info', ...task })], nablaEnv(0));
+  const nablaInfo = native ? await info(WORKER, { backend: 'native' }) : skipped;
+  if (native && !nablaInfo.ok) throw new Error(`nabla's native backend does not run here: ${nablaInfo.error}`);
+  const wasmInfo = wasmGroup ? await info(WORKER, { backend: 'wasm' }) : skipped;
+  if (wasmGroup && !wasmInfo.ok) notes.push(`nabla's wasm backend skipped: it does not load here. ${wasmInfo.error ?? ''}`.trim());
+  const tfjsInfo = wasmGroup ? await info(TFJS_WORKER, { backend: 'wasm' }) : skipped;
+  if (wasmGroup && !tfjsInfo.ok) {
+    notes.push(`TensorFlow.js skipped: its wasm backend does not load (pnpm install puts it in apps/bench-peers/node_modules). ${tfjsInfo.error ?? ''}`.trim());
+  }
+  const torchInfo = native ? await runChild(python, [TORCH_PEER, JSON.stringify({ task: 'info' })], torchEnv('default', 0)) : skipped;
+  if (native && !torchInfo.ok) {
     notes.push(`PyTorch skipped: ${python} cannot import torch (Debian: apt-get install python3-torch). ${torchInfo.error ?? ''}`.trim());
   }
-  const sgemm = buildSgemm(log);
+  const sgemm = native ? buildSgemm(log) : { openblas: false, notes: [] };
   notes.push(...sgemm.notes);
   for (const n of notes) log(`note: ${n}`);
-  const have = { torch: torchInfo.ok, sgemm: sgemm.binary !== undefined, openblas: sgemm.openblas };
+  const have = { torch: torchInfo.ok, sgemm: sgemm.binary !== undefined, openblas: sgemm.openblas, wasm: wasmInfo.ok, tfjs: tfjsInfo.ok };
   const mnist = mnistFolder();
 
   const run = (job: Job): Promise<ChildResult> => {
     if (job.runner === 'nabla') {
       const threads = job.task.task === 'train' ? job.task.threads : 1;
-      return runChild(process.execPath, [WORKER, JSON.stringify(job.task)], nablaEnv(threads));
+      return runChild(process.execPath, [WORKER, JSON.stringify({ ...job.task, backend: job.backend })], nablaEnv(threads));
+    }
+    if (job.runner === 'tfjs') {
+      return runChild(process.execPath, [TFJS_WORKER, JSON.stringify({ ...job.task, backend: job.backend, mnistDir: mnist })], childEnv({}));
     }
     if (job.runner === 'torch') {
       const threads = job.task.task === 'train' ? job.task.threads : 1;
@@ -152,7 +177,10 @@ async function main(): Promise<void> {
     command,
     quick,
     machine: { ...host, loadAverageStart: loadStart, loadAverageEnd: loadEnd },
-    versions: { node: process.version, nabla: nablaInfo.value?.backend, torch: torchVersions ?? null, openblas: openblasConfig ?? null },
+    versions: {
+      node: process.version, nabla: nablaInfo.value?.backend ?? null, nablaWasm: wasmInfo.value?.backend ?? null,
+      torch: torchVersions ?? null, openblas: openblasConfig ?? null, tfjs: tfjsInfo.value?.backend ?? null,
+    },
     options,
     notes,
   }, collected);
@@ -161,12 +189,15 @@ async function main(): Promise<void> {
     `${started.toISOString().slice(0, 10)}, ${host.cpu} (family ${host.cpuFamily ?? '?'} model ${host.cpuModelNumber ?? '?'}), ` +
       `${host.cores} cores, Node ${host.node}` +
       (torchVersions ? `, PyTorch ${String(torchVersions.torch)} (Python ${String(torchVersions.python)})` : '') +
+      (tfjsInfo.ok ? `, TensorFlow.js ${String((tfjsInfo.value!.backend as { tfjs?: string }).tfjs)}` : '') +
       (openblasConfig ? `, ${openblasConfig.split(' ').slice(0, 2).join(' ')}` : ''),
     `command: \`${command}\`; load average at start ${loadStart.map((x) => x.toFixed(2)).join(' ')}; ` +
       `${options.rounds} round(s), ${options.steps} timed steps (at most ${options.maxSeconds} s) after ${options.warmupSteps}`,
   ];
   log(`\n${header.join('\n')}\n\n${String(doc.markdown)}\n`);
   log(`${markdownTable(detail.headers, detail.rows, detail.headers.map((_, i) => i > 0))}\n`);
+  const keyRatios = doc.ratios as KeyRatio[];
+  if (keyRatios.length > 0) log(`ratios (nabla/peer):\n${keyRatios.map((r) => `  ${ratioLine(r)}`).join('\n')}\n`);
   for (const f of doc.failures as string[]) log(`failed: ${f}`);
   for (const n of notes) log(`note: ${n}`);
 

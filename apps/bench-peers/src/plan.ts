@@ -3,8 +3,19 @@
 
 export type DataVariant = 'x255' | 'std';
 export type Workload = 'loop' | 'fit';
+/** nabla's backends: the C++ addon, WebAssembly SIMD, plain JavaScript. */
+export type NablaBackend = 'native' | 'wasm' | 'js';
+/** TensorFlow.js 4.22's backends measured: wasm (XNNPACK, SIMD) and cpu (plain JavaScript). */
+export type TfjsBackend = 'wasm' | 'cpu';
+/**
+ * The row groups: 'native' is nabla's native backend beside PyTorch and OpenBLAS; 'wasm' is nabla's wasm and
+ * js backends beside TensorFlow.js's wasm and cpu backends.
+ */
+export type Group = 'native' | 'wasm';
+export const GROUPS: readonly Group[] = ['native', 'wasm'];
 
 export interface Options {
+  groups: Group[];
   rounds: number;
   steps: number;
   warmupSteps: number;
@@ -37,15 +48,26 @@ export interface TrainTask {
 }
 
 export type Job =
-  | { key: string; runner: 'nabla'; task: TrainTask | { task: 'matmul'; samples: number } | { task: 'overhead'; ops: number } }
+  | {
+    key: string; runner: 'nabla'; backend: NablaBackend;
+    task: TrainTask | { task: 'matmul' | 'wasmKernel'; samples: number } | { task: 'overhead'; ops: number };
+  }
   | { key: string; runner: 'torch'; coretype: string; ompPassive?: boolean; task: TrainTask | { task: 'overhead'; ops: number } }
-  | { key: string; runner: 'sgemm'; coretype?: string; mode: 'ours' | 'blas' | 'peak'; samples: number };
+  | { key: string; runner: 'sgemm'; coretype?: string; mode: 'ours' | 'blas' | 'peak'; samples: number }
+  | { key: string; runner: 'tfjs'; backend: TfjsBackend; task: TrainTask | { task: 'matmul'; samples: number } };
 
 export interface Available {
   torch: boolean;
   sgemm: boolean;
   openblas: boolean;
+  /** nabla's wasm backend loads here. */
+  wasm?: boolean;
+  /** TensorFlow.js's wasm and cpu backends load here. */
+  tfjs?: boolean;
 }
+
+/** The training workload of TensorFlow.js in keys: a tf.layers model trained with model.trainOnBatch. */
+export const TFJS_WORKLOAD = 'trainOnBatch';
 
 /**
  * PyTorch's settings at `threads`: each OpenBLAS core type, and above one thread each also with
@@ -81,6 +103,26 @@ export function roundJobs(o: Options, have: Available, round = 1): Job[] {
   const train = (workload: Workload, data: DataVariant, threads: number): TrainTask => ({
     task: 'train', workload, data, threads, warmupSteps: o.warmupSteps, steps: o.steps, maxSeconds: o.maxSeconds, seed: o.seed, batchSize: o.batchSize,
   });
+  const micro: Job[] = [];
+  const training: Job[] = [];
+  if (o.groups.includes('native')) {
+    const [m, t] = nativeJobs(o, have, zip, train);
+    micro.push(...m);
+    training.push(...t);
+  }
+  if (o.groups.includes('wasm')) {
+    const [m, t] = wasmJobs(o, have, zip, train);
+    micro.push(...m);
+    training.push(...t);
+  }
+  return [...micro, ...training];
+}
+
+type Zip = <T>(ours: readonly T[], theirs: readonly T[]) => T[];
+type MakeTrain = (workload: Workload, data: DataVariant, threads: number) => TrainTask;
+
+/** nabla's native backend beside PyTorch and OpenBLAS: sgemm, matmul, overhead, then training. */
+function nativeJobs(o: Options, have: Available, zip: Zip, train: MakeTrain): [Job[], Job[]] {
   const nabla: Job[] = [];
   const peers: Job[] = [];
 
@@ -91,8 +133,8 @@ export function roundJobs(o: Options, have: Available, round = 1): Job[] {
     }
     nabla.push({ key: 'peak', runner: 'sgemm', mode: 'peak', samples: 1 });
   }
-  nabla.push({ key: 'matmul/nabla', runner: 'nabla', task: { task: 'matmul', samples: o.sgemmSamples } });
-  nabla.push({ key: 'overhead/nabla', runner: 'nabla', task: { task: 'overhead', ops: o.overheadOps } });
+  nabla.push({ key: 'matmul/nabla', runner: 'nabla', backend: 'native', task: { task: 'matmul', samples: o.sgemmSamples } });
+  nabla.push({ key: 'overhead/nabla', runner: 'nabla', backend: 'native', task: { task: 'overhead', ops: o.overheadOps } });
   if (have.torch) peers.push({ key: 'overhead/torch', runner: 'torch', coretype: 'default', task: { task: 'overhead', ops: o.overheadOps } });
   const micro = zip(nabla, peers);
 
@@ -101,7 +143,7 @@ export function roundJobs(o: Options, have: Available, round = 1): Job[] {
   for (const threads of o.threads) {
     for (const data of o.data) {
       for (const workload of ['loop', 'fit'] as const) {
-        nablaTrain.push({ key: trainKey('nabla', workload, data, threads), runner: 'nabla', task: train(workload, data, threads) });
+        nablaTrain.push({ key: trainKey('nabla', workload, data, threads), runner: 'nabla', backend: 'native', task: train(workload, data, threads) });
       }
       if (!have.torch) continue;
       for (const t of torchSettings(o, threads)) {
@@ -117,10 +159,39 @@ export function roundJobs(o: Options, have: Available, round = 1): Job[] {
       torchTrain.push({ key: trainKey(`torch-${c}`, 'loop', o.data[0]!, 0), runner: 'torch', coretype: c, task: train('loop', o.data[0]!, 0) });
     }
   }
-  return [...micro, ...zip(nablaTrain, torchTrain)];
+  return [micro, zip(nablaTrain, torchTrain)];
+}
+
+/**
+ * nabla's wasm and js backends beside TensorFlow.js's wasm and cpu backends, all at 1 thread on the first data
+ * variant: the wasm sgemm kernel and `a.matmul(b)` on wasm against tf.matMul on tfjs-wasm, then training.
+ */
+function wasmJobs(o: Options, have: Available, zip: Zip, train: MakeTrain): [Job[], Job[]] {
+  const data = o.data[0]!;
+  const nabla: Job[] = [];
+  const peers: Job[] = [];
+  if (have.wasm) {
+    nabla.push({ key: 'sgemm/nabla-wasm', runner: 'nabla', backend: 'wasm', task: { task: 'wasmKernel', samples: o.sgemmSamples } });
+    nabla.push({ key: 'matmul/nabla-wasm', runner: 'nabla', backend: 'wasm', task: { task: 'matmul', samples: o.sgemmSamples } });
+  }
+  if (have.tfjs) peers.push({ key: 'sgemm/tfjs-wasm', runner: 'tfjs', backend: 'wasm', task: { task: 'matmul', samples: o.sgemmSamples } });
+  const micro = zip(nabla, peers);
+
+  const nablaTrain: Job[] = [];
+  const tfjsTrain: Job[] = [];
+  for (const backend of have.wasm ? (['wasm', 'js'] as const) : (['js'] as const)) {
+    nablaTrain.push({ key: trainKey(`nabla-${backend}`, 'loop', data, 1), runner: 'nabla', backend, task: train('loop', data, 1) });
+  }
+  if (have.tfjs) {
+    for (const backend of ['wasm', 'cpu'] as const) {
+      tfjsTrain.push({ key: trainKey(`tfjs-${backend}`, TFJS_WORKLOAD, data, 1), runner: 'tfjs', backend, task: train('loop', data, 1) });
+    }
+  }
+  return [micro, zip(nablaTrain, tfjsTrain)];
 }
 
 export const DEFAULTS: Options = {
+  groups: [...GROUPS],
   rounds: 3,
   steps: 1000,
   warmupSteps: 200,

@@ -2,7 +2,7 @@
 // Pure: no processes, no clock, no files (tested in test/report.test.ts).
 
 import type { DataVariant, Options } from './plan.js';
-import { torchSettings, trainKey } from './plan.js';
+import { GROUPS, TFJS_WORKLOAD, torchSettings, trainKey } from './plan.js';
 import { GEMM_SHAPES, STEP_SHAPES, WIDTHS, stepGflops } from './shapes.js';
 import { fastest, ratios, stepFlopsPerSample, summarize, type Better, type Summary } from './stats.js';
 import { fmt, fmtRatio, markdownTable } from './table.js';
@@ -15,6 +15,8 @@ export interface Collected {
 }
 
 export interface Row {
+  /** A stable name for the rows whose ratio is quoted elsewhere (the JSON's `ratios`). */
+  id?: string;
   what: string;
   unit: string;
   better: Better;
@@ -70,8 +72,14 @@ function matmulByName(v: Value, layout: 'contiguous' | 'views'): Map<string, num
   return new Map(cases.map((x) => [x.name, x[layout].best]));
 }
 
-/** The rows of the one table, in reading order. */
+/** The rows of the one table, in reading order: the groups that ran. */
 export function tableRows(c: Collected, o: Options): Row[] {
+  const groups = o.groups ?? GROUPS;
+  return [...(groups.includes('native') ? nativeRows(c, o) : []), ...(groups.includes('wasm') ? wasmRows(c, o) : [])];
+}
+
+/** nabla's native backend beside PyTorch and OpenBLAS. */
+function nativeRows(c: Collected, o: Options): Row[] {
   const rows: Row[] = [];
   const peak = fmaPeak(c);
   const perSample = stepFlopsPerSample(WIDTHS);
@@ -153,6 +161,71 @@ export function tableRows(c: Collected, o: Options): Row[] {
   return rows;
 }
 
+const TFJS_LABEL = { wasm: 'TensorFlow.js wasm (tf.layers, trainOnBatch)', cpu: 'TensorFlow.js cpu (tf.layers, trainOnBatch)' } as const;
+
+/** nabla's wasm and js backends beside TensorFlow.js's wasm and cpu backends, 1 thread. */
+function wasmRows(c: Collected, o: Options): Row[] {
+  const data = o.data[0]!;
+  const on = `${DATA_LABEL[data]}, 1 thread`;
+  const sps = (v: Value) => num(v, 'samplesPerSecond');
+  const rss = (v: Value) => num(v, 'peakRssMb');
+  const nabla = (backend: 'wasm' | 'js', pick = sps, better: Better = 'higher') => rounds(c, trainKey(`nabla-${backend}`, 'loop', data, 1), pick, better);
+  const tfjs = (backend: 'wasm' | 'cpu', pick = sps, better: Better = 'higher') =>
+    rounds(c, trainKey(`tfjs-${backend}`, TFJS_WORKLOAD, data, 1), pick, better);
+  const train = { unit: 'samples/s', better: 'higher' as const };
+  const rows: Row[] = [
+    {
+      id: 'train-wasm-vs-tfjs-wasm', what: `MLP training, wasm backend, the README loop (\`for await\`), ${on}`, ...train,
+      peerLabel: TFJS_LABEL.wasm, nabla: nabla('wasm'), peer: tfjs('wasm'),
+    },
+    {
+      id: 'train-wasm-vs-js', what: `MLP training, wasm backend against nabla's js backend, same loop, ${on}`, ...train,
+      peerLabel: 'nabla js backend', nabla: nabla('wasm'), peer: nabla('js'),
+    },
+    {
+      id: 'train-js-vs-tfjs-cpu', what: `MLP training, js backend, the README loop (\`for await\`), ${on}`, ...train,
+      peerLabel: TFJS_LABEL.cpu, nabla: nabla('js'), peer: tfjs('cpu'),
+    },
+    {
+      id: 'rss-wasm-vs-tfjs-wasm', what: `peak RSS of the training process, wasm backend, ${on}`, unit: 'MB', better: 'lower',
+      peerLabel: TFJS_LABEL.wasm, nabla: nabla('wasm', rss, 'lower'), peer: tfjs('wasm', rss, 'lower'),
+    },
+  ];
+  const peerLabel = 'TensorFlow.js wasm `tf.matMul`';
+  const gemmRow = (id: string, what: string, key: string, pick: (v: Value) => number | undefined, peerPick: (v: Value) => number | undefined): Row => ({
+    id, what, unit: 'GFLOP/s', better: 'higher', peerLabel,
+    nabla: rounds(c, key, pick, 'higher'), peer: rounds(c, 'sgemm/tfjs-wasm', peerPick, 'higher'),
+  });
+  const square = (m: Map<string, number>) => m.get('square 1024');
+  rows.push(
+    gemmRow('sgemm-wasm-1024', 'wasm sgemm kernel (`WasmKernels.gemm`), 1024³, 1 thread', 'sgemm/nabla-wasm',
+      (v) => square(sgemmByName(v)), (v) => square(sgemmByName(v))),
+    gemmRow('sgemm-wasm-step', 'wasm sgemm kernel, the 9 GEMMs of a step with their transposes (total flops / total time), 1 thread',
+      'sgemm/nabla-wasm', (v) => stepGflops(sgemmByName(v)), (v) => stepGflops(sgemmByName(v))),
+    gemmRow('matmul-wasm-step', '`a.matmul(b)` on wasm, the 9 GEMMs of a step, transposed views, 1 thread', 'matmul/nabla-wasm',
+      (v) => stepGflops(matmulByName(v, 'views')), (v) => stepGflops(sgemmByName(v))),
+    gemmRow('matmul-wasm-1024', '`a.matmul(b)` on wasm, 1024³, 1 thread', 'matmul/nabla-wasm',
+      (v) => square(matmulByName(v, 'contiguous')), (v) => square(sgemmByName(v))),
+  );
+  return rows;
+}
+
+export interface KeyRatio {
+  id: string;
+  what: string;
+  peer: string;
+  best: number;
+  median: number;
+}
+
+/** The ratios of the rows with an id whose both sides ran: nabla's figure over the peer's. */
+export function keyRatios(rows: readonly Row[]): KeyRatio[] {
+  return rows.flatMap((r) => {
+    if (!r.id || !r.nabla || !r.peer) return [];
+    return [{ id: r.id, what: r.what, peer: r.peerLabel, ...ratios(r.nabla, r.peer) }];
+  });
+}
+
 function cell(v: number | undefined, share?: number): string {
   if (v === undefined) return '-';
   return share ? `${fmt(v)} (${Math.round((100 * v) / share)}%)` : fmt(v);
@@ -174,11 +247,19 @@ export function markdown(rows: readonly Row[]): string {
 
 /** Per-shape detail of the sgemm and matmul rows: every side's best round, for the terminal and JSON. */
 export function gemmDetail(c: Collected, o: Options): { headers: string[]; rows: string[][] } {
+  const groups = o.groups ?? GROUPS;
   const sides: { label: string; key: string; pick: (v: Value) => Map<string, number> }[] = [
-    { label: 'nabla sgemm', key: 'sgemm/nabla', pick: sgemmByName },
-    { label: 'a.matmul(b) contiguous', key: 'matmul/nabla', pick: (v) => matmulByName(v, 'contiguous') },
-    { label: 'a.matmul(b) views', key: 'matmul/nabla', pick: (v) => matmulByName(v, 'views') },
-    ...o.coretypes.map((ct) => ({ label: `OpenBLAS ${coreName(c, `sgemm/openblas/${ct}`, ct)}`, key: `sgemm/openblas/${ct}`, pick: sgemmByName })),
+    ...(groups.includes('native') ? [
+      { label: 'nabla sgemm', key: 'sgemm/nabla', pick: sgemmByName },
+      { label: 'a.matmul(b) contiguous', key: 'matmul/nabla', pick: (v: Value) => matmulByName(v, 'contiguous') },
+      { label: 'a.matmul(b) views', key: 'matmul/nabla', pick: (v: Value) => matmulByName(v, 'views') },
+      ...o.coretypes.map((ct) => ({ label: `OpenBLAS ${coreName(c, `sgemm/openblas/${ct}`, ct)}`, key: `sgemm/openblas/${ct}`, pick: sgemmByName })),
+    ] : []),
+    ...(groups.includes('wasm') ? [
+      { label: 'wasm sgemm kernel', key: 'sgemm/nabla-wasm', pick: sgemmByName },
+      { label: 'a.matmul(b) on wasm, views', key: 'matmul/nabla-wasm', pick: (v: Value) => matmulByName(v, 'views') },
+      { label: 'tfjs-wasm tf.matMul', key: 'sgemm/tfjs-wasm', pick: sgemmByName },
+    ] : []),
   ];
   const names = [...STEP_SHAPES.map((s) => s.name), 'step (9 GEMMs)', 'square 1024'];
   const value = (m: Map<string, number>, name: string) => (name === 'step (9 GEMMs)' ? stepGflops(m) : m.get(name));
@@ -208,6 +289,7 @@ export function resultDocument(run: RunInfo, c: Collected): Record<string, unkno
     failures: Object.entries(c).flatMap(([k, v]) => v.errors.map((e) => `${k} ${e}`)),
     fmaPeak: fmaPeak(c) ?? null,
     table: rows,
+    ratios: keyRatios(rows),
     gemmDetail: gemmDetail(c, run.options),
     markdown: markdown(rows),
     raw: c,

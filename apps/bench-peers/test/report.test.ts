@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, QUICK, roundJobs, trainKey, type Options } from '../src/plan.js';
-import { markdown, resultDocument, tableRows, type Collected } from '../src/report.js';
+import { DEFAULTS, QUICK, TFJS_WORKLOAD, roundJobs, trainKey, type Options } from '../src/plan.js';
+import { keyRatios, markdown, resultDocument, tableRows, type Collected } from '../src/report.js';
 import { GEMM_SHAPES } from '../src/shapes.js';
 import { fmt, markdownTable } from '../src/table.js';
 
@@ -67,13 +67,96 @@ describe('the table', () => {
 
 describe('plan', () => {
   it('alternates nabla and peer jobs and skips peers that are missing', () => {
-    const jobs = roundJobs({ ...DEFAULTS, ...QUICK } as Options, { torch: true, sgemm: true, openblas: true });
+    const quick = { ...DEFAULTS, ...QUICK, groups: ['native'] } as Options;
+    const jobs = roundJobs(quick, { torch: true, sgemm: true, openblas: true });
     const training = jobs.filter((j) => j.key.startsWith('train/'));
     expect(training.map((j) => j.runner)).toEqual(['nabla', 'torch', 'nabla', 'torch']);
-    const second = roundJobs({ ...DEFAULTS, ...QUICK } as Options, { torch: true, sgemm: true, openblas: true }, 2);
+    const second = roundJobs(quick, { torch: true, sgemm: true, openblas: true }, 2);
     expect(second.filter((j) => j.key.startsWith('train/')).map((j) => j.runner)).toEqual(['torch', 'nabla', 'torch', 'nabla']);
     const none = roundJobs(DEFAULTS, { torch: false, sgemm: false, openblas: false });
     expect(none.every((j) => j.runner === 'nabla')).toBe(true);
+  });
+
+  it('runs only the row groups asked for', () => {
+    const have = { torch: true, sgemm: true, openblas: true, wasm: true, tfjs: true };
+    const wasmOnly = roundJobs({ ...DEFAULTS, groups: ['wasm'] }, have);
+    expect(wasmOnly.map((j) => j.key)).toEqual([
+      'sgemm/nabla-wasm', 'sgemm/tfjs-wasm', 'matmul/nabla-wasm',
+      trainKey('nabla-wasm', 'loop', 'x255', 1), trainKey('tfjs-wasm', TFJS_WORKLOAD, 'x255', 1),
+      trainKey('nabla-js', 'loop', 'x255', 1), trainKey('tfjs-cpu', TFJS_WORKLOAD, 'x255', 1),
+    ]);
+    expect(roundJobs({ ...DEFAULTS, groups: ['native'] }, have).some((j) => j.runner === 'tfjs' || j.key.includes('wasm'))).toBe(false);
+    const both = roundJobs(DEFAULTS, have);
+    expect(both.filter((j) => j.runner === 'tfjs')).toHaveLength(3);
+    // Micro-benchmarks of both groups come before any training run.
+    const firstTrain = both.findIndex((j) => j.key.startsWith('train/'));
+    expect(both.slice(firstTrain).every((j) => j.key.startsWith('train/'))).toBe(true);
+  });
+
+  it('alternates the wasm group too, and passes each side its backend', () => {
+    const have = { torch: false, sgemm: false, openblas: false, wasm: true, tfjs: true };
+    const second = roundJobs({ ...DEFAULTS, groups: ['wasm'] }, have, 2).filter((j) => j.key.startsWith('train/'));
+    expect(second.map((j) => (j.runner === 'nabla' || j.runner === 'tfjs' ? `${j.runner}-${j.backend}` : j.runner))).toEqual([
+      'tfjs-wasm', 'nabla-wasm', 'tfjs-cpu', 'nabla-js',
+    ]);
+    const noTfjs = roundJobs({ ...DEFAULTS, groups: ['wasm'] }, { ...have, tfjs: false, wasm: false });
+    expect(noTfjs.map((j) => j.key)).toEqual([trainKey('nabla-js', 'loop', 'x255', 1)]);
+  });
+});
+
+describe('the wasm rows', () => {
+  const wasmOptions: Options = { ...options, groups: ['wasm'] };
+  const sgemm = (byName: Record<string, number>, fallback: number) =>
+    ({ cases: GEMM_SHAPES.map((s) => ({ name: s.name, bestGflops: byName[s.name] ?? fallback })) });
+  const wasmCollected: Collected = {
+    [trainKey('nabla-wasm', 'loop', 'x255', 1)]: { rounds: [train(12_000), train(14_000), train(13_000)], errors: [] },
+    [trainKey('nabla-js', 'loop', 'x255', 1)]: { rounds: [train(3_000), train(3_500)], errors: [] },
+    [trainKey('tfjs-wasm', TFJS_WORKLOAD, 'x255', 1)]: { rounds: [{ samplesPerSecond: 2_000, peakRssMb: 400 }], errors: [] },
+    [trainKey('tfjs-cpu', TFJS_WORKLOAD, 'x255', 1)]: { rounds: [{ samplesPerSecond: 400, peakRssMb: 300 }], errors: [] },
+    'sgemm/nabla-wasm': { rounds: [sgemm({ 'square 1024': 30 }, 20)], errors: [] },
+    'matmul/nabla-wasm': {
+      rounds: [{ cases: GEMM_SHAPES.map((s) => ({ name: s.name, contiguous: { best: 24 }, views: { best: 18 } })) }], errors: [],
+    },
+    // tfjs-wasm: fast on the square product, slow where the step transposes an operand.
+    'sgemm/tfjs-wasm': { rounds: [sgemm({ 'square 1024': 25, 'fc1 dX': 20, 'fc2 dX': 20, 'fc3 dX': 20 }, 2)], errors: [] },
+  };
+  const rows = tableRows(wasmCollected, wasmOptions);
+  const ratio = (id: string) => keyRatios(rows).find((r) => r.id === id);
+
+  it('shows only the wasm group when only it ran', () => {
+    expect(rows.every((r) => r.id !== undefined)).toBe(true);
+    expect(rows.some((r) => r.what.includes('OpenBLAS') || r.peerLabel.startsWith('PyTorch'))).toBe(false);
+  });
+
+  it('compares wasm training with TensorFlow.js wasm and with the js backend, and js with TensorFlow.js cpu', () => {
+    expect(ratio('train-wasm-vs-tfjs-wasm')).toMatchObject({ best: 7, median: 6.5 });
+    expect(ratio('train-wasm-vs-js')).toMatchObject({ best: 4, median: 13_000 / 3_250 });
+    expect(ratio('train-js-vs-tfjs-cpu')).toMatchObject({ best: 8.75, median: 3_250 / 400 });
+    expect(ratio('rss-wasm-vs-tfjs-wasm')?.best).toBe(0.5);
+    expect(rows.find((r) => r.id === 'train-wasm-vs-tfjs-wasm')?.peerLabel).toBe('TensorFlow.js wasm (tf.layers, trainOnBatch)');
+  });
+
+  it('compares the wasm sgemm and a.matmul(b) with tf.matMul at 1024² and over the nine step GEMMs', () => {
+    expect(ratio('sgemm-wasm-1024')?.best).toBeCloseTo(30 / 25, 10);
+    expect(ratio('matmul-wasm-1024')?.best).toBeCloseTo(24 / 25, 10);
+    // Total flops over total time: each side's step figure lies between its slowest and fastest shape.
+    const step = ratio('sgemm-wasm-step')!;
+    expect(step.best).toBeGreaterThan(20 / 20);
+    expect(step.best).toBeLessThan(20 / 2);
+    expect(ratio('matmul-wasm-step')!.best).toBeCloseTo((step.best * 18) / 20, 10);
+  });
+
+  it('leaves a ratio out where a side did not run, and puts the ratios in the JSON', () => {
+    const partial = { ...wasmCollected };
+    delete partial['sgemm/tfjs-wasm'];
+    const ids = keyRatios(tableRows(partial, wasmOptions)).map((r) => r.id);
+    expect(ids).toEqual(['train-wasm-vs-tfjs-wasm', 'train-wasm-vs-js', 'train-js-vs-tfjs-cpu', 'rss-wasm-vs-tfjs-wasm']);
+    const doc = resultDocument({
+      date: '', finished: '', command: 'pnpm bench:peers --only wasm', quick: false, machine: {}, versions: {}, options: wasmOptions, notes: [],
+    }, wasmCollected);
+    expect((doc.ratios as { id: string }[]).map((r) => r.id)).toContain('sgemm-wasm-step');
+    expect((doc.gemmDetail as { headers: string[] }).headers).toEqual(['GFLOP/s, best round', 'wasm sgemm kernel', 'a.matmul(b) on wasm, views', 'tfjs-wasm tf.matMul']);
+    expect(String(doc.markdown)).toMatch(/MLP training, wasm backend, the README loop[^\n]*\|\s*7\.00×\s*\|\s*6\.50×\s*\|/);
   });
 });
 
@@ -92,7 +175,7 @@ describe('the JSON document', () => {
     }, { ...collected, 'overhead/torch': { rounds: [], errors: ['round 1: exit code 1'] } });
     expect(Object.keys(doc)).toEqual([
       'schema', 'date', 'finished', 'command', 'quick', 'machine', 'versions', 'options', 'notes',
-      'failures', 'fmaPeak', 'table', 'gemmDetail', 'markdown', 'raw',
+      'failures', 'fmaPeak', 'table', 'ratios', 'gemmDetail', 'markdown', 'raw',
     ]);
     expect(doc.failures).toEqual(['overhead/torch round 1: exit code 1']);
     expect(doc.fmaPeak).toEqual({ isa: 'avx512', summary: { best: 200, median: 200, rounds: [200] } });
