@@ -43,11 +43,11 @@ export class WasmBackend implements Backend<S> {
   }
 
   info(): BackendInfo {
-    const { inUse, cached, heapSize } = this.memory.stats();
+    const { inUse, cached, heapSize, spills } = this.memory.stats();
     return {
       name: this.name,
       available: true,
-      details: { variant: this.wasm.variant, threads: 1, memoryInUse: inUse, memoryCached: cached, heapSize },
+      details: { variant: this.wasm.variant, threads: 1, memoryInUse: inUse, memoryCached: cached, heapSize, spills },
     };
   }
 

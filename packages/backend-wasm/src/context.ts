@@ -12,7 +12,7 @@ export interface Context {
 
 /** Runs `fn` with the address of `floats` float32 elements of scratch memory, freed afterwards. */
 export function withScratch<T>(ctx: Context, floats: number, fn: (ptr: number) => T): T {
-  const s = ctx.mem.alloc(floats);
+  const s = ctx.mem.allocScratch(floats);
   try {
     return fn(s.ptr);
   } finally {
