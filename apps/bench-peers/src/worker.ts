@@ -34,7 +34,7 @@ async function useBackend(name: NablaBackend, threads: number): Promise<Record<s
 
 /** The wasm backend's details also carry its heap figures, which belong to the end of a run, not its start. */
 function withoutHeapFigures(details: Record<string, unknown> | undefined): Record<string, unknown> {
-  const { heapSize: _h, memoryInUse: _u, memoryCached: _c, ...rest } = details ?? {};
+  const { heapSize: _h, memoryInUse: _u, memoryCached: _c, spills: _s, ...rest } = details ?? {};
   return rest;
 }
 
