@@ -24,7 +24,7 @@ describe.skipIf(!hasChromium())('the conformance suite in headless Chromium', ()
     dir = mkdtempSync(join(tmpdir(), 'nabla-conformance-'));
     await buildConformancePage(dir);
     server = await serve(dir);
-    browser = await launchChromium(['--js-flags=--expose-gc']); // the page collects between cases
+    browser = await launchChromium();
     const page = await browser.newPage();
     page.on('pageerror', (err) => problems.push(`uncaught: ${err.message}`));
     page.on('console', (msg) => {
@@ -35,7 +35,7 @@ describe.skipIf(!hasChromium())('the conformance suite in headless Chromium', ()
     const state: ConformanceState = await page.evaluate(() => window.__conformance);
     expect(state.error).toBeNull();
     results = state.results;
-    if (state.skipped.length) console.warn(`not run in Chromium (see SLOW_ON_WASM in page.ts):\n  ${state.skipped.join('\n  ')}`);
+    expect(state.skipped).toEqual([]);
   }, 60_000);
 
   afterAll(async () => {

@@ -23,7 +23,7 @@ export interface CaseResult {
 export interface ConformanceState {
   state: 'running' | 'done' | 'error';
   results: CaseResult[];
-  /** Cases not run here, by name. */
+  /** Cases left out by ?only=, by name. */
   skipped: string[];
   error: string | null;
 }
@@ -53,15 +53,10 @@ const yieldToBrowser = (): Promise<void> => new Promise((resolve) => {
 // ?only=<text>: run only the cases whose name contains it (for looking into one failure by hand).
 const only = new URLSearchParams(location.search).get('only');
 
-// On wasm in Chromium, these groups pass but take tens of seconds per case once the earlier cases have run
-// (well under a second each on their own, and in Node): left to the Node run until that is understood.
-const SLOW_ON_WASM = ['wasm: views, switching backends, errors >', 'wasm: recycled buffers and gradients accumulated in place >'];
-
 async function run(backend: string, cases: Case[]): Promise<void> {
   const wanted = cases.filter((k) => only === null || k.name.includes(only));
-  const slow = (k: Case): boolean => only === null && SLOW_ON_WASM.some((prefix) => k.name.startsWith(prefix));
-  state.skipped.push(...wanted.filter(slow).map((k) => k.name));
-  for (const c of wanted.filter((k) => !slow(k))) {
+  state.skipped.push(...cases.filter((k) => !wanted.includes(k)).map((k) => k.name));
+  for (const c of wanted) {
     const started = performance.now(); 
     let error: string | null = null;
     try {
@@ -70,10 +65,6 @@ async function run(backend: string, cases: Case[]): Promise<void> {
       error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     }
     state.results.push({ backend, name: c.name, error, ms: performance.now() - started });
-    // The cases drop tensors by the thousand in a few seconds, too fast for the collector's own pace to return
-    // wasm blocks; with --js-flags=--expose-gc (as the test launches Chromium) a collection every few cases
-    // keeps linear memory small, as it stays in a program that does work between its steps.
-    if (state.results.length % 10 === 0) (globalThis as { gc?: () => void }).gc?.();
     await yieldToBrowser();
   }
 }

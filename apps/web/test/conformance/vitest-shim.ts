@@ -77,9 +77,16 @@ export class AssertionError extends Error {
 function show(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'bigint' || value === undefined) return String(value);
   if (typeof value === 'function') return `[Function ${value.name || 'anonymous'}]`;
-  if (ArrayBuffer.isView(value)) return `${value.constructor.name} ${JSON.stringify(Array.from(value as unknown as ArrayLike<number>))}`;
+  if (ArrayBuffer.isView(value)) {
+    const items = Array.from(value as unknown as ArrayLike<number>);
+    return `${value.constructor.name}(${items.length}) ${JSON.stringify(items.slice(0, 64))}${items.length > 64 ? '…' : ''}`;
+  }
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && value.constructor !== Object) {
+    return `[${value.constructor?.name ?? 'object'}]`; // a class instance (a storage, a tensor): by its class only
+  }
   try {
-    return JSON.stringify(value) ?? String(value);
+    const text = JSON.stringify(value) ?? String(value);
+    return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
   } catch {
     return String(value);
   }
@@ -119,33 +126,34 @@ function thrownMatches(err: unknown, expected: Expected): boolean {
 }
 
 function matchers(actual: unknown, negate: boolean, note: string | undefined) {
-  const check = (pass: boolean, what: string): void => {
-    if (pass === negate) throw new AssertionError(`${note ? `${note}: ` : ''}expected ${show(actual)} ${negate ? 'not ' : ''}${what}`);
+  // `what` is a function: a message is only built for a failure (showing a tensor's storage is not cheap).
+  const check = (pass: boolean, what: () => string): void => {
+    if (pass === negate) throw new AssertionError(`${note ? `${note}: ` : ''}expected ${show(actual)} ${negate ? 'not ' : ''}${what()}`);
   };
   const num = (what: string, test: (a: number, b: number) => boolean) => (expected: number) =>
-    check(typeof actual === 'number' && test(actual, expected), `${what} ${expected}`);
+    check(typeof actual === 'number' && test(actual, expected), () => `${what} ${expected}`);
   return {
-    toBe: (expected: unknown) => check(Object.is(actual, expected), `to be ${show(expected)}`),
-    toEqual: (expected: unknown) => check(equal(actual, expected), `to equal ${show(expected)}`),
-    toStrictEqual: (expected: unknown) => check(equal(actual, expected), `to equal ${show(expected)}`),
-    toBeDefined: () => check(actual !== undefined, 'to be defined'),
-    toBeUndefined: () => check(actual === undefined, 'to be undefined'),
-    toBeNull: () => check(actual === null, 'to be null'),
-    toBeTruthy: () => check(Boolean(actual), 'to be truthy'),
-    toBeFalsy: () => check(!actual, 'to be falsy'),
-    toBeNaN: () => check(Number.isNaN(actual), 'to be NaN'),
+    toBe: (expected: unknown) => check(Object.is(actual, expected), () => `to be ${show(expected)}`),
+    toEqual: (expected: unknown) => check(equal(actual, expected), () => `to equal ${show(expected)}`),
+    toStrictEqual: (expected: unknown) => check(equal(actual, expected), () => `to equal ${show(expected)}`),
+    toBeDefined: () => check(actual !== undefined, () => 'to be defined'),
+    toBeUndefined: () => check(actual === undefined, () => 'to be undefined'),
+    toBeNull: () => check(actual === null, () => 'to be null'),
+    toBeTruthy: () => check(Boolean(actual), () => 'to be truthy'),
+    toBeFalsy: () => check(!actual, () => 'to be falsy'),
+    toBeNaN: () => check(Number.isNaN(actual), () => 'to be NaN'),
     toBeGreaterThan: num('to be greater than', (a, b) => a > b),
     toBeGreaterThanOrEqual: num('to be at least', (a, b) => a >= b),
     toBeLessThan: num('to be less than', (a, b) => a < b),
     toBeLessThanOrEqual: num('to be at most', (a, b) => a <= b),
     toBeCloseTo: (expected: number, digits = 2) =>
-      check(typeof actual === 'number' && Math.abs(actual - expected) < 10 ** -digits / 2, `to be close to ${expected} (${digits} digits)`),
-    toBeInstanceOf: (cls: new (...args: never[]) => unknown) => check(actual instanceof cls, `to be an instance of ${cls.name}`),
-    toHaveLength: (n: number) => check((actual as { length?: unknown })?.length === n, `to have length ${n}`),
+      check(typeof actual === 'number' && Math.abs(actual - expected) < 10 ** -digits / 2, () => `to be close to ${expected} (${digits} digits)`),
+    toBeInstanceOf: (cls: new (...args: never[]) => unknown) => check(actual instanceof cls, () => `to be an instance of ${cls.name}`),
+    toHaveLength: (n: number) => check((actual as { length?: unknown })?.length === n, () => `to have length ${n}`),
     toContain: (item: unknown) =>
-      check(typeof actual === 'string' ? actual.includes(item as string) : Array.from(actual as Iterable<unknown>).includes(item), `to contain ${show(item)}`),
+      check(typeof actual === 'string' ? actual.includes(item as string) : Array.from(actual as Iterable<unknown>).includes(item), () => `to contain ${show(item)}`),
     toMatch: (pattern: RegExp | string) =>
-      check(typeof actual === 'string' && (typeof pattern === 'string' ? actual.includes(pattern) : pattern.test(actual)), `to match ${pattern}`),
+      check(typeof actual === 'string' && (typeof pattern === 'string' ? actual.includes(pattern) : pattern.test(actual)), () => `to match ${pattern}`),
     toThrow: (expected?: Expected) => {
       if (typeof actual !== 'function') throw new AssertionError('toThrow needs a function');
       let threw = false, error: unknown;
