@@ -5,7 +5,7 @@
 //
 //   node scripts/pack-install-test.mjs [--skip-build] [--only=id,id] [--skip=id,id] [--keep] [--out=DIR]
 //
-// Scenario ids: npm-js, npm-native, pnpm, no-compiler, source-build, all (see scripts/lib/scenarios.mjs).
+// Scenario ids: npm-js, npm-native, pnpm, no-compiler, source-build, all, wasm-no-compiler (see scripts/lib/scenarios.mjs).
 // Tarballs go to DIR (default: a temp folder, deleted when everything passed). Project folders are deleted after a passing scenario
 // unless --keep; a failing scenario's folder is always kept and printed.
 import { mkdtempSync, rmSync } from 'node:fs';

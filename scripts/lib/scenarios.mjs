@@ -180,6 +180,43 @@ export async function sourceBuild(ctx) {
 }
 
 /**
+ * (g) core + backend-wasm with no compiler on PATH: nothing is built at install (the .wasm ships prebuilt),
+ * 'wasm' is available at once and serves by priority; prints how long the install took.
+ */
+export async function wasmNoCompiler(ctx) {
+  const project = ctx.track(new Project('wasm-no-compiler'));
+  const env = userEnv({ PATH: binWithoutCompilers(project.dir) });
+  await project.npm(['init', '-y'], { env });
+  const names = ['@nabla/core', '@nabla/backend-wasm'];
+  const t0 = performance.now();
+  await project.npm(['install', ...tarballsOf(ctx, names)], { env });
+  const installSeconds = (performance.now() - t0) / 1000;
+  expectLocalNabla(project, names);
+  project.write('wasm.mjs', [
+    "import { backendInfo, getBackend, tensor } from '@nabla/core';",
+    "import '@nabla/backend-wasm';",
+    'const x = tensor([[1, 2], [3, 4]]);',
+    'console.log(JSON.stringify({ info: backendInfo(\'wasm\'), serving: getBackend().name, device: x.device,',
+    '  product: x.matmul(x).toArray() }));',
+    '',
+  ].join('\n'));
+  const out = (await project.node(['wasm.mjs'], { env })).stdout.trim().split('\n').pop() ?? '';
+  let result;
+  try {
+    result = JSON.parse(out);
+  } catch {
+    throw new Error(`wasm.mjs printed no JSON line: ${out}`);
+  }
+  if (result.info?.available !== true) throw new Error(`backendInfo('wasm') should report it available: ${JSON.stringify(result.info)}`);
+  if (result.serving !== 'wasm' || result.device !== 'wasm') {
+    throw new Error(`with core + backend-wasm only, 'wasm' should serve and hold the tensors: ${out}`);
+  }
+  if (JSON.stringify(result.product) !== JSON.stringify([[7, 10], [15, 22]])) throw new Error(`wrong matmul on wasm: ${out}`);
+  return `install took ${installSeconds.toFixed(1)} s with no compiler on PATH; backendInfo('wasm'): available, ` +
+    `${JSON.stringify(result.info.details ?? {})}; a matmul ran on 'wasm'`;
+}
+
+/**
  * (f) every public package in one project: each imports, and a TypeScript program using all of them
  * type-checks with moduleResolution node16 and bundler (strict, skipLibCheck off), then runs.
  */
@@ -218,4 +255,5 @@ export const SCENARIOS = [
   { id: 'no-compiler', title: '(d) npm: no compiler on PATH, no prebuilt; falls back to js and says why', run: noCompiler },
   { id: 'source-build', title: '(e) npm: no prebuilt, compiler present; builds from source offline', run: sourceBuild },
   { id: 'all', title: '(f) npm: every package imports; a TypeScript program over all of them type-checks (node16, bundler) and runs', run: everyPackage },
+  { id: 'wasm-no-compiler', title: '(g) npm: core + backend-wasm with no compiler on PATH; wasm available and serving', run: wasmNoCompiler },
 ];

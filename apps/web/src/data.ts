@@ -1,112 +1,64 @@
-// The MNIST subset the build put beside the page (raw uint8 pixels and labels, no header), and the batching:
-// shuffled each epoch by a seeded generator, pixels divided by 255. (@nabla/data's DataLoader and MNIST
-// reader read files with node:fs, so the page does its own small batching.)
+// The MNIST subset the build put beside the page (IDX files, decoded by @nabla/data's parseIdx), kept as
+// bytes in ByteImageDatasets, and batched by @nabla/data's DataLoader: shuffled each epoch from a seed,
+// pixels divided by 255 as each batch is built.
+
+import { ByteImageDataset, DataLoader, parseIdx, parseIdxFloat32, type Batch } from '@nabla/data';
 
 export const FEATURES = 28 * 28;
 
-export interface Split {
-  n: number;
-  /** n × 784 pixels, row-major, 0..255. */
-  images: Uint8Array;
-  /** n labels, 0..9. */
-  labels: Uint8Array;
-}
-
 export interface Mnist {
-  train: Split;
-  test: Split;
+  train: ByteImageDataset;
+  test: ByteImageDataset;
 }
 
-async function bytes(url: string): Promise<Uint8Array> {
+async function fetchBytes(url: string): Promise<Uint8Array> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`fetching ${url}: HTTP ${res.status}`);
   return new Uint8Array(await res.arrayBuffer());
 }
 
-async function split(name: 'train' | 'test', n: number): Promise<Split> {
-  const [images, labels] = await Promise.all([bytes(`data/${name}-images.bin`), bytes(`data/${name}-labels.bin`)]);
-  if (images.length !== n * FEATURES || labels.length !== n) {
-    throw new Error(`data/${name}-*.bin: expected ${n} images and labels, got ${images.length / FEATURES} and ${labels.length}`);
+async function split(name: 'train' | 'test'): Promise<ByteImageDataset> {
+  const [imagesUrl, labelsUrl] = [`data/${name}-images.idx`, `data/${name}-labels.idx`];
+  const [imageBytes, labelBytes] = await Promise.all([fetchBytes(imagesUrl), fetchBytes(labelsUrl)]);
+  const images = parseIdx(imageBytes, { label: imagesUrl });
+  if (images.dtype !== 'uint8' || images.shape.slice(1).join(',') !== '28,28') {
+    throw new Error(`${imagesUrl}: expected 28×28 uint8 images, got ${images.dtype} [${images.shape.join(', ')}]`);
   }
-  return { n, images, labels };
+  const labels = parseIdxFloat32(labelBytes, { label: labelsUrl });
+  // ByteImageDataset checks that there is one label per image.
+  return new ByteImageDataset(images.data as Uint8Array, labels.data, [FEATURES]);
 }
 
 export async function loadMnist(): Promise<Mnist> {
-  const res = await fetch('data/mnist.json');
-  if (!res.ok) throw new Error(`fetching data/mnist.json: HTTP ${res.status}`);
-  const meta = (await res.json()) as { train: number; test: number };
-  const [train, test] = await Promise.all([split('train', meta.train), split('test', meta.test)]);
+  const [train, test] = await Promise.all([split('train'), split('test')]);
   return { train, test };
 }
 
-/** mulberry32: a small seeded generator, so every run sees the batches in the same order. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export interface Batch {
-  x: Float32Array;
-  y: Float32Array;
-  rows: number;
-}
-
-/** Endless batches over a split, reshuffled at every epoch; drops the last partial batch of an epoch. */
+/** Endless shuffled batches over a dataset: a new epoch (new order) begins when one ends; drops partial batches. */
 export class Batches {
-  epoch = 0;
-  private order: Uint32Array;
-  private position = 0;
-  private readonly random: () => number;
+  private readonly loader: DataLoader;
+  private epochBatches: Iterator<Batch>;
+  private taken = 0;
 
-  constructor(private readonly data: Split, readonly batchSize: number, seed = 1) {
-    this.random = generator(seed);
-    this.order = new Uint32Array(data.n).map((_, i) => i);
-    this.shuffle();
+  constructor(private readonly data: ByteImageDataset, readonly batchSize: number, seed = 1) {
+    this.loader = new DataLoader(data, { batchSize, shuffle: true, dropLast: true, seed });
+    this.epochBatches = this.loader[Symbol.iterator]();
   }
 
-  private shuffle(): void {
-    const o = this.order;
-    for (let i = o.length - 1; i > 0; i--) {
-      const j = Math.floor(this.random() * (i + 1));
-      [o[i], o[j]] = [o[j]!, o[i]!];
-    }
-  }
-
+  /** The next batch, as tensors of the backend in use: x [batchSize, 784] in [0, 1], y [batchSize] classes. */
   next(): Batch {
-    if (this.position + this.batchSize > this.data.n) {
-      this.epoch++;
-      this.position = 0;
-      this.shuffle();
+    let next = this.epochBatches.next();
+    if (next.done) {
+      this.epochBatches = this.loader[Symbol.iterator]();
+      this.taken = 0;
+      next = this.epochBatches.next();
     }
-    const rows = this.batchSize;
-    const x = new Float32Array(rows * FEATURES);
-    const y = new Float32Array(rows);
-    for (let r = 0; r < rows; r++) {
-      const i = this.order[this.position + r]!;
-      const src = this.data.images.subarray(i * FEATURES, (i + 1) * FEATURES);
-      for (let f = 0; f < FEATURES; f++) x[r * FEATURES + f] = src[f]! / 255;
-      y[r] = this.data.labels[i]!;
-    }
-    this.position += rows;
-    return { x, y, rows };
+    this.taken++;
+    return next.value;
   }
 
-  /** Fraction of the current epoch done, for display (epoch 0.5 = halfway through the first pass). */
+  /** Epochs done, for display (0.5 = halfway through the first pass). */
   get progress(): number {
-    return this.epoch + this.position / this.data.n;
+    return this.loader.epoch - 1 + (this.taken * this.batchSize) / this.data.length;
   }
-}
-
-/** Pixels of images [start, start + rows) of a split, divided by 255. */
-export function pixels(data: Split, start: number, rows: number): Float32Array {
-  const x = new Float32Array(rows * FEATURES);
-  const src = data.images.subarray(start * FEATURES, (start + rows) * FEATURES);
-  for (let i = 0; i < x.length; i++) x[i] = src[i]! / 255;
-  return x;
 }

@@ -7,11 +7,12 @@
 
 import '@nabla/backend-js';
 import { initWasmBackend } from '@nabla/backend-wasm';
-import { backendInfo, manualSeed, noGrad, setBackend, tensor, type BackendInfo } from '@nabla/core';
+import { backendInfo, manualSeed, noGrad, setBackend, type BackendInfo } from '@nabla/core';
 import { Linear, ReLU, Sequential } from '@nabla/layers';
 import { CrossEntropyLoss } from '@nabla/losses';
 import { Adam } from '@nabla/optimizers';
-import { Batches, FEATURES, loadMnist, pixels, type Mnist } from './data.js';
+import { DataLoader } from '@nabla/data';
+import { Batches, FEATURES, loadMnist, type Mnist } from './data.js';
 import { drawPlot, smooth, type Curves } from './plot.js';
 
 const BATCH = 64;
@@ -169,12 +170,10 @@ function evaluate(r: Run): number {
   try {
     return noGrad(() => {
       let correct = 0;
-      for (let start = 0; start < test.n; start += EVAL_CHUNK) {
-        const rows = Math.min(EVAL_CHUNK, test.n - start);
-        const predicted = r.model.forward(tensor(pixels(test, start, rows), [rows, FEATURES])).argmax(1).data();
-        for (let i = 0; i < rows; i++) if (predicted[i] === test.labels[start + i]) correct++;
+      for (const { x, y } of new DataLoader(test, { batchSize: EVAL_CHUNK })) {
+        correct += r.model.forward(x).argmax(1).eq(y).sum().item();
       }
-      return correct / test.n;
+      return correct / test.length;
     });
   } finally {
     r.model.train();
@@ -188,9 +187,7 @@ function recordAccuracy(r: Run): void {
 
 function trainStep(r: Run): void {
   const started = performance.now();
-  const batch = r.batches.next();
-  const x = tensor(batch.x, [batch.rows, FEATURES]);
-  const y = tensor(batch.y, [batch.rows]);
+  const { x, y } = r.batches.next();
   r.optimizer.zeroGrad();
   const loss = r.lossFn.forward(r.model.forward(x), y);
   loss.backward();

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import {
   setBackend, tensor, linear, relu, softmaxCrossEntropy, activation, prelu, type Activation, Tensor,
 } from '@nabla/core';
-import { assertClose, fromGolden, loadGolden, type GoldenTensor } from './golden.js';
+import { assertClose, fromGolden, type GoldenTensor } from './golden.js';
+import { loadGolden } from './golden-files.js';
 
 interface MlpGolden {
   x: GoldenTensor; y: number[]; W1: GoldenTensor; b1: GoldenTensor; W2: GoldenTensor; b2: GoldenTensor;

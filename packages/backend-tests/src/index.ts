@@ -13,7 +13,8 @@ import { memorySuite } from './memory.suite.js';
 import { autogradSuite } from './autograd.suite.js';
 
 export { ReferenceBackend, unaryFns, binaryFns } from './reference.js';
-export { goldenDir, loadGolden, fromGolden, assertClose, type GoldenTensor, type Tolerance } from './golden.js';
+export { fromGolden, assertClose, type GoldenTensor, type Tolerance } from './golden.js';
+export { goldenDir, loadGolden } from './golden-files.js';
 export { gradcheck, type GradcheckOptions } from './gradcheck.js';
 export { randomTensor } from './random.js';
 export { onBoth } from './primitives.suite.js';

@@ -8,7 +8,7 @@
 import { Tensor, ValueError, hostMemory, tensor } from '@nabla/core';
 import { checkPositiveInteger, describe, sizeOfShape } from './checks.js';
 import { ArrayDataset, Subset, copySamples, type Dataset } from './dataset.js';
-import { ByteImageDataset } from './byte-images.js';
+import { ByteImageDataset } from './byte-image-dataset.js';
 import { permutation, toSeed32 } from './random.js';
 
 export interface DataLoaderOptions {

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { Tensor, ValueError, tensor } from '@nabla/core';
 import { sizeOfShape } from './checks.js';
 import { DataFormatError, readIdxFloat32 } from './idx.js';
+import { checkLabels } from './labels.js';
 
 export interface LoadIdxOptions {
   /** Divide uint8 pixels by 255 so they lie in [0, 1]. Default true. Only for uint8 image files. */
@@ -67,19 +68,6 @@ function checkFiniteRows(path: string, data: Float32Array, rowLength: number): v
     if (v - v !== 0) {
       throw new DataFormatError(`${path}: ${v} in image ${Math.floor(i / rowLength)} at value ${i % rowLength}; ` +
         'expected finite numbers');
-    }
-  }
-}
-
-export function checkLabels(path: string, labels: Float32Array, classes: number | undefined): void {
-  if (classes !== undefined && (!Number.isInteger(classes) || classes < 1)) {
-    throw new ValueError(`loadIdx: classes must be a positive integer, got ${classes}`);
-  }
-  for (let i = 0; i < labels.length; i++) {
-    const label = labels[i];
-    if (!Number.isInteger(label) || label < 0 || (classes !== undefined && label >= classes)) {
-      const expected = classes === undefined ? 'a non-negative integer' : `an integer in [0, ${classes - 1}]`;
-      throw new DataFormatError(`${path}: label ${label} at index ${i} is out of range; expected ${expected}`);
     }
   }
 }
