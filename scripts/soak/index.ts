@@ -1,15 +1,16 @@
 // `pnpm soak`: the long versions of the fuzz, corrupt-file and crash tests, with counts printed. The test
 // suite runs small versions of each; this runs them at a scale that takes a few minutes.
 //
-//   pnpm soak [--quick] [--only=fuzz,corrupt,kills] [--seed=N]
+//   pnpm soak [--quick] [--only=fuzz,corrupt,kills,memory] [--seed=N]
 import { parseArgs } from 'node:util';
 
 import { corruptFiles } from './corrupt-files.js';
 import { fuzz } from './fuzz.js';
 import { kills } from './kills.js';
+import { memory } from './memory.js';
 import type { Section } from './shared.js';
 
-const SECTIONS: Record<string, Section> = { fuzz, corrupt: corruptFiles, kills };
+const SECTIONS: Record<string, Section> = { fuzz, corrupt: corruptFiles, kills, memory };
 
 const { values } = parseArgs({
   options: {
