@@ -28,10 +28,10 @@ struct KernelSet {
   // read C.
   void (*micro)(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha, float beta,
                 int64_t rows, int64_t cols);
-  // The direct kernel for narrow shapes: C (m×n) = alpha * op(A)(m×k) · Bp + beta * C, where Bp is k rows
-  // of ldbp floats (ldbp a multiple of 16, columns n..ldbp zero). No packing of A.
+  // The direct kernel for narrow shapes: C (m×n) = alpha * op(A)(m×k) · B + beta * C, where B is k rows of
+  // n floats, row stride ldb (only those n are read). No packing of A.
   void (*narrow)(bool transA, int64_t m, int64_t n, int64_t k, float alpha, const float* A, int64_t lda,
-                 const float* Bp, int64_t ldbp, float beta, float* C, int64_t ldc);
+                 const float* B, int64_t ldb, float beta, float* C, int64_t ldc);
   // micro over only the k steps whose bits are set in mask (kc bits, at least one set): the driver leaves out
   // the steps where the A panel is all zero (see sgemm.cpp).
   void (*micro_masked)(int64_t kc, const uint64_t* mask, const float* a, const float* b, float* c, int64_t ldc,

@@ -261,11 +261,23 @@ void gemm_parallel(const KernelSet& ks, const Problem& p, int threads) {
 }
 
 // Narrow shapes (m, n or k < 16): packing A into panels and padding to whole tiles would cost more than the
-// product. Copy op(B) as k×n rows of a multiple of 16 floats (a thin strip: n or k is small, or it is read
-// by few rows) and let the direct kernel stream the rows of A against it. Rows of C go out over the pool.
+// product. The direct kernel streams the rows of A against the rows of op(B): in place when B is not
+// transposed, else from a copy of op(B) as k×n rows. Rows of C go out over the pool.
 void gemm_narrow(const KernelSet& ks, const Problem& p) {
-  // The strip is at most 1 MiB (it is streamed once per block of rows, so it should stay in L2).
+  // Blocks of op(B) of at most 1 MiB (each is streamed once per block of rows, so it should stay in L2).
   const int64_t nb_max = std::min<int64_t>(p.n, p.k < kNarrow ? 4096 : 1024);
+  const auto run_rows = [&](const float* b, int64_t ldb, int64_t j0, int64_t nb, int64_t p0, int64_t kb, float beta) {
+    const int64_t grain = std::max<int64_t>(16, kParallelWork / (nb * kb));
+    parallel_for(p.m, grain, [&](int64_t i0, int64_t i1) {
+      ks.narrow(p.transA, i1 - i0, nb, kb, p.alpha, op_at(p.A, p.lda, p.transA, i0, p0), p.lda, b, ldb, beta,
+                p.C + i0 * p.ldc + j0, p.ldc);
+    });
+  };
+  if (!p.transB) {
+    for (int64_t j0 = 0; j0 < p.n; j0 += nb_max)
+      run_rows(p.B + j0, p.ldb, j0, std::min(nb_max, p.n - j0), 0, p.k, p.beta);
+    return;
+  }
   const int64_t ldbp = round_up(nb_max, 16);
   const int64_t kb_max = std::min<int64_t>(p.k, std::max<int64_t>(kNarrow, (int64_t{1} << 18) / ldbp));
   float* bp = scratch(kPackB, static_cast<size_t>(kb_max * ldbp));
@@ -275,19 +287,9 @@ void gemm_narrow(const KernelSet& ks, const Problem& p) {
       const int64_t kb = std::min(kb_max, p.k - p0);
       for (int64_t q = 0; q < kb; ++q) {
         float* dst = bp + q * ldbp;
-        if (p.transB) {
-          for (int64_t j = 0; j < nb; ++j) dst[j] = *op_at(p.B, p.ldb, true, p0 + q, j0 + j);
-        } else {
-          std::memcpy(dst, op_at(p.B, p.ldb, false, p0 + q, j0), static_cast<size_t>(nb) * sizeof(float));
-        }
-        std::fill(dst + nb, dst + ldbp, 0.0f);
+        for (int64_t j = 0; j < nb; ++j) dst[j] = *op_at(p.B, p.ldb, true, p0 + q, j0 + j);
       }
-      const float beta = p0 == 0 ? p.beta : 1.0f;
-      const int64_t grain = std::max<int64_t>(16, kParallelWork / (nb * kb));
-      parallel_for(p.m, grain, [&](int64_t i0, int64_t i1) {
-        ks.narrow(p.transA, i1 - i0, nb, kb, p.alpha, op_at(p.A, p.lda, p.transA, i0, p0), p.lda, bp, ldbp, beta,
-                  p.C + i0 * p.ldc + j0, p.ldc);
-      });
+      run_rows(bp, ldbp, j0, nb, p0, kb, p0 == 0 ? p.beta : 1.0f);  // later k blocks accumulate onto the first
     }
   }
 }
