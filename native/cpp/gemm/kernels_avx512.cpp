@@ -1,5 +1,5 @@
 // The AVX-512 kernel set: an 8×32 micro-kernel (two zmm of B per k step, one broadcast of A per row,
-// 16 zmm accumulators) and the shared C++ blocks, this whole file compiled with -mavx512f -mavx2 -mfma
+// 16 zmm accumulators; 8×16 at a right edge of at most 16 columns) and the shared C++ blocks, this whole file compiled with -mavx512f -mavx2 -mfma
 // (gemm.cmake); its functions run only when active_isa() is Avx512, which best_isa() allows only after
 // seeing avx512f and fma.
 #include "kernels.h"
@@ -21,89 +21,113 @@ namespace {
 constexpr int kMr = 8;
 constexpr int kNr = 32;
 
-// One k step of the 8×32 tile: the accumulators get a[r] * b[0..32) added (First: set to it).
-template <bool First>
-NABLA_INLINE void tile_step(const float* a, const float* b, __m512 (&lo)[kMr], __m512 (&hi)[kMr]) {
-  const __m512 b0 = _mm512_load_ps(b);
-  const __m512 b1 = _mm512_load_ps(b + 16);
+// One k step of the 8 × 16NV tile: the accumulators get a[r] * b[0..16NV) added (First: set to it). NV is 2,
+// or 1 for a tile at the right edge with at most 16 columns (half the FMAs).
+template <bool First, int NV>
+NABLA_INLINE void tile_step(const float* a, const float* b, __m512 (&acc)[kMr][NV]) {
+  __m512 bv[NV];
+  NABLA_UNROLL
+  for (int v = 0; v < NV; ++v) bv[v] = _mm512_load_ps(b + 16 * v);
+  NABLA_UNROLL
   for (int r = 0; r < kMr; ++r) {
     const __m512 ar = _mm512_set1_ps(a[r]);
-    lo[r] = First ? _mm512_mul_ps(ar, b0) : _mm512_fmadd_ps(ar, b0, lo[r]);
-    hi[r] = First ? _mm512_mul_ps(ar, b1) : _mm512_fmadd_ps(ar, b1, hi[r]);
+    NABLA_UNROLL
+    for (int v = 0; v < NV; ++v) acc[r][v] = First ? _mm512_mul_ps(ar, bv[v]) : _mm512_fmadd_ps(ar, bv[v], acc[r][v]);
   }
 }
 
-// micro (Masked false: every k step of 0..kc) and micro_masked (the steps set in mask, at least one).
-template <bool Masked>
+// micro (Masked false: every k step of 0..kc) and micro_masked (the steps set in mask, at least one), on the
+// first 16NV columns of the packed panel of B (its other columns are the zeros past `cols`).
+template <bool Masked, int NV>
 NABLA_INLINE void micro_steps(int64_t kc, const uint64_t* mask, const float* a, const float* b, float* c,
-                                           int64_t ldc, float alpha, float beta, int64_t rows, int64_t cols) {
+                              int64_t ldc, float alpha, float beta, int64_t rows, int64_t cols) {
   constexpr int MR = kMr;
-  for (int r = 0; r < MR; ++r) {  // the C tile is written at the end: start fetching its two lines per row
-    _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc), _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc + 16), _MM_HINT_T0);
+  NABLA_UNROLL
+  for (int r = 0; r < MR; ++r) {  // the C tile is written at the end: start fetching its lines
+    NABLA_UNROLL
+    for (int v = 0; v < NV; ++v) _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc + 16 * v), _MM_HINT_T0);
   }
   // The first k step initializes the accumulators: a zeroing loop would be turned into a memset, which pins
   // the accumulators to the stack.
-  __m512 lo[MR], hi[MR];
+  __m512 acc[MR][NV];
   if (!Masked) {
-    tile_step<true>(a, b, lo, hi);
-    for (int64_t p = 1; p < kc; ++p) tile_step<false>(a + p * MR, b + p * kNr, lo, hi);
+    tile_step<true, NV>(a, b, acc);
+    for (int64_t p = 1; p < kc; ++p) tile_step<false, NV>(a + p * MR, b + p * kNr, acc);
   } else {
     StepBits steps(mask, kc);
     int64_t p = steps.next();
-    tile_step<true>(a + p * MR, b + p * kNr, lo, hi);
-    while ((p = steps.next()) >= 0) tile_step<false>(a + p * MR, b + p * kNr, lo, hi);
+    tile_step<true, NV>(a + p * MR, b + p * kNr, acc);
+    while ((p = steps.next()) >= 0) tile_step<false, NV>(a + p * MR, b + p * kNr, acc);
   }
   const __m512 va = _mm512_set1_ps(alpha);
-  if (rows == MR && cols == kNr) {
-    if (beta == 0.0f) {
+  if (rows == MR && cols == 16 * NV) {
+    if (beta != 0.0f) {
+      const __m512 vb = _mm512_set1_ps(beta);
+      NABLA_UNROLL
       for (int r = 0; r < MR; ++r) {
-        _mm512_storeu_ps(c + r * ldc, _mm512_mul_ps(va, lo[r]));
-        _mm512_storeu_ps(c + r * ldc + 16, _mm512_mul_ps(va, hi[r]));
+        NABLA_UNROLL
+        for (int v = 0; v < NV; ++v) {
+          float* cv = c + r * ldc + 16 * v;
+          _mm512_storeu_ps(cv, _mm512_fmadd_ps(va, acc[r][v], _mm512_mul_ps(vb, _mm512_loadu_ps(cv))));
+        }
+      }
+    } else if (alpha == 1.0f) {  // alpha * acc is acc (never a signalling NaN)
+      NABLA_UNROLL
+      for (int r = 0; r < MR; ++r) {
+        NABLA_UNROLL
+        for (int v = 0; v < NV; ++v) _mm512_storeu_ps(c + r * ldc + 16 * v, acc[r][v]);
       }
     } else {
-      const __m512 vb = _mm512_set1_ps(beta);
+      NABLA_UNROLL
       for (int r = 0; r < MR; ++r) {
-        float* cr = c + r * ldc;
-        _mm512_storeu_ps(cr, _mm512_fmadd_ps(va, lo[r], _mm512_mul_ps(vb, _mm512_loadu_ps(cr))));
-        _mm512_storeu_ps(cr + 16, _mm512_fmadd_ps(va, hi[r], _mm512_mul_ps(vb, _mm512_loadu_ps(cr + 16))));
+        NABLA_UNROLL
+        for (int v = 0; v < NV; ++v) _mm512_storeu_ps(c + r * ldc + 16 * v, _mm512_mul_ps(va, acc[r][v]));
       }
     }
     return;
   }
   // Edge tile: masked columns, only the rows that exist. The accumulators go through a small tile first so
   // that they are only ever indexed by constants (and so stay in registers in the loop above).
-  alignas(64) float tile[MR][kNr];
+  alignas(64) float tile[MR][16 * NV];
+  NABLA_UNROLL
   for (int r = 0; r < MR; ++r) {
-    _mm512_store_ps(tile[r], lo[r]);
-    _mm512_store_ps(tile[r] + 16, hi[r]);
+    NABLA_UNROLL
+    for (int v = 0; v < NV; ++v) _mm512_store_ps(tile[r] + 16 * v, acc[r][v]);
   }
-  const __mmask16 m0 = static_cast<__mmask16>(cols >= 16 ? 0xFFFFu : (1u << cols) - 1u);
-  const __mmask16 m1 = static_cast<__mmask16>(cols >= 32 ? 0xFFFFu : cols <= 16 ? 0u : (1u << (cols - 16)) - 1u);
+  __mmask16 m[NV];
+  for (int v = 0; v < NV; ++v) {
+    const int64_t left = cols - 16 * v;
+    m[v] = static_cast<__mmask16>(left >= 16 ? 0xFFFFu : left <= 0 ? 0u : (1u << left) - 1u);
+  }
   const __m512 vb = _mm512_set1_ps(beta);
   for (int64_t r = 0; r < rows; ++r) {
-    float* cr = c + r * ldc;
-    __m512 x0, x1;
-    if (beta != 0.0f) {  // the epilogue of the full tile above, so that edge columns round as full ones do
-      x0 = _mm512_fmadd_ps(va, _mm512_load_ps(tile[r]), _mm512_mul_ps(vb, _mm512_maskz_loadu_ps(m0, cr)));
-      x1 = _mm512_fmadd_ps(va, _mm512_load_ps(tile[r] + 16), _mm512_mul_ps(vb, _mm512_maskz_loadu_ps(m1, cr + 16)));
-    } else {
-      x0 = _mm512_mul_ps(va, _mm512_load_ps(tile[r]));
-      x1 = _mm512_mul_ps(va, _mm512_load_ps(tile[r] + 16));
+    for (int v = 0; v < NV; ++v) {
+      float* cv = c + r * ldc + 16 * v;
+      const __m512 t = _mm512_load_ps(tile[r] + 16 * v);
+      // the epilogue of the full tile above, so that edge columns round as full ones do
+      const __m512 x = beta != 0.0f ? _mm512_fmadd_ps(va, t, _mm512_mul_ps(vb, _mm512_maskz_loadu_ps(m[v], cv)))
+                                    : _mm512_mul_ps(va, t);
+      _mm512_mask_storeu_ps(cv, m[v], x);
     }
-    _mm512_mask_storeu_ps(cr, m0, x0);
-    _mm512_mask_storeu_ps(cr + 16, m1, x1);
   }
 }
 
 void micro(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha, float beta,
-                        int64_t rows, int64_t cols) {
-  micro_steps<false>(kc, nullptr, a, b, c, ldc, alpha, beta, rows, cols);
+           int64_t rows, int64_t cols) {
+  if (cols <= 16) {
+    micro_steps<false, 1>(kc, nullptr, a, b, c, ldc, alpha, beta, rows, cols);
+  } else {
+    micro_steps<false, 2>(kc, nullptr, a, b, c, ldc, alpha, beta, rows, cols);
+  }
 }
 
 void micro_masked(int64_t kc, const uint64_t* mask, const float* a, const float* b, float* c, int64_t ldc,
-                               float alpha, float beta, int64_t rows, int64_t cols) {
-  micro_steps<true>(kc, mask, a, b, c, ldc, alpha, beta, rows, cols);
+                  float alpha, float beta, int64_t rows, int64_t cols) {
+  if (cols <= 16) {
+    micro_steps<true, 1>(kc, mask, a, b, c, ldc, alpha, beta, rows, cols);
+  } else {
+    micro_steps<true, 2>(kc, mask, a, b, c, ldc, alpha, beta, rows, cols);
+  }
 }
 
 void pack_a(bool trans, const float* A, int64_t lda, int64_t rows, int64_t kc, float* dst) {
