@@ -36,6 +36,10 @@ struct KernelSet {
   // the steps where the A panel is all zero (see sgemm.cpp).
   void (*micro_masked)(int64_t kc, const uint64_t* mask, const float* a, const float* b, float* c, int64_t ldc,
                        float alpha, float beta, int64_t rows, int64_t cols);
+  // micro (mask nullptr) or micro_masked on a whole panel of nr columns of B read where it is stored: k step p
+  // at b + p * ldb. Optional (nullptr): the driver then packs every panel of B.
+  void (*micro_in_place)(int64_t kc, const uint64_t* mask, const float* a, const float* b, int64_t ldb, float* c,
+                         int64_t ldc, float alpha, float beta, int64_t rows);
 };
 
 const KernelSet& portable_kernels();

@@ -200,7 +200,8 @@ void narrow(bool transA, int64_t m, int64_t n, int64_t k, float alpha, const flo
 }  // namespace
 
 const KernelSet& avx2_kernels() {
-  static const KernelSet set{Isa::Avx2, kMr, kNr, 120, 256, 1024, pack_a, pack_b, micro, narrow, micro_masked};
+  static const KernelSet set{Isa::Avx2, kMr, kNr, 120, 256, 1024, pack_a, pack_b, micro, narrow, micro_masked,
+                             nullptr};
   return set;
 }
 

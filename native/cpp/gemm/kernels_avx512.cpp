@@ -27,7 +27,7 @@ template <bool First, int NV>
 NABLA_INLINE void tile_step(const float* a, const float* b, __m512 (&acc)[kMr][NV]) {
   __m512 bv[NV];
   NABLA_UNROLL
-  for (int v = 0; v < NV; ++v) bv[v] = _mm512_load_ps(b + 16 * v);
+  for (int v = 0; v < NV; ++v) bv[v] = _mm512_loadu_ps(b + 16 * v);
   NABLA_UNROLL
   for (int r = 0; r < kMr; ++r) {
     const __m512 ar = _mm512_set1_ps(a[r]);
@@ -37,10 +37,11 @@ NABLA_INLINE void tile_step(const float* a, const float* b, __m512 (&acc)[kMr][N
 }
 
 // micro (Masked false: every k step of 0..kc) and micro_masked (the steps set in mask, at least one), on the
-// first 16NV columns of the packed panel of B (its other columns are the zeros past `cols`).
+// first 16NV columns of the panel of B whose k steps are ldb floats apart (kNr when packed: its columns past
+// `cols` are zeros).
 template <bool Masked, int NV>
-NABLA_INLINE void micro_steps(int64_t kc, const uint64_t* mask, const float* a, const float* b, float* c,
-                              int64_t ldc, float alpha, float beta, int64_t rows, int64_t cols) {
+NABLA_INLINE void micro_steps(int64_t kc, const uint64_t* mask, const float* a, const float* b, int64_t ldb,
+                              float* c, int64_t ldc, float alpha, float beta, int64_t rows, int64_t cols) {
   constexpr int MR = kMr;
   NABLA_UNROLL
   for (int r = 0; r < MR; ++r) {  // the C tile is written at the end: start fetching its lines
@@ -52,12 +53,12 @@ NABLA_INLINE void micro_steps(int64_t kc, const uint64_t* mask, const float* a, 
   __m512 acc[MR][NV];
   if (!Masked) {
     tile_step<true, NV>(a, b, acc);
-    for (int64_t p = 1; p < kc; ++p) tile_step<false, NV>(a + p * MR, b + p * kNr, acc);
+    for (int64_t p = 1; p < kc; ++p) tile_step<false, NV>(a + p * MR, b + p * ldb, acc);
   } else {
     StepBits steps(mask, kc);
     int64_t p = steps.next();
-    tile_step<true, NV>(a + p * MR, b + p * kNr, acc);
-    while ((p = steps.next()) >= 0) tile_step<false, NV>(a + p * MR, b + p * kNr, acc);
+    tile_step<true, NV>(a + p * MR, b + p * ldb, acc);
+    while ((p = steps.next()) >= 0) tile_step<false, NV>(a + p * MR, b + p * ldb, acc);
   }
   const __m512 va = _mm512_set1_ps(alpha);
   if (rows == MR && cols == 16 * NV) {
@@ -115,18 +116,27 @@ NABLA_INLINE void micro_steps(int64_t kc, const uint64_t* mask, const float* a, 
 void micro(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha, float beta,
            int64_t rows, int64_t cols) {
   if (cols <= 16) {
-    micro_steps<false, 1>(kc, nullptr, a, b, c, ldc, alpha, beta, rows, cols);
+    micro_steps<false, 1>(kc, nullptr, a, b, kNr, c, ldc, alpha, beta, rows, cols);
   } else {
-    micro_steps<false, 2>(kc, nullptr, a, b, c, ldc, alpha, beta, rows, cols);
+    micro_steps<false, 2>(kc, nullptr, a, b, kNr, c, ldc, alpha, beta, rows, cols);
   }
 }
 
 void micro_masked(int64_t kc, const uint64_t* mask, const float* a, const float* b, float* c, int64_t ldc,
                   float alpha, float beta, int64_t rows, int64_t cols) {
   if (cols <= 16) {
-    micro_steps<true, 1>(kc, mask, a, b, c, ldc, alpha, beta, rows, cols);
+    micro_steps<true, 1>(kc, mask, a, b, kNr, c, ldc, alpha, beta, rows, cols);
   } else {
-    micro_steps<true, 2>(kc, mask, a, b, c, ldc, alpha, beta, rows, cols);
+    micro_steps<true, 2>(kc, mask, a, b, kNr, c, ldc, alpha, beta, rows, cols);
+  }
+}
+
+void micro_in_place(int64_t kc, const uint64_t* mask, const float* a, const float* b, int64_t ldb, float* c,
+                    int64_t ldc, float alpha, float beta, int64_t rows) {
+  if (mask == nullptr) {
+    micro_steps<false, 2>(kc, nullptr, a, b, ldb, c, ldc, alpha, beta, rows, kNr);
+  } else {
+    micro_steps<true, 2>(kc, mask, a, b, ldb, c, ldc, alpha, beta, rows, kNr);
   }
 }
 
@@ -292,7 +302,8 @@ void narrow(bool transA, int64_t m, int64_t n, int64_t k, float alpha, const flo
 }  // namespace
 
 const KernelSet& avx512_kernels() {
-  static const KernelSet set{Isa::Avx512, kMr, kNr, 128, 256, 1024, pack_a, pack_b, micro, narrow, micro_masked};
+  static const KernelSet set{Isa::Avx512, kMr, kNr, 128, 256, 1024, pack_a, pack_b, micro, narrow, micro_masked,
+                             micro_in_place};
   return set;
 }
 

@@ -35,7 +35,8 @@ void narrow(bool transA, int64_t m, int64_t n, int64_t k, float alpha, const flo
 }  // namespace
 
 const KernelSet& portable_kernels() {
-  static const KernelSet set{Isa::Portable, kMr, kNr, 128, 256, 1024, pack_a, pack_b, micro, narrow, micro_masked};
+  static const KernelSet set{Isa::Portable, kMr, kNr, 128, 256, 1024, pack_a, pack_b, micro, narrow, micro_masked,
+                             nullptr};
   return set;
 }
 

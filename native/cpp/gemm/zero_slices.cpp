@@ -159,6 +159,8 @@ bool skip_zero_n(const GemmOperands& g, const RunGemm& run) {
 
 bool block_finite(const float* x, int64_t n) { return all_finite(x, 1, n, n); }
 
+bool matrix_finite(const float* x, int64_t rows, int64_t cols, int64_t ld) { return all_finite(x, rows, cols, ld); }
+
 int64_t nonzero_steps(const float* panel, int64_t width, int64_t kc, uint64_t* mask, bool* finite) {
   return zero_scans().nonzero_steps(panel, width, kc, mask, finite);
 }
