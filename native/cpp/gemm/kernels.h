@@ -36,10 +36,12 @@ struct KernelSet {
   // the steps where the A panel is all zero (see sgemm.cpp).
   void (*micro_masked)(int64_t kc, const uint64_t* mask, const float* a, const float* b, float* c, int64_t ldc,
                        float alpha, float beta, int64_t rows, int64_t cols);
-  // micro (mask nullptr) or micro_masked on a whole panel of nr columns of B read where it is stored: k step p
-  // at b + p * ldb. Optional (nullptr): the driver then packs every panel of B.
-  void (*micro_in_place)(int64_t kc, const uint64_t* mask, const float* a, const float* b, int64_t ldb, float* c,
-                         int64_t ldc, float alpha, float beta, int64_t rows);
+  // micro (mask nullptr) or micro_masked with either operand read where it is stored: A is a packed panel
+  // (lda 0) or mr rows of A as stored, not transposed (value r of k step p at a[r * lda + p]); k step p of B
+  // starts at b + p * ldb (nr for a packed panel; a whole panel of nr columns when read in place). Optional
+  // (nullptr): the driver then packs every panel.
+  void (*micro_strided)(int64_t kc, const uint64_t* mask, const float* a, int64_t lda, const float* b,
+                        int64_t ldb, float* c, int64_t ldc, float alpha, float beta, int64_t rows, int64_t cols);
 };
 
 const KernelSet& portable_kernels();

@@ -21,27 +21,30 @@ namespace {
 constexpr int kMr = 8;
 constexpr int kNr = 32;
 
-// One k step of the 8 × 16NV tile: the accumulators get a[r] * b[0..16NV) added (First: set to it). NV is 2,
-// or 1 for a tile at the right edge with at most 16 columns (half the FMAs).
+// One k step of the 8 × 16NV tile: the accumulators get a[r * a_row] * b[0..16NV) added (First: set to
+// it). NV is 2, or 1 for a tile at the right edge with at most 16 columns (half the FMAs).
 template <bool First, int NV>
-NABLA_INLINE void tile_step(const float* a, const float* b, __m512 (&acc)[kMr][NV]) {
+NABLA_INLINE void tile_step(const float* a, int64_t a_row, const float* b, __m512 (&acc)[kMr][NV]) {
   __m512 bv[NV];
   NABLA_UNROLL
   for (int v = 0; v < NV; ++v) bv[v] = _mm512_loadu_ps(b + 16 * v);
   NABLA_UNROLL
   for (int r = 0; r < kMr; ++r) {
-    const __m512 ar = _mm512_set1_ps(a[r]);
+    const __m512 ar = _mm512_set1_ps(a[r * a_row]);
     NABLA_UNROLL
     for (int v = 0; v < NV; ++v) acc[r][v] = First ? _mm512_mul_ps(ar, bv[v]) : _mm512_fmadd_ps(ar, bv[v], acc[r][v]);
   }
 }
 
 // micro (Masked false: every k step of 0..kc) and micro_masked (the steps set in mask, at least one), on the
-// first 16NV columns of the panel of B whose k steps are ldb floats apart (kNr when packed: its columns past
-// `cols` are zeros).
-template <bool Masked, int NV>
-NABLA_INLINE void micro_steps(int64_t kc, const uint64_t* mask, const float* a, const float* b, int64_t ldb,
-                              float* c, int64_t ldc, float alpha, float beta, int64_t rows, int64_t cols) {
+// first 16NV columns of the panel of B. A is a packed panel (value r of k step p at a[p * kMr + r]) or, with
+// AStored, mr rows of A as stored (at a[r * lda + p]); k step p of B starts at b + p * ldb (kNr when packed:
+// its columns past `cols` are zeros).
+template <bool Masked, int NV, bool AStored = false>
+NABLA_INLINE void micro_steps(int64_t kc, const uint64_t* mask, const float* a, int64_t lda, const float* b,
+                              int64_t ldb, float* c, int64_t ldc, float alpha, float beta, int64_t rows,
+                              int64_t cols) {
+  const int64_t a_step = AStored ? 1 : kMr, a_row = AStored ? lda : 1;
   constexpr int MR = kMr;
   NABLA_UNROLL
   for (int r = 0; r < MR; ++r) {  // the C tile is written at the end: start fetching its lines
@@ -52,13 +55,13 @@ NABLA_INLINE void micro_steps(int64_t kc, const uint64_t* mask, const float* a, 
   // the accumulators to the stack.
   __m512 acc[MR][NV];
   if (!Masked) {
-    tile_step<true, NV>(a, b, acc);
-    for (int64_t p = 1; p < kc; ++p) tile_step<false, NV>(a + p * MR, b + p * ldb, acc);
+    tile_step<true, NV>(a, a_row, b, acc);
+    for (int64_t p = 1; p < kc; ++p) tile_step<false, NV>(a + p * a_step, a_row, b + p * ldb, acc);
   } else {
     StepBits steps(mask, kc);
     int64_t p = steps.next();
-    tile_step<true, NV>(a + p * MR, b + p * ldb, acc);
-    while ((p = steps.next()) >= 0) tile_step<false, NV>(a + p * MR, b + p * ldb, acc);
+    tile_step<true, NV>(a + p * a_step, a_row, b + p * ldb, acc);
+    while ((p = steps.next()) >= 0) tile_step<false, NV>(a + p * a_step, a_row, b + p * ldb, acc);
   }
   const __m512 va = _mm512_set1_ps(alpha);
   if (rows == MR && cols == 16 * NV) {
@@ -116,27 +119,43 @@ NABLA_INLINE void micro_steps(int64_t kc, const uint64_t* mask, const float* a, 
 void micro(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha, float beta,
            int64_t rows, int64_t cols) {
   if (cols <= 16) {
-    micro_steps<false, 1>(kc, nullptr, a, b, kNr, c, ldc, alpha, beta, rows, cols);
+    micro_steps<false, 1>(kc, nullptr, a, 0, b, kNr, c, ldc, alpha, beta, rows, cols);
   } else {
-    micro_steps<false, 2>(kc, nullptr, a, b, kNr, c, ldc, alpha, beta, rows, cols);
+    micro_steps<false, 2>(kc, nullptr, a, 0, b, kNr, c, ldc, alpha, beta, rows, cols);
   }
 }
 
 void micro_masked(int64_t kc, const uint64_t* mask, const float* a, const float* b, float* c, int64_t ldc,
                   float alpha, float beta, int64_t rows, int64_t cols) {
   if (cols <= 16) {
-    micro_steps<true, 1>(kc, mask, a, b, kNr, c, ldc, alpha, beta, rows, cols);
+    micro_steps<true, 1>(kc, mask, a, 0, b, kNr, c, ldc, alpha, beta, rows, cols);
   } else {
-    micro_steps<true, 2>(kc, mask, a, b, kNr, c, ldc, alpha, beta, rows, cols);
+    micro_steps<true, 2>(kc, mask, a, 0, b, kNr, c, ldc, alpha, beta, rows, cols);
   }
 }
 
-void micro_in_place(int64_t kc, const uint64_t* mask, const float* a, const float* b, int64_t ldb, float* c,
-                    int64_t ldc, float alpha, float beta, int64_t rows) {
-  if (mask == nullptr) {
-    micro_steps<false, 2>(kc, nullptr, a, b, ldb, c, ldc, alpha, beta, rows, kNr);
+template <bool AStored>
+void micro_stored_a(int64_t kc, const uint64_t* mask, const float* a, int64_t lda, const float* b, int64_t ldb,
+                    float* c, int64_t ldc, float alpha, float beta, int64_t rows, int64_t cols) {
+  if (cols <= 16) {
+    if (mask == nullptr) {
+      micro_steps<false, 1, AStored>(kc, nullptr, a, lda, b, ldb, c, ldc, alpha, beta, rows, cols);
+    } else {
+      micro_steps<true, 1, AStored>(kc, mask, a, lda, b, ldb, c, ldc, alpha, beta, rows, cols);
+    }
+  } else if (mask == nullptr) {
+    micro_steps<false, 2, AStored>(kc, nullptr, a, lda, b, ldb, c, ldc, alpha, beta, rows, cols);
   } else {
-    micro_steps<true, 2>(kc, mask, a, b, ldb, c, ldc, alpha, beta, rows, kNr);
+    micro_steps<true, 2, AStored>(kc, mask, a, lda, b, ldb, c, ldc, alpha, beta, rows, cols);
+  }
+}
+
+void micro_strided(int64_t kc, const uint64_t* mask, const float* a, int64_t lda, const float* b, int64_t ldb,
+                   float* c, int64_t ldc, float alpha, float beta, int64_t rows, int64_t cols) {
+  if (lda == 0) {
+    micro_stored_a<false>(kc, mask, a, 0, b, ldb, c, ldc, alpha, beta, rows, cols);
+  } else {
+    micro_stored_a<true>(kc, mask, a, lda, b, ldb, c, ldc, alpha, beta, rows, cols);
   }
 }
 
@@ -303,7 +322,7 @@ void narrow(bool transA, int64_t m, int64_t n, int64_t k, float alpha, const flo
 
 const KernelSet& avx512_kernels() {
   static const KernelSet set{Isa::Avx512, kMr, kNr, 128, 256, 1024, pack_a, pack_b, micro, narrow, micro_masked,
-                             micro_in_place};
+                             micro_strided};
   return set;
 }
 

@@ -28,6 +28,8 @@ constexpr int64_t kParallelWork = int64_t{1} << 21;
 constexpr int64_t kNarrow = 16;
 // Up to this many rows of C, a dense B as stored is read in place rather than packed.
 constexpr int64_t kInPlaceRows = 256;
+// Up to this many columns of C, a block of A that is dense is read in place rather than packed.
+constexpr int64_t kInPlaceCols = 1024;
 // The longest k block whose zero steps are looked for (the masks live on the stack).
 constexpr int64_t kMaxMaskedK = detail::kMaxSteps;
 
@@ -180,7 +182,10 @@ void gemm_packed(const KernelSet& ks, const Problem& p) {
   const bool may_skip = kc_blk <= kMaxMaskedK && std::isfinite(p.alpha);
   // B is read in place where packing it would cost a noticeable share (each packed value serves m rows) and
   // its row stride is not a multiple of 2 KiB (rows that far apart share cache sets: 1024³ ran 12% slower).
-  const bool b_in_place = ks.micro_in_place != nullptr && !p.transB && p.m <= kInPlaceRows && p.ldb % 512 != 0;
+  const bool b_in_place = ks.micro_strided != nullptr && !p.transB && p.m <= kInPlaceRows && p.ldb % 512 != 0;
+  // The same for A as stored, whose packing is shared by the n columns of C; not for a transposed A, whose
+  // panel would take a cache line per k step (those lines a row stride apart crowd few cache sets).
+  const bool a_in_place = ks.micro_strided != nullptr && !p.transA && p.n <= kInPlaceCols && p.lda % 512 != 0;
   std::vector<PanelSteps>& b_steps = b_panel_steps();
   b_steps.resize(static_cast<size_t>(nc_blk / ks.nr + 1));
   PanelSteps a_steps;
@@ -214,15 +219,32 @@ void gemm_packed(const KernelSet& ks, const Problem& p) {
       };
       for (int64_t ic = 0; ic < p.m; ic += mc_blk) {
         const int64_t mc = std::min(mc_blk, p.m - ic);
-        ks.pack_a(p.transA, op_at(p.A, p.lda, p.transA, ic, pc), p.lda, mc, kc, ap);
+        const float* a_block = op_at(p.A, p.lda, p.transA, ic, pc);
+        // A dense block of A (against a dense B) is read in place too: only its first panel (to see that it
+        // is dense) and its edge panel are packed.
+        const int64_t whole_rows = mc / ks.mr * ks.mr;
+        bool a_here = a_in_place && b.dense && whole_rows > 0;
+        if (a_here) {
+          ks.pack_a(p.transA, a_block, p.lda, std::min<int64_t>(ks.mr, mc), kc, ap);
+          if (whole_rows < mc) {
+            ks.pack_a(p.transA, op_at(a_block, p.lda, p.transA, whole_rows, 0), p.lda, mc - whole_rows, kc,
+                      ap + whole_rows * kc);
+          }
+          if (may_skip) {
+            a_steps.count = detail::nonzero_steps(ap, ks.mr, kc, a_steps.bits, &a_steps.finite);
+            a_here = a_steps.count == kc && a_steps.finite;
+          }
+        }
+        if (!a_here) ks.pack_a(p.transA, a_block, p.lda, mc, kc, ap);
         // As with B: against a dense block of B, a block of A whose first panel is dense is taken as dense
         // (its other panels are not scanned). Against a sparse B, every panel of A is scanned, as B's zeros
         // can be skipped only next to a finite panel of A.
-        bool a_dense = false;
+        bool a_dense = a_here;
         for (int64_t ir = 0; ir < mc; ir += ks.mr) {
           float* c_row = p.C + (ic + ir) * p.ldc + jc;
           const int64_t rows = std::min<int64_t>(ks.mr, mc - ir);
           const float* a_panel = ap + ir * kc;
+          const bool a_panel_here = a_here && rows == ks.mr;
           bool dense = true;
           if (may_skip && !a_dense) {
             a_steps.count = detail::nonzero_steps(a_panel, ks.mr, kc, a_steps.bits, &a_steps.finite);
@@ -235,13 +257,12 @@ void gemm_packed(const KernelSet& ks, const Problem& p) {
             const float* b_panel = bp + jr * kc;
             const PanelSteps& b_of_tile = b.dense ? kDenseSteps : b_steps[static_cast<size_t>(q)];
             const int64_t steps = dense ? kc : tile_steps(a_steps, b_of_tile, b.finite == 1, kc, mask);
-            if (in_place && cols == ks.nr) {
-              if (steps > 0) {
-                ks.micro_in_place(kc, steps == kc ? nullptr : mask, a_panel, b_block + jr, p.ldb, c_row + jr, p.ldc,
-                                  p.alpha, beta, rows);
-              } else {
-                scale_tile(c_row + jr, p.ldc, beta, rows, cols);
-              }
+            const bool b_panel_here = in_place && cols == ks.nr;
+            if ((a_panel_here || b_panel_here) && steps > 0) {
+              ks.micro_strided(kc, steps == kc ? nullptr : mask,
+                               a_panel_here ? a_block + ir * p.lda : a_panel, a_panel_here ? p.lda : 0,
+                               b_panel_here ? b_block + jr : b_panel, b_panel_here ? p.ldb : ks.nr, c_row + jr,
+                               p.ldc, p.alpha, beta, rows, cols);
             } else if (steps == kc) {
               ks.micro(kc, a_panel, b_panel, c_row + jr, p.ldc, p.alpha, beta, rows, cols);
             } else if (steps > 0) {
