@@ -110,16 +110,12 @@ void narrow_tile(int64_t k, const float* a, int64_t lda, const float* b, int64_t
   const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
   const __m256i m0 = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(Tail ? cols : 16)), lane);
   const __m256i m1 = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(Tail ? cols - 8 : 8)), lane);
-  const auto load = [&](const float* row, __m256& lo, __m256& hi) {
-    lo = Tail ? _mm256_maskload_ps(row, m0) : _mm256_loadu_ps(row);
-    hi = Tail ? _mm256_maskload_ps(row + 8, m1) : _mm256_loadu_ps(row + 8);
-  };
   // The first k step (k >= 1) initializes the accumulators: a zeroing loop would become a memset and pin
   // them to the stack.
   __m256 lo[RB], hi[RB];
   {
-    __m256 b0, b1;
-    load(b, b0, b1);
+    const __m256 b0 = Tail ? _mm256_maskload_ps(b, m0) : _mm256_loadu_ps(b);
+    const __m256 b1 = Tail ? _mm256_maskload_ps(b + 8, m1) : _mm256_loadu_ps(b + 8);
     for (int r = 0; r < RB; ++r) {
       const __m256 ar = _mm256_set1_ps(a[TA ? r : r * lda]);
       lo[r] = _mm256_mul_ps(ar, b0);
@@ -127,8 +123,9 @@ void narrow_tile(int64_t k, const float* a, int64_t lda, const float* b, int64_t
     }
   }
   for (int64_t p = 1; p < k; ++p) {
-    __m256 b0, b1;
-    load(b + p * ldb, b0, b1);
+    const float* row = b + p * ldb;
+    const __m256 b0 = Tail ? _mm256_maskload_ps(row, m0) : _mm256_loadu_ps(row);
+    const __m256 b1 = Tail ? _mm256_maskload_ps(row + 8, m1) : _mm256_loadu_ps(row + 8);
     for (int r = 0; r < RB; ++r) {
       const __m256 ar = _mm256_set1_ps(TA ? a[p * lda + r] : a[r * lda + p]);
       lo[r] = _mm256_fmadd_ps(ar, b0, lo[r]);
@@ -155,6 +152,7 @@ void narrow_tile(int64_t k, const float* a, int64_t lda, const float* b, int64_t
     return;
   }
   alignas(32) float tile[RB][16];
+  NABLA_UNROLL
   for (int r = 0; r < RB; ++r) {
     _mm256_store_ps(tile[r], lo[r]);
     _mm256_store_ps(tile[r] + 8, hi[r]);

@@ -89,13 +89,27 @@ NABLA_INLINE void copy_panel(const float* src, int64_t ld, int64_t kc, float* ds
     for (int j = 0; j < W; j += 8) _mm256_storeu_ps(dst + j, _mm256_loadu_ps(src + j));
 }
 
+// copy_panel for two neighbouring panels at once: dst (panel 0) and dst + W*kc (panel 1).
+template <int W>
+NABLA_INLINE void copy_panel_pair(const float* src, int64_t ld, int64_t kc, float* dst) {
+  float* dst1 = dst + W * kc;
+  for (int64_t p = 0; p < kc; ++p, src += ld, dst += W, dst1 += W) {
+    for (int j = 0; j < W; j += 8) _mm256_storeu_ps(dst + j, _mm256_loadu_ps(src + j));
+    for (int j = 0; j < W; j += 8) _mm256_storeu_ps(dst1 + j, _mm256_loadu_ps(src + W + j));
+  }
+}
+
 // pack_a for a kernel whose MR is a multiple of 8: full panels by 8×8 transposes (A as stored) or by copies
 // (A transposed: each k step is MR contiguous floats).
 template <int MR>
 NABLA_INLINE void pack_a_x86(bool trans, const float* A, int64_t lda, int64_t rows, int64_t kc,
                                               float* dst) {
   const int64_t full = rows / MR * MR;
-  for (int64_t i0 = 0; i0 < full; i0 += MR) {
+  int64_t i0 = 0;
+  if (trans) {  // two panels at a time, so that each cache line of A is read once
+    for (; i0 + 2 * MR <= full; i0 += 2 * MR) copy_panel_pair<MR>(A + i0, lda, kc, dst + i0 * kc);
+  }
+  for (; i0 < full; i0 += MR) {
     if (trans) {
       copy_panel<MR>(A + i0, lda, kc, dst + i0 * kc);
     } else {
