@@ -105,6 +105,7 @@ const GEMM_SHAPES: [string, number, number, number, number, number][] = [
   [' n10', 197, 10, 211, 0.75, 0.5],
   [' k10', 197, 203, 10, 1, 0],
   [' m5 k7', 5, 45, 7, -2, 0.25],
+  [' m8 k1100', 8, 1100, 1100, 1, 0], // split over the pool by columns, and long enough in k to be blocked
 ];
 
 function gemms(b: Backend, out: Map<string, Uint32Array>): void {

@@ -26,6 +26,8 @@ using detail::op_at;
 constexpr int64_t kParallelWork = int64_t{1} << 21;
 // Narrow problems: m, n or k below this take the direct kernel.
 constexpr int64_t kNarrow = 16;
+// The k block of the copy of a transposed op(B) on the narrow path (at most 1 MiB with 1024 columns).
+constexpr int64_t kNarrowCopyK = 256;
 // Up to this many rows of C, a dense B as stored is read in place rather than packed.
 constexpr int64_t kInPlaceRows = 256;
 // Up to this many columns of C, a block of A that is dense is read in place rather than packed.
@@ -331,8 +333,10 @@ void gemm_narrow(const KernelSet& ks, const Problem& p) {
       run_rows(p.B + j0, p.ldb, j0, std::min(nb_max, p.n - j0), 0, p.k, p.beta);
     return;
   }
+  // The k blocks of the copy depend on k alone, never on the columns (which differ between the parts that
+  // threads take), so that every thread count sums in the same order.
   const int64_t ldbp = round_up(nb_max, 16);
-  const int64_t kb_max = std::min<int64_t>(p.k, std::max<int64_t>(kNarrow, (int64_t{1} << 18) / ldbp));
+  const int64_t kb_max = std::min<int64_t>(p.k, kNarrowCopyK);
   float* bp = scratch(kPackB, static_cast<size_t>(kb_max * ldbp));
   for (int64_t j0 = 0; j0 < p.n; j0 += nb_max) {
     const int64_t nb = std::min(nb_max, p.n - j0);
