@@ -53,14 +53,14 @@ bool all_finite(const float* x, int64_t rows, int64_t cols, int64_t ld) {
 
 // bits[j] != 0 when column j of the rows × cols matrix at x has a nonzero (-0 counts as zero). Returns the
 // number of all-zero columns, or a number below `wanted` as soon as no more can be left (dense data stops
-// after 8 rows).
+// after the first row).
 int64_t zero_columns(const float* x, int64_t ld, int64_t rows, int64_t cols, int64_t wanted, std::vector<uint32_t>& bits) {
   bits.assign(static_cast<size_t>(cols), 0u);
   uint32_t* acc = bits.data();
   int64_t zeros = cols;
   for (int64_t i = 0; i < rows; ++i) {
     zero_scans().or_magnitudes(x + i * ld, cols, acc);
-    if ((i & 7) == 7 || i + 1 == rows) {
+    if (i == 0 || (i & 7) == 7 || i + 1 == rows) {
       zeros = 0;
       for (int64_t j = 0; j < cols; ++j) zeros += acc[j] == 0u;
       if (zeros < wanted) return zeros;
