@@ -1,7 +1,7 @@
 // The AVX-512 kernel set: an 8×32 micro-kernel (two zmm of B per k step, one broadcast of A per row,
-// 16 zmm accumulators; 8×16 at a right edge of at most 16 columns) and the shared C++ blocks, this whole file compiled with -mavx512f -mavx2 -mfma
-// (gemm.cmake); its functions run only when active_isa() is Avx512, which best_isa() allows only after
-// seeing avx512f and fma.
+// 16 zmm accumulators; 8×16 at a right edge of at most 16 columns), which also reads A or B in place, and
+// the shared C++ blocks, this whole file compiled with -mavx512f -mavx2 -mfma (gemm.cmake); its functions
+// run only when active_isa() is Avx512, which best_isa() allows only after seeing avx512f and fma.
 #include "kernels.h"
 
 #ifdef NABLA_HAVE_X86_KERNELS
@@ -167,8 +167,8 @@ void pack_b(bool trans, const float* B, int64_t ldb, int64_t kc, int64_t cols, f
   pack_b_x86<kNr>(trans, B, ldb, kc, cols, dst);
 }
 
-// The direct kernel (KernelSet::narrow) reads op(B) in place, a row of B per k step, so it does no copy;
-// A's values are broadcast straight from A. A tile is RB rows × NV vectors of 16 columns, NV chosen so that
+// The direct kernel (KernelSet::narrow) reads a row of B per k step where it lies (op(B) itself, or the
+// driver's copy of a transposed one); A's values are broadcast straight from A. A tile is RB rows × NV vectors of 16 columns, NV chosen so that
 // there are at least four accumulator chains and few loads per FMA.
 
 // Lane masks of a tile's NV vectors when only its first `cols` columns are real.
@@ -201,7 +201,8 @@ void narrow_tile(int64_t k, const float* a, int64_t lda, const float* b, int64_t
   {
     __m512 bv[NV];
     NABLA_UNROLL
-    for (int v = 0; v < NV; ++v) bv[v] = Tail ? _mm512_maskz_loadu_ps(mask[v], b + 16 * v) : _mm512_loadu_ps(b + 16 * v);
+    for (int v = 0; v < NV; ++v)
+      bv[v] = Tail ? _mm512_maskz_loadu_ps(mask[v], b + 16 * v) : _mm512_loadu_ps(b + 16 * v);
     NABLA_UNROLL
     for (int r = 0; r < RB; ++r) {
       const __m512 ar = _mm512_set1_ps(a[TA ? r : r * lda]);

@@ -1,6 +1,8 @@
 // The sgemm driver: picks the kernel set of the active ISA, splits large problems over the thread pool,
 // and runs each part through BLIS-style blocking (pack a kc×nc block of B and an mc×kc block of A into
-// micro-panels, then sweep the micro-kernel over them). Narrow shapes (m, n or k < 16) skip packing A.
+// micro-panels, then sweep the micro-kernel over them). Where the kernel set can, a dense operand that is
+// not transposed is read in place instead, when packing it would cost a noticeable share of the product.
+// Narrow shapes (m, n or k < 16) take a direct kernel that packs no A.
 // Columns of op(B) that are zero in every row are compacted away first, and each tile skips the k steps where
 // its panel of A or of B is all zero (zero_slices.cpp).
 #include <algorithm>
@@ -217,7 +219,8 @@ void gemm_packed(const KernelSet& ks, const Problem& p) {
         b = may_skip ? scan_block_of_b(bp, ks.nr, kc, nc, b_steps) : BlockOfB{true, -1};
       }
       const auto b_block_finite = [&]() {
-        return in_place ? detail::matrix_finite(b_block, kc, nc, p.ldb) : detail::block_finite(bp, kc * round_up(nc, ks.nr));
+        return in_place ? detail::matrix_finite(b_block, kc, nc, p.ldb)
+                        : detail::block_finite(bp, kc * round_up(nc, ks.nr));
       };
       for (int64_t ic = 0; ic < p.m; ic += mc_blk) {
         const int64_t mc = std::min(mc_blk, p.m - ic);
