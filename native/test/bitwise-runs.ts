@@ -97,21 +97,31 @@ function primitives(b: Backend, out: Map<string, Uint32Array>, keep: (name: stri
   record('fill', N, (o) => b.fill(o, 1e-40, 3, N - 5));
 }
 
+// The blocked GEMM path, then the direct kernel for narrow shapes (m, n or k < 16), with alpha 1 and beta 0
+// (whose epilogue is a plain store) as well as general scalings.
+const GEMM_SHAPES: [string, number, number, number, number, number][] = [
+  ['', 197, 203, 211, 0.75, 0.5],
+  [' m10', 10, 203, 211, 1, 0],
+  [' n10', 197, 10, 211, 0.75, 0.5],
+  [' k10', 197, 203, 10, 1, 0],
+  [' m5 k7', 5, 45, 7, -2, 0.25],
+  [' m8 k1100', 8, 1100, 1100, 1, 0], // split over the pool by columns, and long enough in k to be blocked
+];
+
 function gemms(b: Backend, out: Map<string, Uint32Array>): void {
-  const m = 197;
-  const n = 203;
-  const k = 211;
-  for (const [name, a, bb] of [
-    ['tiny', tinyArray(5, m * k), tinyArray(6, k * n)],
-    ['hostile', hostileArray(7, m * k, 1), tinyArray(8, k * n)],
-  ] as const) {
-    for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {
-      const c = tinyArray(9, m * n);
-      b.gemm({
-        transA, transB, m, n, k, alpha: 0.75, a, aOffset: 0, lda: transA ? m : k, b: bb, bOffset: 0,
-        ldb: transB ? k : n, beta: 0.5, c, cOffset: 0, ldc: n,
-      });
-      out.set(`gemm ${name} ${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}`, bits(c));
+  for (const [shape, m, n, k, alpha, beta] of GEMM_SHAPES) {
+    for (const [name, a, bb] of [
+      ['tiny', tinyArray(5, m * k), tinyArray(6, k * n)],
+      ['hostile', hostileArray(7, m * k, 1), tinyArray(8, k * n)],
+    ] as const) {
+      for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {
+        const c = tinyArray(9, m * n);
+        b.gemm({
+          transA, transB, m, n, k, alpha, a, aOffset: 0, lda: transA ? m : k, b: bb, bOffset: 0,
+          ldb: transB ? k : n, beta, c, cOffset: 0, ldc: n,
+        });
+        out.set(`gemm ${name}${shape} ${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}`, bits(c));
+      }
     }
   }
   const batch = 257;

@@ -8,8 +8,12 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 #define NABLA_INLINE inline __attribute__((always_inline))
+// Loops over the rows and vectors of a register tile, unrolled before the compiler decides whether the
+// accumulator array can live in registers.
+#define NABLA_UNROLL _Pragma("GCC unroll 32")
 #else
 #define NABLA_INLINE inline
+#define NABLA_UNROLL
 #endif
 
 namespace nabla {
@@ -186,60 +190,65 @@ NABLA_INLINE void micro_generic(int64_t kc, const float* a, const float* b, floa
 }
 
 // The direct kernel for narrow shapes (see KernelSet::narrow): RB rows of C at a time against CB-column
-// strips of Bp, so RB independent accumulator chains hide the FMA latency. `rows` <= RB; rows past it are
-// neither read from A nor written to C.
+// strips of B, so RB independent accumulator chains hide the FMA latency. `rows` <= RB; rows past it are
+// neither read from A nor written to C. The last strip, narrower than CB, goes column by column (B is read
+// only where it has columns), with the same arithmetic.
 template <int RB, int CB, bool TA>
 NABLA_INLINE void narrow_rows(int64_t rows, int64_t n, int64_t k, float alpha, const float* A, int64_t lda,
-                              const float* Bp, int64_t ldbp, float beta, float* C, int64_t ldc) {
+                              const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
   alignas(16) float tile[RB][CB];
   for (int64_t j0 = 0; j0 < n; j0 += CB) {
+    const int64_t cols = min_i64(CB, n - j0);
 #ifdef NABLA_HAVE_VEC4
-    constexpr int NV = CB / 4;
-    vec4 acc[RB][NV];
-    for (int r = 0; r < RB; ++r)
-      for (int v = 0; v < NV; ++v) acc[r][v] = vec4{0.0f, 0.0f, 0.0f, 0.0f};
-    for (int64_t p = 0; p < k; ++p) {
-      vec4 bv[NV];
-      for (int v = 0; v < NV; ++v) bv[v] = vec4_load(Bp + p * ldbp + j0 + 4 * v);
-      for (int r = 0; r < RB; ++r) {
-        const vec4 ar = vec4_splat(TA ? A[p * lda + r] : A[r * lda + p]);
-        for (int v = 0; v < NV; ++v) acc[r][v] += ar * bv[v];
+    if (cols == CB) {
+      constexpr int NV = CB / 4;
+      vec4 acc[RB][NV];
+      for (int r = 0; r < RB; ++r)
+        for (int v = 0; v < NV; ++v) acc[r][v] = vec4{0.0f, 0.0f, 0.0f, 0.0f};
+      for (int64_t p = 0; p < k; ++p) {
+        vec4 bv[NV];
+        for (int v = 0; v < NV; ++v) bv[v] = vec4_load(B + p * ldb + j0 + 4 * v);
+        for (int r = 0; r < RB; ++r) {
+          const vec4 ar = vec4_splat(TA ? A[p * lda + r] : A[r * lda + p]);
+          for (int v = 0; v < NV; ++v) acc[r][v] += ar * bv[v];
+        }
       }
+      for (int r = 0; r < RB; ++r)
+        for (int v = 0; v < NV; ++v) __builtin_memcpy(&tile[r][4 * v], &acc[r][v], sizeof(vec4));
+      store_tile(&tile[0][0], CB, C + j0, ldc, alpha, beta, rows, cols);
+      continue;
     }
-    for (int r = 0; r < RB; ++r)
-      for (int v = 0; v < NV; ++v) __builtin_memcpy(&tile[r][4 * v], &acc[r][v], sizeof(vec4));
-#else
+#endif
     for (int r = 0; r < RB; ++r)
       for (int j = 0; j < CB; ++j) tile[r][j] = 0.0f;
     for (int64_t p = 0; p < k; ++p)
       for (int r = 0; r < RB; ++r) {
         const float ar = TA ? A[p * lda + r] : A[r * lda + p];
-        for (int j = 0; j < CB; ++j) tile[r][j] += ar * Bp[p * ldbp + j0 + j];
+        for (int64_t j = 0; j < cols; ++j) tile[r][j] += ar * B[p * ldb + j0 + j];
       }
-#endif
-    store_tile(&tile[0][0], CB, C + j0, ldc, alpha, beta, rows, min_i64(CB, n - j0));
+    store_tile(&tile[0][0], CB, C + j0, ldc, alpha, beta, rows, cols);
   }
 }
 
 template <int RB, int CB, bool TA>
 NABLA_INLINE void narrow_all(int64_t m, int64_t n, int64_t k, float alpha, const float* A, int64_t lda,
-                             const float* Bp, int64_t ldbp, float beta, float* C, int64_t ldc) {
+                             const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
   int64_t i0 = 0;
   for (; i0 + RB <= m; i0 += RB) {
-    narrow_rows<RB, CB, TA>(RB, n, k, alpha, TA ? A + i0 : A + i0 * lda, lda, Bp, ldbp, beta, C + i0 * ldc, ldc);
+    narrow_rows<RB, CB, TA>(RB, n, k, alpha, TA ? A + i0 : A + i0 * lda, lda, B, ldb, beta, C + i0 * ldc, ldc);
   }
   for (; i0 < m; ++i0) {  // the last m % RB rows, one at a time
-    narrow_rows<1, CB, TA>(1, n, k, alpha, TA ? A + i0 : A + i0 * lda, lda, Bp, ldbp, beta, C + i0 * ldc, ldc);
+    narrow_rows<1, CB, TA>(1, n, k, alpha, TA ? A + i0 : A + i0 * lda, lda, B, ldb, beta, C + i0 * ldc, ldc);
   }
 }
 
 template <int RB, int CB>
 NABLA_INLINE void narrow_generic(bool transA, int64_t m, int64_t n, int64_t k, float alpha, const float* A,
-                                 int64_t lda, const float* Bp, int64_t ldbp, float beta, float* C, int64_t ldc) {
+                                 int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
   if (transA) {
-    narrow_all<RB, CB, true>(m, n, k, alpha, A, lda, Bp, ldbp, beta, C, ldc);
+    narrow_all<RB, CB, true>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
   } else {
-    narrow_all<RB, CB, false>(m, n, k, alpha, A, lda, Bp, ldbp, beta, C, ldc);
+    narrow_all<RB, CB, false>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
   }
 }
 

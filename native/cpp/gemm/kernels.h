@@ -28,14 +28,20 @@ struct KernelSet {
   // read C.
   void (*micro)(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha, float beta,
                 int64_t rows, int64_t cols);
-  // The direct kernel for narrow shapes: C (m×n) = alpha * op(A)(m×k) · Bp + beta * C, where Bp is k rows
-  // of ldbp floats (ldbp a multiple of 16, columns n..ldbp zero). No packing of A.
+  // The direct kernel for narrow shapes: C (m×n) = alpha * op(A)(m×k) · B + beta * C, where B is k rows of
+  // n floats, row stride ldb (only those n are read). No packing of A.
   void (*narrow)(bool transA, int64_t m, int64_t n, int64_t k, float alpha, const float* A, int64_t lda,
-                 const float* Bp, int64_t ldbp, float beta, float* C, int64_t ldc);
+                 const float* B, int64_t ldb, float beta, float* C, int64_t ldc);
   // micro over only the k steps whose bits are set in mask (kc bits, at least one set): the driver leaves out
   // the steps where the A panel is all zero (see sgemm.cpp).
   void (*micro_masked)(int64_t kc, const uint64_t* mask, const float* a, const float* b, float* c, int64_t ldc,
                        float alpha, float beta, int64_t rows, int64_t cols);
+  // micro (mask nullptr) or micro_masked with either operand read where it is stored: A is a packed panel
+  // (lda 0) or mr rows of A as stored, not transposed (value r of k step p at a[r * lda + p]); k step p of B
+  // starts at b + p * ldb (nr for a packed panel; a whole panel of nr columns when read in place). Optional
+  // (nullptr): the driver then packs every panel.
+  void (*micro_strided)(int64_t kc, const uint64_t* mask, const float* a, int64_t lda, const float* b,
+                        int64_t ldb, float* c, int64_t ldc, float alpha, float beta, int64_t rows, int64_t cols);
 };
 
 const KernelSet& portable_kernels();

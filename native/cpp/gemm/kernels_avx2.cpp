@@ -102,34 +102,49 @@ void pack_b(bool trans, const float* B, int64_t ldb, int64_t kc, int64_t cols, f
   pack_b_x86<kNr>(trans, B, ldb, kc, cols, dst);
 }
 
-// One strip of the direct kernel: RB rows of C × 16 columns (cols of them real), over all k.
-template <int RB, bool TA>
-void narrow_tile(int64_t k, const float* a, int64_t lda, const float* bp, int64_t ldbp, float alpha,
-                            float beta, float* c, int64_t ldc, int64_t cols) {
+// One strip of the direct kernel: RB rows of C × 16 columns (cols of them real; B is read and C written only
+// there), over all k, B read in place (row stride ldb).
+template <int RB, bool TA, bool Tail>
+void narrow_tile(int64_t k, const float* a, int64_t lda, const float* b, int64_t ldb, float alpha, float beta,
+                 float* c, int64_t ldc, int64_t cols) {
+  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  const __m256i m0 = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(Tail ? cols : 16)), lane);
+  const __m256i m1 = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(Tail ? cols - 8 : 8)), lane);
   // The first k step (k >= 1) initializes the accumulators: a zeroing loop would become a memset and pin
   // them to the stack.
   __m256 lo[RB], hi[RB];
-  for (int r = 0; r < RB; ++r) {
-    const __m256 ar = _mm256_set1_ps(a[TA ? r : r * lda]);
-    lo[r] = _mm256_mul_ps(ar, _mm256_load_ps(bp));
-    hi[r] = _mm256_mul_ps(ar, _mm256_load_ps(bp + 8));
+  {
+    const __m256 b0 = Tail ? _mm256_maskload_ps(b, m0) : _mm256_loadu_ps(b);
+    const __m256 b1 = Tail ? _mm256_maskload_ps(b + 8, m1) : _mm256_loadu_ps(b + 8);
+    for (int r = 0; r < RB; ++r) {
+      const __m256 ar = _mm256_set1_ps(a[TA ? r : r * lda]);
+      lo[r] = _mm256_mul_ps(ar, b0);
+      hi[r] = _mm256_mul_ps(ar, b1);
+    }
   }
   for (int64_t p = 1; p < k; ++p) {
-    bp += ldbp;
-    const __m256 b0 = _mm256_load_ps(bp), b1 = _mm256_load_ps(bp + 8);
+    const float* row = b + p * ldb;
+    const __m256 b0 = Tail ? _mm256_maskload_ps(row, m0) : _mm256_loadu_ps(row);
+    const __m256 b1 = Tail ? _mm256_maskload_ps(row + 8, m1) : _mm256_loadu_ps(row + 8);
     for (int r = 0; r < RB; ++r) {
       const __m256 ar = _mm256_set1_ps(TA ? a[p * lda + r] : a[r * lda + p]);
       lo[r] = _mm256_fmadd_ps(ar, b0, lo[r]);
       hi[r] = _mm256_fmadd_ps(ar, b1, hi[r]);
     }
   }
-  if (cols == 16) {
+  if (!Tail) {
     const __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
     for (int r = 0; r < RB; ++r) {
-      __m256 x0 = _mm256_mul_ps(va, lo[r]), x1 = _mm256_mul_ps(va, hi[r]);
+      __m256 x0, x1;
       if (beta != 0.0f) {  // store_tile's epilogue
         x0 = _mm256_fmadd_ps(va, lo[r], _mm256_mul_ps(vb, _mm256_loadu_ps(c + r * ldc)));
         x1 = _mm256_fmadd_ps(va, hi[r], _mm256_mul_ps(vb, _mm256_loadu_ps(c + r * ldc + 8)));
+      } else if (alpha == 1.0f) {  // alpha * acc is acc (never a signalling NaN)
+        x0 = lo[r];
+        x1 = hi[r];
+      } else {
+        x0 = _mm256_mul_ps(va, lo[r]);
+        x1 = _mm256_mul_ps(va, hi[r]);
       }
       _mm256_storeu_ps(c + r * ldc, x0);
       _mm256_storeu_ps(c + r * ldc + 8, x1);
@@ -137,6 +152,7 @@ void narrow_tile(int64_t k, const float* a, int64_t lda, const float* bp, int64_
     return;
   }
   alignas(32) float tile[RB][16];
+  NABLA_UNROLL
   for (int r = 0; r < RB; ++r) {
     _mm256_store_ps(tile[r], lo[r]);
     _mm256_store_ps(tile[r] + 8, hi[r]);
@@ -145,43 +161,45 @@ void narrow_tile(int64_t k, const float* a, int64_t lda, const float* bp, int64_
 }
 
 template <int RB, bool TA>
-void narrow_rows(int64_t n, int64_t k, float alpha, const float* a, int64_t lda, const float* bp,
-                            int64_t ldbp, float beta, float* c, int64_t ldc) {
-  for (int64_t j0 = 0; j0 < n; j0 += 16)
-    narrow_tile<RB, TA>(k, a, lda, bp + j0, ldbp, alpha, beta, c + j0, ldc, min_i64(16, n - j0));
+void narrow_rows(int64_t n, int64_t k, float alpha, const float* a, int64_t lda, const float* b, int64_t ldb,
+                 float beta, float* c, int64_t ldc) {
+  int64_t j0 = 0;
+  for (; j0 + 16 <= n; j0 += 16) narrow_tile<RB, TA, false>(k, a, lda, b + j0, ldb, alpha, beta, c + j0, ldc, 16);
+  if (j0 < n) narrow_tile<RB, TA, true>(k, a, lda, b + j0, ldb, alpha, beta, c + j0, ldc, n - j0);
 }
 
 template <bool TA>
 void narrow_all(int64_t m, int64_t n, int64_t k, float alpha, const float* A, int64_t lda,
-                           const float* Bp, int64_t ldbp, float beta, float* C, int64_t ldc) {
+                           const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
   auto rows_at = [&](int64_t i0) { return TA ? A + i0 : A + i0 * lda; };
   int64_t i0 = 0;
-  for (; i0 + 6 <= m; i0 += 6) narrow_rows<6, TA>(n, k, alpha, rows_at(i0), lda, Bp, ldbp, beta, C + i0 * ldc, ldc);
+  for (; i0 + 6 <= m; i0 += 6) narrow_rows<6, TA>(n, k, alpha, rows_at(i0), lda, B, ldb, beta, C + i0 * ldc, ldc);
   // The last m % 6 rows in blocks of 4, 2 and 1, so that most keep several accumulator chains.
   if (m - i0 >= 4) {
-    narrow_rows<4, TA>(n, k, alpha, rows_at(i0), lda, Bp, ldbp, beta, C + i0 * ldc, ldc);
+    narrow_rows<4, TA>(n, k, alpha, rows_at(i0), lda, B, ldb, beta, C + i0 * ldc, ldc);
     i0 += 4;
   }
   if (m - i0 >= 2) {
-    narrow_rows<2, TA>(n, k, alpha, rows_at(i0), lda, Bp, ldbp, beta, C + i0 * ldc, ldc);
+    narrow_rows<2, TA>(n, k, alpha, rows_at(i0), lda, B, ldb, beta, C + i0 * ldc, ldc);
     i0 += 2;
   }
-  if (m - i0 >= 1) narrow_rows<1, TA>(n, k, alpha, rows_at(i0), lda, Bp, ldbp, beta, C + i0 * ldc, ldc);
+  if (m - i0 >= 1) narrow_rows<1, TA>(n, k, alpha, rows_at(i0), lda, B, ldb, beta, C + i0 * ldc, ldc);
 }
 
 void narrow(bool transA, int64_t m, int64_t n, int64_t k, float alpha, const float* A, int64_t lda,
-                       const float* Bp, int64_t ldbp, float beta, float* C, int64_t ldc) {
+                       const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
   if (transA) {
-    narrow_all<true>(m, n, k, alpha, A, lda, Bp, ldbp, beta, C, ldc);
+    narrow_all<true>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
   } else {
-    narrow_all<false>(m, n, k, alpha, A, lda, Bp, ldbp, beta, C, ldc);
+    narrow_all<false>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
   }
 }
 
 }  // namespace
 
 const KernelSet& avx2_kernels() {
-  static const KernelSet set{Isa::Avx2, kMr, kNr, 120, 256, 1024, pack_a, pack_b, micro, narrow, micro_masked};
+  static const KernelSet set{Isa::Avx2, kMr, kNr, 120, 256, 1024, pack_a, pack_b, micro, narrow, micro_masked,
+                             nullptr};
   return set;
 }
 

@@ -28,14 +28,15 @@ void micro_masked(int64_t kc, const uint64_t* mask, const float* a, const float*
 }
 
 void narrow(bool transA, int64_t m, int64_t n, int64_t k, float alpha, const float* A, int64_t lda,
-            const float* Bp, int64_t ldbp, float beta, float* C, int64_t ldc) {
-  narrow_generic<4, 16>(transA, m, n, k, alpha, A, lda, Bp, ldbp, beta, C, ldc);
+            const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+  narrow_generic<4, 16>(transA, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
 }  // namespace
 
 const KernelSet& portable_kernels() {
-  static const KernelSet set{Isa::Portable, kMr, kNr, 128, 256, 1024, pack_a, pack_b, micro, narrow, micro_masked};
+  static const KernelSet set{Isa::Portable, kMr, kNr, 128, 256, 1024, pack_a, pack_b, micro, narrow, micro_masked,
+                             nullptr};
   return set;
 }
 

@@ -81,13 +81,42 @@ NABLA_INLINE void transpose_panel(const float* src, int64_t ld, int64_t kc, floa
     for (int j = 0; j < W; ++j) dst[p * W + j] = src[j * ld + p];
 }
 
-// pack_a for a kernel whose MR is a multiple of 8: full panels of a non-transposed A by 8×8 transposes.
+// Copies W contiguous floats (W a multiple of 8) from each of kc rows of a stored matrix (stride ld) into one
+// panel: dst[p*W + j] = src[p*ld + j]. The packs whose panel rows are already contiguous in memory.
+template <int W>
+NABLA_INLINE void copy_panel(const float* src, int64_t ld, int64_t kc, float* dst) {
+  for (int64_t p = 0; p < kc; ++p, src += ld, dst += W)
+    for (int j = 0; j < W; j += 8) _mm256_storeu_ps(dst + j, _mm256_loadu_ps(src + j));
+}
+
+// copy_panel for two neighbouring panels at once: dst (panel 0) and dst + W*kc (panel 1).
+template <int W>
+NABLA_INLINE void copy_panel_pair(const float* src, int64_t ld, int64_t kc, float* dst) {
+  float* dst1 = dst + W * kc;
+  for (int64_t p = 0; p < kc; ++p, src += ld, dst += W, dst1 += W) {
+    for (int j = 0; j < W; j += 8) _mm256_storeu_ps(dst + j, _mm256_loadu_ps(src + j));
+    for (int j = 0; j < W; j += 8) _mm256_storeu_ps(dst1 + j, _mm256_loadu_ps(src + W + j));
+  }
+}
+
+// pack_a for a kernel whose MR is a multiple of 8: full panels by 8×8 transposes (A as stored) or by copies
+// (A transposed: each k step is MR contiguous floats).
 template <int MR>
 NABLA_INLINE void pack_a_x86(bool trans, const float* A, int64_t lda, int64_t rows, int64_t kc,
                                               float* dst) {
-  const int64_t full = trans ? 0 : rows / MR * MR;
-  for (int64_t i0 = 0; i0 < full; i0 += MR) transpose_panel<MR>(A + i0 * lda, lda, kc, dst + i0 * kc);
-  pack_a_generic<MR>(trans, trans ? A : A + full * lda, lda, rows - full, kc, dst + full * kc);
+  const int64_t full = rows / MR * MR;
+  int64_t i0 = 0;
+  if (trans) {  // two panels at a time, so that each cache line of A is read once
+    for (; i0 + 2 * MR <= full; i0 += 2 * MR) copy_panel_pair<MR>(A + i0, lda, kc, dst + i0 * kc);
+  }
+  for (; i0 < full; i0 += MR) {
+    if (trans) {
+      copy_panel<MR>(A + i0, lda, kc, dst + i0 * kc);
+    } else {
+      transpose_panel<MR>(A + i0 * lda, lda, kc, dst + i0 * kc);
+    }
+  }
+  pack_a_generic<MR>(trans, trans ? A + full : A + full * lda, lda, rows - full, kc, dst + full * kc);
 }
 
 // pack_a for the 6-row kernel: full panels of a non-transposed A by 6×8 transposes.
@@ -105,13 +134,20 @@ NABLA_INLINE void pack_a_x86_6(bool trans, const float* A, int64_t lda, int64_t 
   pack_a_generic<6>(trans, trans ? A : A + full * lda, lda, rows - full, kc, dst + full * kc);
 }
 
-// pack_b for a kernel whose NR is a multiple of 8: full panels of a transposed B by 8×8 transposes.
+// pack_b for a kernel whose NR is a multiple of 8: full panels by 8×8 transposes (B transposed) or by copies
+// (B as stored: each k step is NR contiguous floats).
 template <int NR>
 NABLA_INLINE void pack_b_x86(bool trans, const float* B, int64_t ldb, int64_t kc, int64_t cols,
                                               float* dst) {
-  const int64_t full = trans ? cols / NR * NR : 0;
-  for (int64_t j0 = 0; j0 < full; j0 += NR) transpose_panel<NR>(B + j0 * ldb, ldb, kc, dst + j0 * kc);
-  pack_b_generic<NR>(trans, trans ? B + full * ldb : B, ldb, kc, cols - full, dst + full * kc);
+  const int64_t full = cols / NR * NR;
+  for (int64_t j0 = 0; j0 < full; j0 += NR) {
+    if (trans) {
+      transpose_panel<NR>(B + j0 * ldb, ldb, kc, dst + j0 * kc);
+    } else {
+      copy_panel<NR>(B + j0, ldb, kc, dst + j0 * kc);
+    }
+  }
+  pack_b_generic<NR>(trans, trans ? B + full * ldb : B + full, ldb, kc, cols - full, dst + full * kc);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // The sgemm driver: picks the kernel set of the active ISA, splits large problems over the thread pool,
 // and runs each part through BLIS-style blocking (pack a kc×nc block of B and an mc×kc block of A into
-// micro-panels, then sweep the micro-kernel over them). Narrow shapes (m, n or k < 16) skip packing A.
+// micro-panels, then sweep the micro-kernel over them). Where the kernel set can, a dense operand that is
+// not transposed is read in place instead, when packing it would cost a noticeable share of the product.
+// Narrow shapes (m, n or k < 16) take a direct kernel that packs no A.
 // Columns of op(B) that are zero in every row are compacted away first, and each tile skips the k steps where
 // its panel of A or of B is all zero (zero_slices.cpp).
 #include <algorithm>
@@ -26,6 +28,12 @@ using detail::op_at;
 constexpr int64_t kParallelWork = int64_t{1} << 21;
 // Narrow problems: m, n or k below this take the direct kernel.
 constexpr int64_t kNarrow = 16;
+// The k block of the copy of a transposed op(B) on the narrow path (at most 1 MiB with 1024 columns).
+constexpr int64_t kNarrowCopyK = 256;
+// Up to this many rows of C, a dense B as stored is read in place rather than packed.
+constexpr int64_t kInPlaceRows = 256;
+// Up to this many columns of C, a block of A that is dense is read in place rather than packed.
+constexpr int64_t kInPlaceCols = 1024;
 // The longest k block whose zero steps are looked for (the masks live on the stack).
 constexpr int64_t kMaxMaskedK = detail::kMaxSteps;
 
@@ -176,6 +184,12 @@ void gemm_packed(const KernelSet& ks, const Problem& p) {
   float* bp = scratch(kPackB, static_cast<size_t>(kc_blk * nc_blk));
   float* ap = scratch(kPackA, static_cast<size_t>(mc_blk * kc_blk));
   const bool may_skip = kc_blk <= kMaxMaskedK && std::isfinite(p.alpha);
+  // B is read in place where packing it would cost a noticeable share (each packed value serves m rows) and
+  // its row stride is not a multiple of 2 KiB (rows that far apart share cache sets: 1024³ ran 12% slower).
+  const bool b_in_place = ks.micro_strided != nullptr && !p.transB && p.m <= kInPlaceRows && p.ldb % 512 != 0;
+  // The same for A as stored, whose packing is shared by the n columns of C; not for a transposed A, whose
+  // panel would take a cache line per k step (those lines a row stride apart crowd few cache sets).
+  const bool a_in_place = ks.micro_strided != nullptr && !p.transA && p.n <= kInPlaceCols && p.lda % 512 != 0;
   std::vector<PanelSteps>& b_steps = b_panel_steps();
   b_steps.resize(static_cast<size_t>(nc_blk / ks.nr + 1));
   PanelSteps a_steps;
@@ -185,32 +199,76 @@ void gemm_packed(const KernelSet& ks, const Problem& p) {
     for (int64_t pc = 0; pc < p.k; pc += kc_blk) {
       const int64_t kc = std::min(kc_blk, p.k - pc);
       const float beta = pc == 0 ? p.beta : 1.0f;  // later k blocks accumulate onto the first
-      ks.pack_b(p.transB, op_at(p.B, p.ldb, p.transB, pc, jc), p.ldb, kc, nc, bp);
-      BlockOfB b = may_skip ? scan_block_of_b(bp, ks.nr, kc, nc, b_steps) : BlockOfB{true, -1};
+      const float* b_block = op_at(p.B, p.ldb, p.transB, pc, jc);
+      // A dense block of B as stored (whole panels of contiguous columns) is read in place by the kernel:
+      // only its first panel (to see that it is dense) and its edge panel are packed.
+      const int64_t whole = nc / ks.nr * ks.nr;
+      bool in_place = b_in_place && whole > 0;
+      BlockOfB b{true, -1};
+      if (in_place) {
+        ks.pack_b(false, b_block, p.ldb, kc, ks.nr, bp);
+        if (whole < nc) ks.pack_b(false, b_block + whole, p.ldb, kc, nc - whole, bp + whole * kc);
+        if (may_skip) {
+          PanelSteps& first = b_steps[0];
+          first.count = detail::nonzero_steps(bp, ks.nr, kc, first.bits, &first.finite);
+          in_place = first.count == kc && first.finite;
+        }
+      }
+      if (!in_place) {
+        ks.pack_b(p.transB, b_block, p.ldb, kc, nc, bp);
+        b = may_skip ? scan_block_of_b(bp, ks.nr, kc, nc, b_steps) : BlockOfB{true, -1};
+      }
+      const auto b_block_finite = [&]() {
+        return in_place ? detail::matrix_finite(b_block, kc, nc, p.ldb)
+                        : detail::block_finite(bp, kc * round_up(nc, ks.nr));
+      };
       for (int64_t ic = 0; ic < p.m; ic += mc_blk) {
         const int64_t mc = std::min(mc_blk, p.m - ic);
-        ks.pack_a(p.transA, op_at(p.A, p.lda, p.transA, ic, pc), p.lda, mc, kc, ap);
+        const float* a_block = op_at(p.A, p.lda, p.transA, ic, pc);
+        // A dense block of A (against a dense B) is read in place too: only its first panel (to see that it
+        // is dense) and its edge panel are packed.
+        const int64_t whole_rows = mc / ks.mr * ks.mr;
+        bool a_here = a_in_place && b.dense && whole_rows > 0;
+        if (a_here) {
+          ks.pack_a(p.transA, a_block, p.lda, std::min<int64_t>(ks.mr, mc), kc, ap);
+          if (whole_rows < mc) {
+            ks.pack_a(p.transA, op_at(a_block, p.lda, p.transA, whole_rows, 0), p.lda, mc - whole_rows, kc,
+                      ap + whole_rows * kc);
+          }
+          if (may_skip) {
+            a_steps.count = detail::nonzero_steps(ap, ks.mr, kc, a_steps.bits, &a_steps.finite);
+            a_here = a_steps.count == kc && a_steps.finite;
+          }
+        }
+        if (!a_here) ks.pack_a(p.transA, a_block, p.lda, mc, kc, ap);
         // As with B: against a dense block of B, a block of A whose first panel is dense is taken as dense
         // (its other panels are not scanned). Against a sparse B, every panel of A is scanned, as B's zeros
         // can be skipped only next to a finite panel of A.
-        bool a_dense = false;
+        bool a_dense = a_here;
         for (int64_t ir = 0; ir < mc; ir += ks.mr) {
           float* c_row = p.C + (ic + ir) * p.ldc + jc;
           const int64_t rows = std::min<int64_t>(ks.mr, mc - ir);
           const float* a_panel = ap + ir * kc;
+          const bool a_panel_here = a_here && rows == ks.mr;
           bool dense = true;
           if (may_skip && !a_dense) {
             a_steps.count = detail::nonzero_steps(a_panel, ks.mr, kc, a_steps.bits, &a_steps.finite);
             dense = b.dense && a_steps.count == kc;
             a_dense = ir == 0 && dense && a_steps.finite;
-            if (!dense && b.finite < 0) b.finite = detail::block_finite(bp, kc * round_up(nc, ks.nr)) ? 1 : 0;
+            if (!dense && b.finite < 0) b.finite = b_block_finite() ? 1 : 0;
           }
           for (int64_t jr = 0, q = 0; jr < nc; jr += ks.nr, ++q) {
             const int64_t cols = std::min<int64_t>(ks.nr, nc - jr);
             const float* b_panel = bp + jr * kc;
             const PanelSteps& b_of_tile = b.dense ? kDenseSteps : b_steps[static_cast<size_t>(q)];
             const int64_t steps = dense ? kc : tile_steps(a_steps, b_of_tile, b.finite == 1, kc, mask);
-            if (steps == kc) {
+            const bool b_panel_here = in_place && cols == ks.nr;
+            if ((a_panel_here || b_panel_here) && steps > 0) {
+              ks.micro_strided(kc, steps == kc ? nullptr : mask,
+                               a_panel_here ? a_block + ir * p.lda : a_panel, a_panel_here ? p.lda : 0,
+                               b_panel_here ? b_block + jr : b_panel, b_panel_here ? p.ldb : ks.nr, c_row + jr,
+                               p.ldc, p.alpha, beta, rows, cols);
+            } else if (steps == kc) {
               ks.micro(kc, a_panel, b_panel, c_row + jr, p.ldc, p.alpha, beta, rows, cols);
             } else if (steps > 0) {
               ks.micro_masked(kc, mask, a_panel, b_panel, c_row + jr, p.ldc, p.alpha, beta, rows, cols);
@@ -261,13 +319,27 @@ void gemm_parallel(const KernelSet& ks, const Problem& p, int threads) {
 }
 
 // Narrow shapes (m, n or k < 16): packing A into panels and padding to whole tiles would cost more than the
-// product. Copy op(B) as k×n rows of a multiple of 16 floats (a thin strip: n or k is small, or it is read
-// by few rows) and let the direct kernel stream the rows of A against it. Rows of C go out over the pool.
+// product. The direct kernel streams the rows of A against the rows of op(B): in place when B is not
+// transposed, else from a copy of op(B) as k×n rows. Rows of C go out over the pool.
 void gemm_narrow(const KernelSet& ks, const Problem& p) {
-  // The strip is at most 1 MiB (it is streamed once per block of rows, so it should stay in L2).
+  // Blocks of op(B) of at most 1 MiB (each is streamed once per block of rows, so it should stay in L2).
   const int64_t nb_max = std::min<int64_t>(p.n, p.k < kNarrow ? 4096 : 1024);
+  const auto run_rows = [&](const float* b, int64_t ldb, int64_t j0, int64_t nb, int64_t p0, int64_t kb, float beta) {
+    const int64_t grain = std::max<int64_t>(16, kParallelWork / (nb * kb));
+    parallel_for(p.m, grain, [&](int64_t i0, int64_t i1) {
+      ks.narrow(p.transA, i1 - i0, nb, kb, p.alpha, op_at(p.A, p.lda, p.transA, i0, p0), p.lda, b, ldb, beta,
+                p.C + i0 * p.ldc + j0, p.ldc);
+    });
+  };
+  if (!p.transB) {
+    for (int64_t j0 = 0; j0 < p.n; j0 += nb_max)
+      run_rows(p.B + j0, p.ldb, j0, std::min(nb_max, p.n - j0), 0, p.k, p.beta);
+    return;
+  }
+  // The k blocks of the copy depend on k alone, never on the columns (which differ between the parts that
+  // threads take), so that every thread count sums in the same order.
   const int64_t ldbp = round_up(nb_max, 16);
-  const int64_t kb_max = std::min<int64_t>(p.k, std::max<int64_t>(kNarrow, (int64_t{1} << 18) / ldbp));
+  const int64_t kb_max = std::min<int64_t>(p.k, kNarrowCopyK);
   float* bp = scratch(kPackB, static_cast<size_t>(kb_max * ldbp));
   for (int64_t j0 = 0; j0 < p.n; j0 += nb_max) {
     const int64_t nb = std::min(nb_max, p.n - j0);
@@ -275,19 +347,9 @@ void gemm_narrow(const KernelSet& ks, const Problem& p) {
       const int64_t kb = std::min(kb_max, p.k - p0);
       for (int64_t q = 0; q < kb; ++q) {
         float* dst = bp + q * ldbp;
-        if (p.transB) {
-          for (int64_t j = 0; j < nb; ++j) dst[j] = *op_at(p.B, p.ldb, true, p0 + q, j0 + j);
-        } else {
-          std::memcpy(dst, op_at(p.B, p.ldb, false, p0 + q, j0), static_cast<size_t>(nb) * sizeof(float));
-        }
-        std::fill(dst + nb, dst + ldbp, 0.0f);
+        for (int64_t j = 0; j < nb; ++j) dst[j] = *op_at(p.B, p.ldb, true, p0 + q, j0 + j);
       }
-      const float beta = p0 == 0 ? p.beta : 1.0f;
-      const int64_t grain = std::max<int64_t>(16, kParallelWork / (nb * kb));
-      parallel_for(p.m, grain, [&](int64_t i0, int64_t i1) {
-        ks.narrow(p.transA, i1 - i0, nb, kb, p.alpha, op_at(p.A, p.lda, p.transA, i0, p0), p.lda, bp, ldbp, beta,
-                  p.C + i0 * p.ldc + j0, p.ldc);
-      });
+      run_rows(bp, ldbp, j0, nb, p0, kb, p0 == 0 ? p.beta : 1.0f);  // later k blocks accumulate onto the first
     }
   }
 }

@@ -53,14 +53,14 @@ bool all_finite(const float* x, int64_t rows, int64_t cols, int64_t ld) {
 
 // bits[j] != 0 when column j of the rows × cols matrix at x has a nonzero (-0 counts as zero). Returns the
 // number of all-zero columns, or a number below `wanted` as soon as no more can be left (dense data stops
-// after 8 rows).
+// after the first row).
 int64_t zero_columns(const float* x, int64_t ld, int64_t rows, int64_t cols, int64_t wanted, std::vector<uint32_t>& bits) {
   bits.assign(static_cast<size_t>(cols), 0u);
   uint32_t* acc = bits.data();
   int64_t zeros = cols;
   for (int64_t i = 0; i < rows; ++i) {
     zero_scans().or_magnitudes(x + i * ld, cols, acc);
-    if ((i & 7) == 7 || i + 1 == rows) {
+    if (i == 0 || (i & 7) == 7 || i + 1 == rows) {
       zeros = 0;
       for (int64_t j = 0; j < cols; ++j) zeros += acc[j] == 0u;
       if (zeros < wanted) return zeros;
@@ -158,6 +158,8 @@ bool skip_zero_n(const GemmOperands& g, const RunGemm& run) {
 }  // namespace
 
 bool block_finite(const float* x, int64_t n) { return all_finite(x, 1, n, n); }
+
+bool matrix_finite(const float* x, int64_t rows, int64_t cols, int64_t ld) { return all_finite(x, rows, cols, ld); }
 
 int64_t nonzero_steps(const float* panel, int64_t width, int64_t kc, uint64_t* mask, bool* finite) {
   return zero_scans().nonzero_steps(panel, width, kc, mask, finite);

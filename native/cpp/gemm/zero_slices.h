@@ -40,5 +40,8 @@ int64_t nonzero_steps(const float* panel, int64_t width, int64_t kc, uint64_t* m
 /** Are all n floats at x finite? */
 bool block_finite(const float* x, int64_t n);
 
+/** Are all values of the rows × cols matrix at x (row stride ld) finite? */
+bool matrix_finite(const float* x, int64_t rows, int64_t cols, int64_t ld);
+
 }  // namespace detail
 }  // namespace nabla
