@@ -47,6 +47,26 @@ export function autogradSuite(name: string): void {
       expect(released()).toBeGreaterThan(0);
     });
 
+    it('post-accumulate hooks see each leaf once, with its final gradient, before backward returns', () => {
+      setBackend(name);
+      const a = tensor([1, 2], undefined, { requiresGrad: true });
+      const b = tensor([3, 4], undefined, { requiresGrad: true });
+      const seen: [string, number[]][] = [];
+      const handle = a.registerPostAccumulateGradHook((t) => seen.push(['a', t.grad!.toArray() as number[]]));
+      b.registerPostAccumulateGradHook((t) => seen.push(['b', t.grad!.toArray() as number[]]));
+      // a is used twice: its hook runs once, after both contributions are summed.
+      a.mul(b).add(a.mul(a)).sum().backward();
+      expect(seen.map(([n]) => n).sort()).toEqual(['a', 'b']);
+      expect(seen.find(([n]) => n === 'a')![1]).toEqual([3 + 2, 4 + 4]);
+      expect(seen.find(([n]) => n === 'b')![1]).toEqual([1, 2]);
+      handle.remove();
+      seen.length = 0;
+      a.mul(b).sum().backward();
+      expect(seen.map(([n]) => n)).toEqual(['b']);
+      expect(() => a.mul(2).registerPostAccumulateGradHook(() => undefined)).toThrow(/only leaf tensors/);
+      expect(() => a.registerPostAccumulateGradHook(5 as never)).toThrow(TypeError);
+    });
+
     it('with retainGraph the graph runs again and gradients accumulate, as in PyTorch', () => {
       setBackend(name);
       const x = tensor([1, 2, 3], undefined, { requiresGrad: true });

@@ -74,6 +74,35 @@ function isPromiseLike(v: unknown): boolean {
   return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
 }
 
+/** Called with the leaf once backward() has accumulated its gradient for this pass (leaf.grad is final). */
+export type PostAccumulateGradHook = (leaf: Tensor) => void;
+
+// Kept beside the tensors rather than in a field: almost no tensor has a hook, and a WeakMap lookup per leaf
+// per backward costs nothing next to the gradients themselves.
+const postAccumulateHooks = new WeakMap<Tensor, PostAccumulateGradHook[]>();
+
+/**
+ * Runs `hook(leaf)` each time backward() has finished accumulating `leaf`'s gradient (as PyTorch's
+ * register_post_accumulate_grad_hook): in the middle of the pass, as soon as no later node can add to it, so
+ * work on that gradient (e.g. sending it to other processes) can start while backward goes on. The hook must
+ * not keep tensors made during the pass other than leaf.grad. Returns a handle whose remove() takes it off.
+ */
+export function registerPostAccumulateGradHook(leaf: Tensor, hook: PostAccumulateGradHook): { remove(): void } {
+  if (typeof hook !== 'function') throw new TypeError(`registerPostAccumulateGradHook: hook must be a function, got ${typeof hook}`);
+  if (leaf.gradFn !== null) {
+    throw new NablaError('registerPostAccumulateGradHook: only leaf tensors accumulate gradients (this tensor was made by an op)');
+  }
+  const hooks = postAccumulateHooks.get(leaf) ?? [];
+  hooks.push(hook);
+  postAccumulateHooks.set(leaf, hooks);
+  return {
+    remove(): void {
+      const i = hooks.indexOf(hook);
+      if (i >= 0) hooks.splice(i, 1);
+    },
+  };
+}
+
 /** True when an op over these inputs must record a node. */
 export function needsGrad(a: Tensor, b?: Tensor, c?: Tensor): boolean {
   return gradEnabled && (a.requiresGrad || (b?.requiresGrad ?? false) || (c?.requiresGrad ?? false));
@@ -158,7 +187,11 @@ export function runBackward(
         helpers.accumulate(t, g, owned);
         reachable.add(t.grad!.storage);
       }
-      if (t.gradFn === null) continue;
+      if (t.gradFn === null) {
+        const hooks = postAccumulateHooks.get(t);
+        if (hooks !== undefined) for (let i = 0; i < hooks.length; i++) hooks[i]!(t);
+        continue;
+      }
       const inputGrads = t.gradFn.backward(g);
       const inputs = t.gradFn.inputs;
       for (let i = 0; i < inputs.length; i++) {

@@ -1,0 +1,86 @@
+#include "comm_thread.h"
+
+#include <chrono>
+
+namespace nabla_mpi {
+
+std::string Job::describe() const {
+  const char* type_name = type == MPI_DOUBLE ? "float64" : "float32";
+  switch (kind) {
+    case Kind::kAllreduce: return "allreduce of " + std::to_string(count) + " " + type_name + " values";
+    case Kind::kBroadcast:
+      return "broadcast of " + std::to_string(count) + " " + type_name + " values from rank " + std::to_string(root);
+    case Kind::kBarrier: return "barrier";
+  }
+  return "collective";
+}
+
+CommThread::CommThread() {
+  std::thread([this] { run(); }).detach();
+}
+
+void CommThread::submit(const std::shared_ptr<Job>& job) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    queue_.push_back(job);
+  }
+  queued_.notify_one();
+}
+
+bool CommThread::wait(const std::shared_ptr<Job>& job, double timeout_ms) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (timeout_ms < 0) {
+    finished_.wait(lock, [&] { return job->done; });
+    return true;
+  }
+  return finished_.wait_for(lock, std::chrono::duration<double, std::milli>(timeout_ms), [&] { return job->done; });
+}
+
+bool CommThread::test(const std::shared_ptr<Job>& job) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return job->done;
+}
+
+void CommThread::stop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  stopping_ = true;
+  queued_.notify_one();
+  finished_.wait(lock, [&] { return stopped_; });
+}
+
+void CommThread::run() {
+  for (;;) {
+    std::shared_ptr<Job> job;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      queued_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) {
+        stopped_ = true;
+        finished_.notify_all();
+        return;
+      }
+      job = queue_.front();
+      queue_.pop_front();
+    }
+    int status = MPI_SUCCESS;
+    switch (job->kind) {
+      case Kind::kAllreduce:
+        status = MPI_Allreduce(MPI_IN_PLACE, job->data, job->count, job->type, MPI_SUM, MPI_COMM_WORLD);
+        break;
+      case Kind::kBroadcast:
+        status = MPI_Bcast(job->data, job->count, job->type, job->root, MPI_COMM_WORLD);
+        break;
+      case Kind::kBarrier:
+        status = MPI_Barrier(MPI_COMM_WORLD);
+        break;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      job->status = status;
+      job->done = true;
+    }
+    finished_.notify_all();
+  }
+}
+
+}  // namespace nabla_mpi
