@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import {
-  GradcheckError, NablaError, Tensor, getBackend, gradcheck, manualSeed, needsGrad, noGrad, randn, record, setBackend, sigmoid,
+  GradcheckError, NablaError, Tensor, getBackend, gradcheck, linear, manualSeed, needsGrad, noGrad, randn, record, setBackend, sigmoid,
   tensor,
 } from '@nabla/core';
 
@@ -65,6 +65,20 @@ export function autogradSuite(name: string): void {
       expect(seen.map(([n]) => n)).toEqual(['b']);
       expect(() => a.mul(2).registerPostAccumulateGradHook(() => undefined)).toThrow(/only leaf tensors/);
       expect(() => a.registerPostAccumulateGradHook(5 as never)).toThrow(TypeError);
+    });
+
+    it('post-accumulate hooks also run for a weight whose gradient linear adds into its .grad in place', () => {
+      setBackend(name);
+      const x = tensor([[1, 2], [3, 4]]);
+      const w = tensor([[1, 0], [0, 1], [1, 1]], undefined, { requiresGrad: true });
+      const b = tensor([0, 0, 0], undefined, { requiresGrad: true });
+      const seen: number[][][] = [];
+      w.registerPostAccumulateGradHook((t) => seen.push(t.grad!.toArray() as number[][]));
+      for (let step = 0; step < 2; step++) {
+        if (w.grad) w.grad.data().fill(0); // zeroGrad without dropping the buffer: the in-place path
+        linear(x, w, b).sum().backward();
+      }
+      expect(seen).toEqual([[[4, 6], [4, 6], [4, 6]], [[4, 6], [4, 6], [4, 6]]]);
     });
 
     it('with retainGraph the graph runs again and gradients accumulate, as in PyTorch', () => {

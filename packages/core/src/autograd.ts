@@ -103,6 +103,21 @@ export function registerPostAccumulateGradHook(leaf: Tensor, hook: PostAccumulat
   };
 }
 
+// Leaves whose gradient a backward closure added straight into leaf.grad (the fused linear's weight GEMM)
+// instead of returning it: their hooks still run when backward reaches them.
+const accumulatedInPlace = new Set<Tensor>();
+
+/** For backward closures that add into a leaf's .grad themselves: its post-accumulate hooks still run. */
+export function noteGradAccumulatedInPlace(leaf: Tensor): void {
+  if (postAccumulateHooks.has(leaf)) accumulatedInPlace.add(leaf);
+}
+
+function runPostAccumulateHooks(leaf: Tensor): void {
+  accumulatedInPlace.delete(leaf);
+  const hooks = postAccumulateHooks.get(leaf);
+  if (hooks !== undefined) for (let i = 0; i < hooks.length; i++) hooks[i]!(leaf);
+}
+
 /** True when an op over these inputs must record a node. */
 export function needsGrad(a: Tensor, b?: Tensor, c?: Tensor): boolean {
   return gradEnabled && (a.requiresGrad || (b?.requiresGrad ?? false) || (c?.requiresGrad ?? false));
@@ -181,15 +196,17 @@ export function runBackward(
   try {
     for (const t of order) {
       const g = grads.get(t);
-      if (g === undefined) continue;
+      if (g === undefined) {
+        if (t.gradFn === null && accumulatedInPlace.has(t)) runPostAccumulateHooks(t);
+        continue;
+      }
       grads.delete(t);
       if (t.gradFn === null || t.retainsGrad) {
         helpers.accumulate(t, g, owned);
         reachable.add(t.grad!.storage);
       }
       if (t.gradFn === null) {
-        const hooks = postAccumulateHooks.get(t);
-        if (hooks !== undefined) for (let i = 0; i < hooks.length; i++) hooks[i]!(t);
+        runPostAccumulateHooks(t);
         continue;
       }
       const inputGrads = t.gradFn.backward(g);
@@ -205,6 +222,7 @@ export function runBackward(
     completed = true;
   } finally {
     setGradEnabled(previous);
+    accumulatedInPlace.clear();
     endTemporaries(outer, completed ? reachable : null);
   }
   if (!retainGraph) releaseGraph(order);

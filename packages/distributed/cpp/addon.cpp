@@ -72,6 +72,13 @@ void require_args(const Napi::CallbackInfo& info, size_t n, const char* where, c
   }
 }
 
+// A number as JavaScript would print it in a message (2, 0.5, 1e+30), not std::to_string's "2.000000".
+std::string num(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.10g", v);
+  return text;
+}
+
 struct Buffer {
   void* data;
   int count;
@@ -109,7 +116,7 @@ double timeout_arg(const Napi::CallbackInfo& info, size_t index, const char* whe
   if (!info[index].IsNumber()) throw Napi::TypeError::New(env, std::string(where) + ": timeoutMs must be a number");
   double ms = info[index].As<Napi::Number>().DoubleValue();
   if (std::isnan(ms) || ms <= 0) {
-    throw Napi::RangeError::New(env, std::string(where) + ": timeoutMs must be > 0 (or Infinity), got " + std::to_string(ms));
+    throw Napi::RangeError::New(env, std::string(where) + ": timeoutMs must be > 0 (or Infinity), got " + num(ms));
   }
   return std::isinf(ms) ? -1 : ms;
 }
@@ -120,7 +127,7 @@ int int_arg(const Napi::CallbackInfo& info, size_t index, const char* where, con
   double v = info[index].As<Napi::Number>().DoubleValue();
   if (!(v >= lo && v <= hi) || std::floor(v) != v) {
     throw Napi::RangeError::New(env, std::string(where) + ": " + name + " must be an integer in " + std::to_string(lo) +
-                                         ".." + std::to_string(hi) + ", got " + std::to_string(v));
+                                         ".." + std::to_string(hi) + ", got " + num(v));
   }
   return static_cast<int>(v);
 }
@@ -138,7 +145,7 @@ void wait_or_abort(const std::shared_ptr<Job>& job, double timeout_ms) {
   State& s = state();
   if (!s.comm->wait(job, timeout_ms)) {
     abort_job(1, "nabla distributed: rank " + std::to_string(s.rank) + ": " + job->describe() + " did not complete within " +
-                     std::to_string(timeout_ms / 1000) + " s (a peer died, is stuck, or runs a different sequence of " +
+                     num(timeout_ms / 1000) + " s (a peer died, is stuck, or runs a different sequence of " +
                      "collectives); aborting the job");
   }
   if (job->status != MPI_SUCCESS) {
