@@ -172,6 +172,10 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   MPI_Initialized(&already);
   if (already) throw Napi::Error::New(env, "init: MPI was initialized by other code in this process");
   make_mpi_symbols_global();
+  // Open MPI polls for progress in a busy loop by default. Here a waiting collective sits on the
+  // communication thread while the JavaScript thread computes on the same cores, so the wait must yield
+  // the core. A value the user set wins.
+  setenv("OMPI_MCA_mpi_yield_when_idle", "1", 0);
   int provided = MPI_THREAD_SINGLE;
   if (MPI_Init_thread(nullptr, nullptr, MPI_THREAD_MULTIPLE, &provided) != MPI_SUCCESS) {
     throw Napi::Error::New(env, "init: MPI_Init_thread failed");

@@ -67,8 +67,14 @@ export class DistributedDataParallel extends Module {
     this.syncState();
     ({ buckets: this.buckets, slots: this.slots } = planBuckets(trainable, capMb * 1024 * 1024));
     this.works = this.buckets.map(() => null);
-    for (const [, p] of trainable) {
-      this.hookHandles.push(p.registerPostAccumulateGradHook((leaf) => this.onGradReady(leaf)));
+    this.attachHooks();
+  }
+
+  /** Puts the gradient hooks on (done at construction; after detachHooks, to average gradients again). */
+  attachHooks(): void {
+    if (this.hookHandles.length > 0) return;
+    for (const slot of this.slots.values()) {
+      this.hookHandles.push(slot.param.registerPostAccumulateGradHook((leaf) => this.onGradReady(leaf)));
     }
   }
 
@@ -93,7 +99,7 @@ export class DistributedDataParallel extends Module {
     return this.module(...xs);
   }
 
-  /** Takes the gradient hooks off (the module then trains on its own again). */
+  /** Takes the gradient hooks off: the wrapped module then trains on its own, without averaging. */
   detachHooks(): void {
     for (const h of this.hookHandles) h.remove();
     this.hookHandles.length = 0;
