@@ -1,6 +1,8 @@
 // The package under `mpirun -np 2`: collectives, training equivalence with one process, checkpoints, and
 // failures that must end the job. Skipped, with the reason, where mpirun or the addon is missing.
-import { join } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import '@nabla/backend-js';
 import { DataLoader } from '@nabla/data';
@@ -67,6 +69,24 @@ describe.skipIf(why !== null)('under mpirun -np 2', () => {
       }
       expect(Math.sqrt(diff / norm)).toBeLessThan(1e-6);
     });
+  });
+
+  it('the README example runs and learns', () => {
+    const readme = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'README.md'), 'utf8');
+    const example = /```js\n(\/\/ train\.mjs\n[\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    // Inside the package, so that its imports resolve as they do for a user.
+    const script = join(dirname(fileURLToPath(import.meta.url)), 'mpi', 'readme-example.generated.mjs');
+    writeFileSync(script, example!);
+    try {
+      const run = mpirun('readme-example.generated.mjs');
+      expect(run.status, run.stderr).toBe(0);
+      const accuracy = Number(/2 ranks, final accuracy ([\d.]+)/.exec(run.stdout)?.[1]);
+      expect(accuracy).toBeGreaterThan(0.8);
+      expect(run.stdout.match(/epoch 5\/5/g)).toHaveLength(1); // rank 0 alone prints
+    } finally {
+      rmSync(script, { force: true });
+    }
   });
 
   it.each([
