@@ -1,3 +1,4 @@
+/* global process, console -- a plain Node script (the root ESLint config has no Node globals for .mjs) */
 // Run under mpirun by scaling.mjs: times an in-place float32 allreduce for message sizes 4 KB .. 64 MB and
 // prints one JSON line (rank 0) with the median seconds per size.
 import { initDistributed } from '@nabla/distributed';

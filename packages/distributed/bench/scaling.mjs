@@ -1,3 +1,4 @@
+/* global process, console -- a plain Node script (the root ESLint config has no Node globals for .mjs) */
 // Data-parallel scaling: what is measured here, and what is projected from it.
 //
 //   pnpm --filter @nabla/distributed bench        (needs the built package, mpirun and the MPI addon)

@@ -1,3 +1,4 @@
+/* global process, console -- a plain Node script (the root ESLint config has no Node globals for .mjs) */
 // Run by scaling.mjs, with or without mpirun: times training steps of an MLP on synthetic MNIST-shaped data
 // and prints one JSON line (rank 0) with samples/s.
 //   node bench/steps.mjs --width 1 --batch 64 --threads 1 [--mpi] [--sync both]

@@ -1,3 +1,4 @@
+/* global process, console -- a plain Node script (the root ESLint config has no Node globals for .mjs) */
 // Trains the MNIST MLP (784-256-128-10, ReLU, Adam) data-parallel: one process per rank, each on its own
 // share of every epoch, gradients averaged after each backward. Run it with mpirun:
 //
