@@ -25,7 +25,7 @@ namespace nabla_mpi {
 namespace {
 
 // Bumped whenever an entry point's arguments change; the wrapper refuses a binary built for another.
-constexpr int kAbiVersion = 1;
+constexpr int kAbiVersion = 2;
 
 struct Pending {
   std::shared_ptr<Job> job;
@@ -241,8 +241,9 @@ Napi::Value Allreduce(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value AllreduceStart(const Napi::CallbackInfo& info) {
-  require_args(info, 1, "allreduceStart", "(buffer)");
+  require_args(info, 2, "allreduceStart", "(buffer, divisor)");
   Buffer b = buffer_arg(info, 0, "allreduceStart", true);
+  int divisor = int_arg(info, 1, "allreduceStart", "divisor", 1, INT_MAX);
   require_initialized(info.Env(), "allreduceStart");
   State& s = state();
   auto job = std::make_shared<Job>();
@@ -250,6 +251,7 @@ Napi::Value AllreduceStart(const Napi::CallbackInfo& info) {
   job->data = b.data;
   job->count = b.count;
   job->type = b.type;
+  job->divisor = divisor;
   uint32_t handle = s.next_handle++;
   if (s.next_handle == 0) s.next_handle = 1;
   s.pending.emplace(handle, Pending{job, Napi::Persistent(info[0])});

@@ -15,6 +15,24 @@ std::string Job::describe() const {
   return "collective";
 }
 
+namespace {
+
+// x / n rounded once to the buffer's type, as JavaScript's `x / n` stored into the typed array gives (for
+// float32, the division in double then rounded to float is the correctly rounded float division).
+void divide(const Job& job) {
+  if (job.type == MPI_DOUBLE) {
+    double* d = static_cast<double*>(job.data);
+    const double n = job.divisor;
+    for (int i = 0; i < job.count; ++i) d[i] = d[i] / n;
+  } else {
+    float* f = static_cast<float*>(job.data);
+    const double n = job.divisor;
+    for (int i = 0; i < job.count; ++i) f[i] = static_cast<float>(static_cast<double>(f[i]) / n);
+  }
+}
+
+}  // namespace
+
 CommThread::CommThread() {
   std::thread([this] { run(); }).detach();
 }
@@ -66,6 +84,7 @@ void CommThread::run() {
     switch (job->kind) {
       case Kind::kAllreduce:
         status = MPI_Allreduce(MPI_IN_PLACE, job->data, job->count, job->type, MPI_SUM, MPI_COMM_WORLD);
+        if (status == MPI_SUCCESS && job->divisor != 1) divide(*job);
         break;
       case Kind::kBroadcast:
         status = MPI_Bcast(job->data, job->count, job->type, job->root, MPI_COMM_WORLD);

@@ -23,6 +23,8 @@ struct Job {
   int count = 0;
   MPI_Datatype type = MPI_FLOAT;
   int root = 0;
+  // After an allreduce, each value is divided by this (the world size gives the mean); 1 leaves the sum.
+  int divisor = 1;
   // Written by the communication thread, read by waiters under the queue's mutex.
   bool done = false;
   int status = MPI_SUCCESS;

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Must equal kAbiVersion in cpp/addon.cpp: a binary built from other sources is refused. */
-export const EXPECTED_ABI_VERSION = 1;
+export const EXPECTED_ABI_VERSION = 2;
 
 /** A Float32Array, or a Float64Array where a call says so. Reduced and broadcast in place. */
 export type MpiBuffer = Float32Array | Float64Array;
@@ -21,8 +21,11 @@ export interface MpiAddon {
   libraryVersion(): string;
   /** Sums `buffer` over every rank, in place. Aborts the job when it takes longer than timeoutMs. */
   allreduce(buffer: MpiBuffer, timeoutMs: number): void;
-  /** Starts an in-place sum; returns a handle for wait/test. Do not touch the buffer until then. */
-  allreduceStart(buffer: MpiBuffer): number;
+  /**
+   * Starts an in-place sum, then a division by `divisor` (1: none; worldSize: the mean); returns a handle
+   * for wait/test. Do not touch the buffer until then.
+   */
+  allreduceStart(buffer: MpiBuffer, divisor: number): number;
   wait(handle: number, timeoutMs: number): void;
   test(handle: number): boolean;
   broadcast(buffer: MpiBuffer, root: number, timeoutMs: number): void;

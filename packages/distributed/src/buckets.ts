@@ -1,7 +1,8 @@
 // Gradient buckets: parameters grouped, in reverse order of registration (roughly the order backward
-// finishes them), into runs of about `capBytes`. Each bucket has one flat Float32Array: gradients are copied
-// in as they become final, the bucket's allreduce starts as soon as its last one is in, and the averaged
-// values are copied back into the .grad tensors once every bucket has completed.
+// finishes them), into runs of about `capBytes`. Each bucket has one flat Float32Array, and each parameter's
+// .grad is a tensor over its range of it (PyTorch's gradient_as_bucket_view): backward accumulates straight
+// into the bucket, the bucket's allreduce starts as soon as its last gradient is final, and the averaged
+// values are the gradients themselves, with no copy in or out.
 
 import type { Tensor } from '@nabla/core';
 
@@ -10,6 +11,8 @@ export interface Slot {
   readonly name: string;
   readonly bucket: number;
   readonly offset: number;
+  /** The parameter's range of its bucket: its .grad is kept as a tensor over this memory. */
+  view: Float32Array;
 }
 
 export interface Bucket {
@@ -41,12 +44,14 @@ export function planBuckets(named: readonly [string, Tensor][], capBytes: number
     let offset = 0;
     const bucketSlots: Slot[] = [];
     for (const [name, param] of group) {
-      const slot = { param, name, bucket: b, offset };
+      const slot = { param, name, bucket: b, offset, view: new Float32Array(0) };
       bucketSlots.push(slot);
       slots.set(param, slot);
       offset += param.size;
     }
-    buckets.push({ data: new Float32Array(offset), slots: bucketSlots, ready: 0 });
+    const data = new Float32Array(offset);
+    for (const slot of bucketSlots) slot.view = data.subarray(slot.offset, slot.offset + slot.param.size);
+    buckets.push({ data, slots: bucketSlots, ready: 0 });
   });
   return { buckets, slots };
 }

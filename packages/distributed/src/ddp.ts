@@ -4,12 +4,14 @@
 // identical (bit for bit) without ever sending weights again.
 //
 //  - At construction, rank 0's parameters and buffers are broadcast to every rank.
-//  - Gradients are averaged in buckets (bucketCapMb each): a post-accumulate hook on every parameter
-//    copies its gradient into its bucket as soon as backward has finished it, and a bucket's allreduce
-//    starts when its last gradient is in, on the addon's communication thread, while backward goes on.
-//    Buckets start in a fixed order on every rank (MPI needs the same order everywhere). When the last
-//    bucket has started, the hook waits for all of them and writes grad = sum / worldSize back, so when
-//    backward() returns the gradients are averaged and optimizer.step() needs nothing else.
+//  - Gradients are averaged in buckets (bucketCapMb each). Each parameter's .grad is a view of its
+//    bucket (see buckets.ts), so backward accumulates into the bucket; a post-accumulate hook on every
+//    parameter counts the gradients backward has finished, and a bucket's allreduce (sum, then / worldSize,
+//    in place) starts when its last one is final, on the addon's communication thread, while backward goes
+//    on. Buckets start in a fixed order on every rank (MPI needs the same order everywhere). When the last
+//    bucket has started, the hook waits for all of them, so when backward() returns the gradients are
+//    averaged and optimizer.step() needs nothing else. A gradient that is not the bucket's view (the
+//    optimizer dropped it with setToNone) is copied in, and the view put back as .grad.
 //  - Buffers (BatchNorm's running statistics) are broadcast from rank 0 at each forward in training mode, as
 //    PyTorch does by default: every rank then holds rank 0's statistics, which are those of rank 0's shares.
 //  - Every parameter that requires grad must receive a gradient in every backward (as with PyTorch's
@@ -67,6 +69,10 @@ export class DistributedDataParallel extends Module {
     this.syncState();
     ({ buckets: this.buckets, slots: this.slots } = planBuckets(trainable, capMb * 1024 * 1024));
     this.works = this.buckets.map(() => null);
+    for (const slot of this.slots.values()) {
+      if (slot.param.grad !== null) slot.view.set(hostView(slot.param.grad, `gradient of ${slot.name}`));
+      slot.param.grad = new Tensor(slot.view, slot.param.shape);
+    }
     this.attachHooks();
   }
 
@@ -109,19 +115,22 @@ export class DistributedDataParallel extends Module {
     const slot = this.slots.get(param)!;
     const bucket = this.buckets[slot.bucket]!;
     const grad = param.grad!;
-    bucket.data.set(grad.data(), slot.offset);
+    if (grad.storage !== slot.view) {
+      slot.view.set(hostView(grad, `gradient of ${slot.name}`));
+      param.grad = new Tensor(slot.view, param.shape);
+    }
     bucket.ready++;
     this.readyParams++;
     this.filled.add(param);
     if (this.overlap) {
       // Start every bucket that is complete, in bucket order.
       while (this.nextBucket < this.buckets.length && this.bucketFull(this.nextBucket)) {
-        this.works[this.nextBucket] = this.group.allreduceAsync(this.buckets[this.nextBucket]!.data);
+        this.works[this.nextBucket] = this.group.allreduceAsync(this.buckets[this.nextBucket]!.data, { mean: true });
         this.nextBucket++;
       }
       if (this.nextBucket === this.buckets.length) this.finish();
     } else if (this.readyParams === this.slots.size) {
-      for (const b of this.buckets) this.group.allreduce(b.data);
+      for (const b of this.buckets) this.group.allreduceMean(b.data);
       this.finish();
     }
   }
@@ -131,20 +140,12 @@ export class DistributedDataParallel extends Module {
     return b.ready === b.slots.length;
   }
 
-  /** Waits for every bucket and writes the mean into each .grad. */
+  /** Waits for every bucket: the gradients (views of the buckets) then hold the means. */
   private finish(): void {
-    const n = this.group.worldSize;
     for (let b = 0; b < this.buckets.length; b++) {
       this.works[b]?.wait();
       this.works[b] = null;
-      const bucket = this.buckets[b]!;
-      const data = bucket.data;
-      for (const slot of bucket.slots) {
-        const g = hostView(slot.param.grad!, `gradient of ${slot.name}`);
-        const o = slot.offset;
-        for (let i = 0; i < g.length; i++) g[i] = data[o + i]! / n;
-      }
-      bucket.ready = 0;
+      this.buckets[b]!.ready = 0;
     }
     this.nextBucket = 0;
     this.readyParams = 0;

@@ -68,9 +68,12 @@ export class ProcessGroup {
     this.addon.allreduce(bufferOf(buffer, 'allreduce'), this.timeoutMs);
   }
 
-  /** Starts the same sum and returns at once; do not read or write the buffer before wait() or test(). */
-  allreduceAsync(buffer: Reducible): Work {
-    const handle = this.addon.allreduceStart(bufferOf(buffer, 'allreduceAsync'));
+  /**
+   * Starts the same sum (or, with `mean`, the sum divided by worldSize, computed on the communication
+   * thread) and returns at once; do not read or write the buffer before wait() or test() says it is done.
+   */
+  allreduceAsync(buffer: Reducible, options: { mean?: boolean } = {}): Work {
+    const handle = this.addon.allreduceStart(bufferOf(buffer, 'allreduceAsync'), options.mean ? this.worldSize : 1);
     let done = false;
     return {
       wait: (): void => {
@@ -85,12 +88,9 @@ export class ProcessGroup {
     };
   }
 
-  /** Replaces each value by its mean over the ranks, in place. */
+  /** Replaces each value by its mean over the ranks (sum / worldSize), in place. */
   allreduceMean(buffer: Reducible): void {
-    const b = bufferOf(buffer, 'allreduceMean');
-    this.addon.allreduce(b, this.timeoutMs);
-    const n = this.worldSize;
-    for (let i = 0; i < b.length; i++) b[i] = b[i]! / n;
+    this.addon.wait(this.addon.allreduceStart(bufferOf(buffer, 'allreduceMean'), this.worldSize), this.timeoutMs);
   }
 
   /** Sums each value over every rank, in place (what fit's `parallel` option calls for its logs). */

@@ -22,7 +22,8 @@ describe.skipIf(!info.available)('addon argument checks', () => {
   it('refuses buffers that are not float arrays, with a TypeError naming the entry', () => {
     expect(() => addon.allreduce('x' as never, 1000)).toThrow(TypeError);
     expect(() => addon.allreduce(new Int32Array(4) as never, 1000)).toThrow(/allreduce: buffer must be a Float32Array or Float64Array/);
-    expect(() => addon.allreduceStart([1, 2] as never)).toThrow(/allreduceStart: buffer must be a Float32Array or Float64Array/);
+    expect(() => addon.allreduceStart([1, 2] as never, 1)).toThrow(/allreduceStart: buffer must be a Float32Array or Float64Array/);
+    expect(() => addon.allreduceStart(new Float32Array(2), 0)).toThrow(/allreduceStart: divisor must be an integer in 1..2147483647, got 0/);
     expect(() => addon.broadcast(new Uint8Array(4) as never, 0, 1000)).toThrow(TypeError);
     expect(() => (addon.allreduce as (...a: unknown[]) => void)()).toThrow(/allreduce: expected \(buffer, timeoutMs\), got 0 argument/);
   });
