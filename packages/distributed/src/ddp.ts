@@ -13,7 +13,8 @@
 //    averaged and optimizer.step() needs nothing else. A gradient that is not the bucket's view (the
 //    optimizer dropped it with setToNone) is copied in, and the view put back as .grad.
 //  - Buffers (BatchNorm's running statistics) are broadcast from rank 0 at each forward in training mode, as
-//    PyTorch does by default: every rank then holds rank 0's statistics, which are those of rank 0's shares.
+//    PyTorch does by default, and at the first forward in eval mode after training: every rank then holds
+//    rank 0's statistics, which are those of rank 0's shares.
 //  - Every parameter that requires grad must receive a gradient in every backward (as with PyTorch's
 //    default find_unused_parameters=False): one that does not is reported by name at the next forward.
 
@@ -50,6 +51,8 @@ export class DistributedDataParallel extends Module {
   /** Parameters whose gradient is in its bucket this step (to name the missing ones). */
   private readonly filled = new Set<Tensor>();
   private readonly hookHandles: { remove(): void }[] = [];
+  /** A training forward ran since buffers were last broadcast (it may have updated them locally). */
+  private buffersChanged = false;
 
   constructor(module: Module, options: DistributedDataParallelOptions = {}) {
     super();
@@ -95,13 +98,17 @@ export class DistributedDataParallel extends Module {
     this.syncBuffers();
   }
 
-  private syncBuffers(): void {
+  /** Copies rank 0's buffers into every rank's (forward does it; call it before reading buffers yourself). */
+  syncBuffers(): void {
     for (const [name, b] of this.module.namedBuffers()) this.group.broadcast(hostView(b, `broadcast of buffer ${name}`), 0);
   }
 
   forward(...xs: Tensor[]): Tensor {
     if (this.readyParams !== 0) this.reportUnused();
-    if (this.broadcastBuffers && this.module.training) this.syncBuffers();
+    // In training mode every forward starts from rank 0's buffers; the first forward in eval mode after
+    // training does too, so evaluation on every rank uses the same running statistics.
+    if (this.broadcastBuffers && (this.module.training || this.buffersChanged)) this.syncBuffers();
+    this.buffersChanged = this.module.training;
     return this.module(...xs);
   }
 

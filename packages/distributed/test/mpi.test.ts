@@ -71,6 +71,20 @@ describe.skipIf(why !== null)('under mpirun -np 2', () => {
     });
   });
 
+  it('keeps BatchNorm statistics as rank 0\'s and copies gradients that zeroGrad dropped into the buckets', () => {
+    const run = mpirun('ddp-cases.ts');
+    expect(run.status, run.stderr).toBe(0);
+    const [r0, r1] = run.ranks as Record<string, { params: string; buffersBefore: string; buffers: string }>[];
+    expect(r0!.batchNorm!.params).toBe(r1!.batchNorm!.params);
+    // Each rank's last training step moved its own statistics; the first eval forward makes them rank 0's.
+    expect(r0!.batchNorm!.buffersBefore).not.toBe(r1!.batchNorm!.buffersBefore);
+    expect(r1!.batchNorm!.buffers).toBe(r0!.batchNorm!.buffersBefore);
+    expect(r0!.batchNorm!.buffers).toBe(r0!.batchNorm!.buffersBefore);
+    // setToNone: true gives the very same weights as gradients kept in the buckets.
+    expect(r0!.dropped!.params).toBe(r0!.kept!.params);
+    expect(r1!.dropped!.params).toBe(r0!.kept!.params);
+  });
+
   it('the README example runs and learns', () => {
     const readme = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'README.md'), 'utf8');
     const example = /```js\n(\/\/ train\.mjs\n[\s\S]*?)```/.exec(readme)?.[1];
@@ -95,6 +109,7 @@ describe.skipIf(why !== null)('under mpirun -np 2', () => {
     ['exit', /rank 1: exiting with code 3 before finalize; aborting the job/],
     ['kill', /rank 1 .* exited on signal 9/],
     ['stuck', /rank 0: allreduce of 4 float32 values did not complete within 1 s/],
+    ['unused', /DistributedDataParallel: parameter\(s\) 1\.bias, 1\.weight received no gradient in the last backward/],
   ])('a rank that fails (%s) ends the whole job with a non-zero exit and the reason', (mode, message) => {
     const run = mpirun('faults.ts', [mode]);
     expect(run.signal).toBeNull(); // ended by itself, not by the safety net

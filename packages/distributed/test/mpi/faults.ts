@@ -5,13 +5,23 @@
 //   kill     rank 1 is killed (SIGKILL)
 //   exit     rank 1 exits with code 3 without finalizing
 //   stuck    rank 1 never joins the collective: rank 0's deadline (1 s) aborts the job
+//   unused   a parameter gets no gradient in a step: the next forward names it and aborts the job
 import '@nabla/backend-js';
-import { initDistributed } from '@nabla/distributed';
+import { tensor } from '@nabla/core';
+import { Linear, Sequential } from '@nabla/layers';
+import { DistributedDataParallel, initDistributed } from '@nabla/distributed';
 
 const mode = process.argv[2];
 const group = initDistributed({ timeoutMs: mode === 'stuck' ? 1000 : 30_000 });
 group.barrier();
-if (group.rank === 1) {
+if (mode === 'unused') {
+  const first = new Linear(2, 2);
+  const ddp = new DistributedDataParallel(new Sequential(first, new Linear(2, 2)));
+  const x = tensor([[1, 2]]);
+  first(x).sum().backward(); // the second layer takes no part
+  ddp(x);
+  console.log('rank 0 passed the collective, which it must not');
+} else if (group.rank === 1) {
   if (mode === 'throw') throw new Error('rank 1 fails on purpose');
   if (mode === 'reject') void Promise.reject(new Error('rank 1 rejects on purpose'));
   if (mode === 'kill') process.kill(process.pid, 'SIGKILL');
