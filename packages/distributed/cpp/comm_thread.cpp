@@ -33,7 +33,7 @@ void divide(const Job& job) {
 
 }  // namespace
 
-CommThread::CommThread() {
+CommThread::CommThread(double spin_us) : spin_us_(spin_us) {
   std::thread([this] { run(); }).detach();
 }
 
@@ -46,17 +46,25 @@ void CommThread::submit(const std::shared_ptr<Job>& job) {
 }
 
 bool CommThread::wait(const std::shared_ptr<Job>& job, double timeout_ms) {
+  if (spin_us_ > 0) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double, std::micro>(spin_us_);
+    while (!job->done.load(std::memory_order_acquire)) {
+      if (std::chrono::steady_clock::now() >= until) break;
+      std::this_thread::yield();
+    }
+    if (job->done.load(std::memory_order_acquire)) return true;
+  }
   std::unique_lock<std::mutex> lock(mutex_);
   if (timeout_ms < 0) {
-    finished_.wait(lock, [&] { return job->done; });
+    finished_.wait(lock, [&] { return job->done.load(); });
     return true;
   }
-  return finished_.wait_for(lock, std::chrono::duration<double, std::milli>(timeout_ms), [&] { return job->done; });
+  return finished_.wait_for(lock, std::chrono::duration<double, std::milli>(timeout_ms), [&] { return job->done.load(); });
 }
 
 bool CommThread::test(const std::shared_ptr<Job>& job) {
   std::lock_guard<std::mutex> lock(mutex_);
-  return job->done;
+  return job->done.load();
 }
 
 void CommThread::stop() {
@@ -96,7 +104,7 @@ void CommThread::run() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       job->status = status;
-      job->done = true;
+      job->done.store(true, std::memory_order_release);
     }
     finished_.notify_all();
   }

@@ -5,6 +5,7 @@
 
 #include <mpi.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -25,15 +26,18 @@ struct Job {
   int root = 0;
   // After an allreduce, each value is divided by this (the world size gives the mean); 1 leaves the sum.
   int divisor = 1;
-  // Written by the communication thread, read by waiters under the queue's mutex.
-  bool done = false;
+  // Set by the communication thread (under the queue's mutex, so a waiter on the condition sees it too).
+  std::atomic<bool> done{false};
   int status = MPI_SUCCESS;
   std::string describe() const;
 };
 
 class CommThread {
  public:
-  CommThread();
+  // `spin_us`: how long a waiter polls (yielding its core in between) before it sleeps on the condition.
+  // Under load, waking a sleeping thread can take milliseconds; a short poll avoids that for the waits of a
+  // training step, which are usually short.
+  explicit CommThread(double spin_us);
   // The thread is detached: a process that exits without finalize must not run a joinable std::thread's
   // destructor (std::terminate) while the thread sits inside MPI.
   void submit(const std::shared_ptr<Job>& job);
@@ -49,6 +53,7 @@ class CommThread {
   std::condition_variable queued_;
   std::condition_variable finished_;
   std::deque<std::shared_ptr<Job>> queue_;
+  double spin_us_;
   bool stopping_ = false;
   bool stopped_ = false;
 };
