@@ -28,6 +28,8 @@ describe.skipIf(why !== null)('under mpirun -np 2', () => {
       expect(r.sum32).toEqual([3, 30, 1]);
       expect(r.sum64).toBe(0.1 + 0.2);
       expect(r.tensor).toEqual([[1, 2], [6, 8]]); // only the sliced row, in place
+      expect(r.mean).toEqual([1.5, 1.5]);
+      expect(r.testAfterWait).toBe(true);
       expect(r.broadcast).toEqual([7, 8]);
       expect(r.broadcastFrom1).toBe(1);
       expect(r.errors).toEqual([

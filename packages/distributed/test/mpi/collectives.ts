@@ -26,6 +26,13 @@ const work = group.allreduceAsync(big.subarray(100, 200));
 work.wait();
 results.async = [big[99], big[100], big[199], big[200]];
 
+const mean = Float32Array.from([rank + 1, 3 * rank]);
+group.allreduceMean(mean);
+const meanWork = group.allreduceAsync(Float64Array.from([rank]), { mean: true });
+meanWork.wait();
+results.mean = Array.from(mean);
+results.testAfterWait = meanWork.test();
+
 const b = Float32Array.from(rank === 0 ? [7, 8] : [0, 0]);
 group.broadcast(b, 0);
 results.broadcast = Array.from(b);
