@@ -14,6 +14,7 @@
 // Modelled (not measured): samples/s on 2..64 machines over 10 and 100 Gb/s links, with a ring allreduce,
 //   t_comm = 2(p-1)/p * bytes / bandwidth + 2(p-1) * latency, with an assumed per-message latency.
 import { spawnSync } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -50,7 +51,11 @@ const median = (a) => [...a].sort((p, q) => p - q)[a.length >> 1];
 const mb = (bytes) => bytes / (1024 * 1024);
 
 // ---- measured: allreduce ----------------------------------------------------------------------------
-console.log(`# Data-parallel scaling (${info.library})\n`);
+// Ranks run in lockstep (each step waits for the slowest), so other load on the machine costs 2 ranks far more
+// than 1 process: the load average is printed with the figures.
+const load = () => loadavg().map((v) => v.toFixed(1)).join(' ');
+console.log(`# Data-parallel scaling (${info.library})`);
+console.log(`${availableParallelism()} cores; load average at start: ${load()}\n`);
 const sweep = runJson('mpirun', [...MPIRUN, '-np', '2', node, join(here, 'allreduce-sweep.mjs')]).allreduce;
 // Least squares on the medians, weighted by 1/t so that small messages (latency) count as much as large ones.
 let sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
@@ -104,6 +109,8 @@ console.log(`  2 ranks / 1 process 2 threads: ${fmt(median(peers.two) / median(p
   `${fmt(Math.max(...peers.two) / Math.max(...peers.threads), 2)}x (best)`);
 console.log(`  gradient averaging share of a 2-rank step: ${fmt(100 * median(peers.overhead), 1)}% (median of rounds; ` +
   'step time with DistributedDataParallel vs the same steps without averaging)');
+
+console.log(`  load average after these runs: ${load()}`);
 
 // ---- modelled: many machines ------------------------------------------------------------------------
 const links = [
