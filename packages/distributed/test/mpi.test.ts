@@ -82,7 +82,8 @@ describe.skipIf(why !== null)('under mpirun -np 2', () => {
     expect(r0!.batchNorm!.buffersBefore).not.toBe(r1!.batchNorm!.buffersBefore);
     expect(r1!.batchNorm!.buffers).toBe(r0!.batchNorm!.buffersBefore);
     expect(r0!.batchNorm!.buffers).toBe(r0!.batchNorm!.buffersBefore);
-    // setToNone: true gives the very same weights as gradients kept in the buckets.
+    // Dropped gradients (copied into the buckets), reduced during backward, give the very same weights as
+    // kept ones reduced after it.
     expect(r0!.dropped!.params).toBe(r0!.kept!.params);
     expect(r1!.dropped!.params).toBe(r0!.kept!.params);
   });

@@ -1,5 +1,6 @@
 // Run by mpi.test.ts under mpirun with 2 ranks: DistributedDataParallel with BatchNorm (buffers broadcast
-// from rank 0), and with gradients dropped by zeroGrad({ setToNone: true }) (copied into the buckets).
+// from rank 0); reducing after backward (overlap: false) against reducing during it with gradients dropped
+// by zeroGrad({ setToNone: true }) (copied into the buckets): both must give the same weights.
 // Prints one JSON line per rank with digests of the state it ends with.
 import { createHash } from 'node:crypto';
 import '@nabla/backend-js';
@@ -21,12 +22,12 @@ function digest(tensors: Iterable<Tensor>): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-async function train(withBatchNorm: boolean, setToNone: boolean) {
+async function train(withBatchNorm: boolean, setToNone: boolean, overlap = true) {
   manualSeed(11 + group.rank);
   const net = withBatchNorm
     ? new Sequential(new Linear(FEATURES, 16), new BatchNorm1d(16), new ReLU(), new Linear(16, CLASSES))
     : new Sequential(new Linear(FEATURES, 16), new ReLU(), new Linear(16, CLASSES));
-  const ddp = new DistributedDataParallel(net);
+  const ddp = new DistributedDataParallel(net, { overlap, bucketCapMb: 0.0002 });
   const data = dataset();
   const loader = new DataLoader(data, { batchSize: BATCH, sampler: new DistributedSampler(data, { seed: 2 }) });
   await fit(ddp, loader, { loss, optimizer: optimizer(net), epochs: 1, progress: false, parallel: group, setToNone });
@@ -39,6 +40,6 @@ async function train(withBatchNorm: boolean, setToNone: boolean) {
 }
 
 const batchNorm = await train(true, false);
-const kept = await train(false, false);
+const kept = await train(false, false, false);
 const dropped = await train(false, true);
 console.log(JSON.stringify({ rank: group.rank, batchNorm, kept, dropped }));
