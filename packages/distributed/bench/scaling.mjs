@@ -111,6 +111,9 @@ console.log(`  2 ranks / 1 process 2 threads: ${fmt(median(peers.two) / median(p
 console.log(`  gradient averaging share of a 2-rank step: ${fmt(100 * median(peers.overhead), 1)}% (median of rounds; ` +
   'step time with DistributedDataParallel vs the same steps without averaging)');
 
+const mlpComm = alpha + beta * models[1].params * 4;
+console.log(`  the allreduce of the MNIST MLP's gradients alone (fit above): ${fmt(mlpComm * 1e6, 0)} us, ` +
+  `${fmt((100 * mlpComm) / models[1].step, 1)}% of its 1-thread step`);
 console.log(`  load average after these runs: ${load()}`);
 
 // ---- modelled: many machines ------------------------------------------------------------------------
