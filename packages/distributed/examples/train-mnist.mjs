@@ -69,5 +69,5 @@ ddp.loadStateDict(saved.model);
 const last = history.epochs.at(-1);
 if (group.isMain) {
   console.log(`test accuracy ${(100 * last.valMetrics.accuracy).toFixed(2)}%, ` +
-    `${Math.round(last.samplesPerSecond)} samples/s over ${group.worldSize} ranks; checkpoint ${args.checkpoint}`);
+    `${Math.round(last.samplesPerSecond)} samples/s over ${group.worldSize} rank(s); checkpoint ${args.checkpoint}`);
 }
