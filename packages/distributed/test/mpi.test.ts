@@ -98,7 +98,7 @@ describe.skipIf(why !== null)('under mpirun -np 2', () => {
     try {
       const run = mpirun('readme-example.generated.mjs');
       expect(run.status, run.stderr).toBe(0);
-      const accuracy = Number(/2 ranks, final accuracy ([\d.]+)/.exec(run.stdout)?.[1]);
+      const accuracy = Number(/2 rank\(s\), final accuracy ([\d.]+)/.exec(run.stdout)?.[1]);
       expect(accuracy).toBeGreaterThan(0.8);
       expect(run.stdout.match(/epoch 5\/5/g)).toHaveLength(1); // rank 0 alone prints
     } finally {
