@@ -23,7 +23,7 @@ export function installAbortHandlers(addon: MpiAddon, rank: number): void {
     const status = addon.status();
     if (!status.initialized || status.finalized) return;
     if (code !== 0 || status.pending > 0) {
-      addon.abort(code === 0 ? 1 : Math.min(255, code),
+      addon.abort(Number.isInteger(code) && code >= 1 && code <= 255 ? code : 1,
         `nabla distributed: rank ${rank}: exiting with code ${code}` +
         (status.pending > 0 ? ` and ${status.pending} unfinished allreduce(s)` : '') + ' before finalize; aborting the job');
     }
