@@ -89,7 +89,7 @@ for (const [width, m] of Object.entries(models)) {
 }
 
 // Peers alternate within each round, so a change in machine load touches them alike.
-const peers = { two: [], one: [], threads: [], overhead: [] };
+const peers = { two: [], one: [], threads: [], overhead: [], cpuOverhead: [] };
 for (let r = 0; r < ROUNDS + 1; r++) {
   const two = mpiSteps(2, ['--threads', '1', '--batch', '64', '--sync', 'both']);
   const one = mpiSteps(1, ['--threads', '1', '--batch', '64']);
@@ -98,6 +98,7 @@ for (let r = 0; r < ROUNDS + 1; r++) {
   peers.one.push(one.samplesPerSecond);
   peers.threads.push(threads.samplesPerSecond);
   peers.overhead.push((two.stepSeconds - two.nosyncStepSeconds) / two.stepSeconds);
+  peers.cpuOverhead.push((two.cpuStepSeconds - two.nosyncCpuStepSeconds) / two.cpuStepSeconds);
 }
 const show = (name, a) => `  ${name.padEnd(46)} ${fmt(median(a), 0).padStart(8)} samples/s median, ${fmt(Math.max(...a), 0).padStart(8)} best`;
 console.log('\nMEASURED MNIST MLP samples/s, same run, alternating (global batch = ranks x 64):');
@@ -110,6 +111,8 @@ console.log(`  2 ranks / 1 process 2 threads: ${fmt(median(peers.two) / median(p
   `${fmt(Math.max(...peers.two) / Math.max(...peers.threads), 2)}x (best)`);
 console.log(`  gradient averaging share of a 2-rank step: ${fmt(100 * median(peers.overhead), 1)}% (median of rounds; ` +
   'step time with DistributedDataParallel vs the same steps without averaging)');
+console.log(`  the same in CPU time of rank 0 (all its threads; waiting for a core does not count): ` +
+  `${fmt(100 * median(peers.cpuOverhead), 1)}%`);
 
 const mlpComm = alpha + beta * models[1].params * 4;
 console.log(`  the allreduce of the MNIST MLP's gradients alone (fit above): ${fmt(mlpComm * 1e6, 0)} us, ` +

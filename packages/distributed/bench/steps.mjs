@@ -46,27 +46,33 @@ const y = tensor(Float32Array.from({ length: batch }, () => rng.nextBelow(10)), 
 const loss = new CrossEntropyLoss();
 const optimizer = new SGD(model.parameters(), { lr: 0.01 });
 
-function run(net, n) {
+/** Seconds per step, wall clock; the process's CPU seconds per step (every thread) go into `cpu`. */
+function run(net, n, cpu = []) {
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   for (let s = 0; s < n; s++) {
     optimizer.zeroGrad();
     loss.forward(net(x), y).backward();
     optimizer.step();
   }
-  return Number(process.hrtime.bigint() - t0) / 1e9 / n;
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9 / n;
+  const c = process.cpuUsage(c0);
+  cpu.push((c.user + c.system) / 1e6 / n);
+  return wall;
 }
 
 const modes = args.sync === 'both' ? [true, false] : [args.sync === 'on'];
 if (ddp && !modes.includes(true)) ddp.detachHooks();
 run(ddp ?? model, 5); // warm-up
 const times = { sync: [], nosync: [] };
+const cpuTimes = { sync: [], nosync: [] };
 for (let r = 0; r < Number(args.rounds); r++) {
   for (const sync of modes) {
     // Without sync the plain model runs: its parameters still carry DDP's hooks, so take them off and on.
     const net = sync && ddp ? ddp : model;
     if (ddp && !sync) ddp.detachHooks();
     group?.barrier();
-    const t = run(net, steps);
+    const t = run(net, steps, sync ? cpuTimes.sync : cpuTimes.nosync);
     (sync ? times.sync : times.nosync).push(t);
     if (ddp && !sync && modes.includes(true)) ddp.attachHooks();
   }
@@ -80,6 +86,8 @@ if (!group || group.isMain) {
     width, batch, threads: Number(args.threads), ranks, params: model.countParameters(),
     stepSeconds: step, bestStepSeconds: best(times.sync.length ? times.sync : times.nosync),
     samplesPerSecond: (ranks * batch) / step,
+    cpuStepSeconds: median(cpuTimes.sync.length ? cpuTimes.sync : cpuTimes.nosync),
+    ...(cpuTimes.nosync.length && cpuTimes.sync.length ? { nosyncCpuStepSeconds: median(cpuTimes.nosync) } : {}),
     ...(times.nosync.length && times.sync.length ? { nosyncStepSeconds: median(times.nosync), stepSyncRounds: times.sync, stepNoSyncRounds: times.nosync } : {}),
   }));
 }
