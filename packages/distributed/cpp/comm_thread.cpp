@@ -18,16 +18,27 @@ std::string Job::describe() const {
 namespace {
 
 // x / n rounded once to the buffer's type, as JavaScript's `x / n` stored into the typed array gives (for
-// float32, the division in double then rounded to float is the correctly rounded float division).
+// float32, the division in double then rounded to float is the correctly rounded float division). For a
+// power of two n, x * (1/n) is the same exact value, so it is the same result, and a multiply is faster.
 void divide(const Job& job) {
+  const int n = job.divisor;
+  const bool power_of_two = (n & (n - 1)) == 0;
   if (job.type == MPI_DOUBLE) {
     double* d = static_cast<double*>(job.data);
-    const double n = job.divisor;
-    for (int i = 0; i < job.count; ++i) d[i] = d[i] / n;
+    if (power_of_two) {
+      const double inv = 1.0 / n;
+      for (int i = 0; i < job.count; ++i) d[i] *= inv;
+    } else {
+      for (int i = 0; i < job.count; ++i) d[i] = d[i] / n;
+    }
   } else {
     float* f = static_cast<float*>(job.data);
-    const double n = job.divisor;
-    for (int i = 0; i < job.count; ++i) f[i] = static_cast<float>(static_cast<double>(f[i]) / n);
+    if (power_of_two) {
+      const float inv = 1.0f / static_cast<float>(n);
+      for (int i = 0; i < job.count; ++i) f[i] *= inv;
+    } else {
+      for (int i = 0; i < job.count; ++i) f[i] = static_cast<float>(static_cast<double>(f[i]) / n);
+    }
   }
 }
 
