@@ -114,6 +114,14 @@ console.log(`  gradient averaging share of a 2-rank step: ${fmt(100 * median(pee
 console.log(`  the same in CPU time of rank 0 (all its threads; waiting for a core does not count): ` +
   `${fmt(100 * median(peers.cpuOverhead), 1)}%`);
 
+const wide = { two: [], one: [] };
+for (let r = 0; r < ROUNDS; r++) {
+  wide.two.push(mpiSteps(2, ['--width', '10', '--threads', '1', '--batch', '64', '--steps', '6', '--rounds', '2']).samplesPerSecond);
+  wide.one.push(mpiSteps(1, ['--width', '10', '--threads', '1', '--batch', '64', '--steps', '6', '--rounds', '2']).samplesPerSecond);
+}
+console.log(show('10x wider MLP: 2 ranks x 1 thread', wide.two));
+console.log(show('10x wider MLP: 1 rank x 1 thread (peer)', wide.one));
+console.log(`  10x wider, 2 ranks / 1 rank:   ${fmt(median(wide.two) / median(wide.one), 2)}x (median)`);
 const mlpComm = alpha + beta * models[1].params * 4;
 console.log(`  the allreduce of the MNIST MLP's gradients alone (fit above): ${fmt(mlpComm * 1e6, 0)} us, ` +
   `${fmt((100 * mlpComm) / models[1].step, 1)}% of its 1-thread step`);
