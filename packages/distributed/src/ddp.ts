@@ -81,7 +81,8 @@ export class DistributedDataParallel extends Module {
 
   /** Puts the gradient hooks on (done at construction; after detachHooks, to average gradients again). */
   attachHooks(): void {
-    if (this.hookHandles.length > 0) return;
+    // One rank: the mean of one gradient is itself, so there is nothing to send or wait for.
+    if (this.hookHandles.length > 0 || this.group.worldSize === 1) return;
     for (const slot of this.slots.values()) {
       this.hookHandles.push(slot.param.registerPostAccumulateGradHook((leaf) => this.onGradReady(leaf)));
     }
