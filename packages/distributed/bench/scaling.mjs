@@ -19,7 +19,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const MPIRUN = ['--allow-run-as-root', '--oversubscribe'];
+// --bind-to none: Open MPI binds each of 1 or 2 ranks to one core by default, and Node's own threads (the
+// garbage collector's) then share that core with JavaScript: 1 rank ran about 1.6x slower bound than not.
+const MPIRUN = ['--allow-run-as-root', '--oversubscribe', '--bind-to', 'none'];
 const ROUNDS = Number(process.env.NABLA_BENCH_ROUNDS ?? 2);
 
 function runJson(command, args, env = {}) {
