@@ -32,6 +32,7 @@ const SLOWEST = [
   'native:test/gemm.test.ts',
   'native:test/bitwise.test.ts',
   'native:test/conformance.test.ts',
+  'packages/distributed:test/mpi.test.ts',
 ];
 
 const { values, positionals } = parseArgs({

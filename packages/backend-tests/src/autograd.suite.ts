@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import {
-  GradcheckError, NablaError, Tensor, getBackend, gradcheck, manualSeed, needsGrad, noGrad, randn, record, setBackend, sigmoid,
+  GradcheckError, NablaError, Tensor, getBackend, gradcheck, linear, manualSeed, needsGrad, noGrad, randn, record, setBackend, sigmoid,
   tensor,
 } from '@nabla/core';
 
@@ -45,6 +45,41 @@ export function autogradSuite(name: string): void {
       const z = randn([64, 64], { requiresGrad: true });
       z.mul(z).mul(z).sum().backward();
       expect(released()).toBeGreaterThan(0);
+    });
+
+    it('post-accumulate hooks see each leaf once, with its final gradient, before backward returns', () => {
+      setBackend(name);
+      const a = tensor([1, 2], undefined, { requiresGrad: true });
+      const b = tensor([3, 4], undefined, { requiresGrad: true });
+      const seen: [string, number[]][] = [];
+      const handle = a.registerPostAccumulateGradHook((t) => seen.push(['a', t.grad!.toArray() as number[]]));
+      b.registerPostAccumulateGradHook((t) => seen.push(['b', t.grad!.toArray() as number[]]));
+      // a is used twice: its hook runs once, after both contributions are summed.
+      a.mul(b).add(a.mul(a)).sum().backward();
+      expect(seen.map(([n]) => n).sort()).toEqual(['a', 'b']);
+      expect(seen.find(([n]) => n === 'a')![1]).toEqual([3 + 2, 4 + 4]);
+      expect(seen.find(([n]) => n === 'b')![1]).toEqual([1, 2]);
+      handle.remove();
+      seen.length = 0;
+      a.mul(b).sum().backward();
+      expect(seen.map(([n]) => n)).toEqual(['b']);
+      expect(() => a.mul(2).registerPostAccumulateGradHook(() => undefined)).toThrow(/only leaf tensors/);
+      expect(() => a.registerPostAccumulateGradHook(5 as never)).toThrow(TypeError);
+    });
+
+    it('post-accumulate hooks also run for a weight whose gradient linear adds into its .grad in place', () => {
+      setBackend(name);
+      const x = tensor([[1, 2], [3, 4]]);
+      const w = tensor([[1, 0], [0, 1], [1, 1]], undefined, { requiresGrad: true });
+      const b = tensor([0, 0, 0], undefined, { requiresGrad: true });
+      const seen: number[][][] = [];
+      w.registerPostAccumulateGradHook((t) => seen.push(t.grad!.toArray() as number[][]));
+      for (let step = 0; step < 2; step++) {
+        // zeroGrad without dropping the buffer (as optimizers do): the in-place path
+        if (w.grad) getBackend().fill(w.grad.storage, 0, w.grad.offset, w.grad.size);
+        linear(x, w, b).sum().backward();
+      }
+      expect(seen).toEqual([[[4, 6], [4, 6], [4, 6]], [[4, 6], [4, 6], [4, 6]]]);
     });
 
     it('with retainGraph the graph runs again and gradients accumulate, as in PyTorch', () => {

@@ -74,6 +74,50 @@ function isPromiseLike(v: unknown): boolean {
   return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
 }
 
+/** Called with the leaf once backward() has accumulated its gradient for this pass (leaf.grad is final). */
+export type PostAccumulateGradHook = (leaf: Tensor) => void;
+
+// Kept beside the tensors rather than in a field: almost no tensor has a hook, and a WeakMap lookup per leaf
+// per backward costs nothing next to the gradients themselves.
+const postAccumulateHooks = new WeakMap<Tensor, PostAccumulateGradHook[]>();
+
+/**
+ * Runs `hook(leaf)` each time backward() has finished accumulating `leaf`'s gradient (as PyTorch's
+ * register_post_accumulate_grad_hook): in the middle of the pass, as soon as no later node can add to it, so
+ * work on that gradient (e.g. sending it to other processes) can start while backward goes on. The hook must
+ * not keep tensors made during the pass other than leaf.grad. Returns a handle whose remove() takes it off.
+ */
+export function registerPostAccumulateGradHook(leaf: Tensor, hook: PostAccumulateGradHook): { remove(): void } {
+  if (typeof hook !== 'function') throw new TypeError(`registerPostAccumulateGradHook: hook must be a function, got ${typeof hook}`);
+  if (leaf.gradFn !== null) {
+    throw new NablaError('registerPostAccumulateGradHook: only leaf tensors accumulate gradients (this tensor was made by an op)');
+  }
+  const hooks = postAccumulateHooks.get(leaf) ?? [];
+  hooks.push(hook);
+  postAccumulateHooks.set(leaf, hooks);
+  return {
+    remove(): void {
+      const i = hooks.indexOf(hook);
+      if (i >= 0) hooks.splice(i, 1);
+    },
+  };
+}
+
+// Leaves whose gradient a backward closure added straight into leaf.grad (the fused linear's weight GEMM)
+// instead of returning it: their hooks still run when backward reaches them.
+const accumulatedInPlace = new Set<Tensor>();
+
+/** For backward closures that add into a leaf's .grad themselves: its post-accumulate hooks still run. */
+export function noteGradAccumulatedInPlace(leaf: Tensor): void {
+  if (postAccumulateHooks.has(leaf)) accumulatedInPlace.add(leaf);
+}
+
+function runPostAccumulateHooks(leaf: Tensor): void {
+  accumulatedInPlace.delete(leaf);
+  const hooks = postAccumulateHooks.get(leaf);
+  if (hooks !== undefined) for (let i = 0; i < hooks.length; i++) hooks[i]!(leaf);
+}
+
 /** True when an op over these inputs must record a node. */
 export function needsGrad(a: Tensor, b?: Tensor, c?: Tensor): boolean {
   return gradEnabled && (a.requiresGrad || (b?.requiresGrad ?? false) || (c?.requiresGrad ?? false));
@@ -152,13 +196,19 @@ export function runBackward(
   try {
     for (const t of order) {
       const g = grads.get(t);
-      if (g === undefined) continue;
+      if (g === undefined) {
+        if (t.gradFn === null && accumulatedInPlace.has(t)) runPostAccumulateHooks(t);
+        continue;
+      }
       grads.delete(t);
       if (t.gradFn === null || t.retainsGrad) {
         helpers.accumulate(t, g, owned);
         reachable.add(t.grad!.storage);
       }
-      if (t.gradFn === null) continue;
+      if (t.gradFn === null) {
+        runPostAccumulateHooks(t);
+        continue;
+      }
       const inputGrads = t.gradFn.backward(g);
       const inputs = t.gradFn.inputs;
       for (let i = 0; i < inputs.length; i++) {
@@ -172,6 +222,7 @@ export function runBackward(
     completed = true;
   } finally {
     setGradEnabled(previous);
+    accumulatedInPlace.clear();
     endTemporaries(outer, completed ? reachable : null);
   }
   if (!retainGraph) releaseGraph(order);

@@ -12,7 +12,8 @@ export {
 } from './factories.js';
 // record + needsGrad are the custom-op API: compute an output without recording, then attach its gradient.
 export {
-  noGrad, isGradEnabled, setGradEnabled, record, needsGrad, type GradNode, type BackwardOptions,
+  noGrad, isGradEnabled, setGradEnabled, record, needsGrad, registerPostAccumulateGradHook, type GradNode, type BackwardOptions,
+  type PostAccumulateGradHook,
 } from './autograd.js';
 export { gradcheck, GradcheckError, type GradcheckOptions } from './gradcheck.js';
 export { formatTensor, setPrintOptions, type PrintOptions } from './format.js';

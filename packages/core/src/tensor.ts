@@ -3,7 +3,7 @@
 // Methods delegate to the op functions, which are also exported on their own (add(a, b) == a.add(b)).
 
 import type { Storage, View } from './backend.js';
-import { runBackward, type BackwardOptions, type GradNode } from './autograd.js';
+import { registerPostAccumulateGradHook, runBackward, type BackwardOptions, type GradNode, type PostAccumulateGradHook } from './autograd.js';
 import { NablaError, ShapeError, fmtShape } from './errors.js';
 import { formatTensor } from './format.js';
 import { contiguousStrides, isContiguous, sizeOf } from './shape.js';
@@ -176,6 +176,14 @@ export class Tensor implements View<Storage> {
     if (this.gradFn !== null && !value) throw new NablaError('requiresGrad_(false): only leaves can stop requiring grad; use detach()');
     this.requiresGrad = value;
     return this;
+  }
+
+  /**
+   * Runs `hook(this)` each time backward() has finished accumulating this leaf's gradient, while the rest
+   * of the pass goes on (PyTorch's register_post_accumulate_grad_hook). Returns a handle with remove().
+   */
+  registerPostAccumulateGradHook(hook: PostAccumulateGradHook): { remove(): void } {
+    return registerPostAccumulateGradHook(this, hook);
   }
 
   /** Keeps .grad on a non-leaf tensor after backward(). */

@@ -2,7 +2,7 @@
 
 export { ArrayDataset, Subset, TensorDataset, type Dataset, type Sample } from './dataset.js';
 export { GeneratedDataset, fromArrays, fromIterable, type GeneratedDatasetOptions } from './from-arrays.js';
-export { DataLoader, type Batch, type DataLoaderOptions } from './loader.js';
+export { DataLoader, type Batch, type DataLoaderOptions, type Sampler } from './loader.js';
 export { trainValSplit, type SplitOptions } from './split.js';
 export { permutation } from './random.js';
 export type { NumericData } from './nested.js';

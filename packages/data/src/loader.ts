@@ -20,6 +20,19 @@ export interface DataLoaderOptions {
   dropLast?: boolean;
   /** Seed of the shuffle; epoch e uses seed + e. Default 0, so runs are reproducible unless you change it. */
   seed?: number;
+  /**
+   * Decides which samples each epoch visits, and in what order, instead of shuffle (e.g. a
+   * DistributedSampler, which gives each process its own share). Cannot be combined with shuffle: true.
+   */
+  sampler?: Sampler;
+}
+
+/** The indices an epoch visits, in order (PyTorch's Sampler, with the epoch passed in). */
+export interface Sampler {
+  /** Number of indices every epoch yields. */
+  readonly length: number;
+  /** The indices epoch `epoch` visits, each in 0..dataset.length-1. */
+  order(epoch: number): Uint32Array;
 }
 
 export interface Batch {
@@ -34,6 +47,7 @@ export class DataLoader implements Iterable<Batch>, AsyncIterable<Batch> {
   readonly shuffle: boolean;
   readonly dropLast: boolean;
   readonly seed: number;
+  readonly sampler: Sampler | undefined;
   /** The epoch the next iteration runs; starts at 0 and counts up each time an iteration begins. */
   epoch = 0;
 
@@ -47,11 +61,12 @@ export class DataLoader implements Iterable<Batch>, AsyncIterable<Batch> {
     this.dropLast = checkBoolean('dropLast', options.dropLast ?? false);
     this.seed = options.seed ?? 0;
     toSeed32(this.seed, 'DataLoader: seed'); // validate now rather than at the first epoch
+    this.sampler = checkSampler(options.sampler, this.shuffle);
   }
 
   /** Number of batches in one epoch. */
   get length(): number {
-    const n = this.dataset.length;
+    const n = this.sampler?.length ?? this.dataset.length;
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
@@ -66,6 +81,7 @@ export class DataLoader implements Iterable<Batch>, AsyncIterable<Batch> {
   /** The order in which epoch `epoch` visits the dataset: a permutation seeded by seed + epoch, or 0..n-1. */
   order(epoch: number): Uint32Array {
     const n = this.dataset.length;
+    if (this.sampler) return checkedOrder(this.sampler, epoch, n);
     if (this.shuffle) return permutation(n, this.seed + epoch);
     const identity = new Uint32Array(n);
     for (let i = 0; i < n; i++) identity[i] = i;
@@ -116,6 +132,28 @@ export class DataLoader implements Iterable<Batch>, AsyncIterable<Batch> {
 function writesEveryValue(dataset: Dataset): boolean {
   if (dataset instanceof Subset) return writesEveryValue(dataset.dataset);
   return dataset instanceof ByteImageDataset || dataset instanceof ArrayDataset;
+}
+
+function checkSampler(sampler: Sampler | undefined, shuffle: boolean): Sampler | undefined {
+  if (sampler === undefined) return undefined;
+  if (sampler === null || typeof sampler !== 'object' || typeof sampler.order !== 'function' ||
+      !Number.isInteger(sampler.length) || sampler.length < 0) {
+    throw new ValueError(`DataLoader: sampler must have a length and order(epoch), got ${describe(sampler)}`);
+  }
+  if (shuffle) throw new ValueError('DataLoader: pass either shuffle: true or a sampler (which decides the order), not both');
+  return sampler;
+}
+
+/** The sampler's order for an epoch, checked once per epoch: the right length, every index in range. */
+function checkedOrder(sampler: Sampler, epoch: number, n: number): Uint32Array {
+  const order = sampler.order(epoch);
+  if (!(order instanceof Uint32Array) || order.length !== sampler.length) {
+    throw new ValueError(`DataLoader: sampler.order(${epoch}) must return a Uint32Array of sampler.length (${sampler.length}) indices`);
+  }
+  for (let i = 0; i < order.length; i++) {
+    if (order[i]! >= n) throw new RangeError(`DataLoader: sampler.order(${epoch})[${i}] = ${order[i]} is out of range for a dataset of length ${n}`);
+  }
+  return order;
 }
 
 function checkBoolean(name: string, value: unknown): boolean {

@@ -5,7 +5,7 @@
 import { ValueError, type Tensor } from '@nabla/core';
 import type { EpochLog, History } from './history.js';
 import { valueOf } from './history.js';
-import type { OptimizerLike, TrainableModel } from './types.js';
+import type { OptimizerLike, ParallelContext, TrainableModel } from './types.js';
 
 export interface TrainContext {
   readonly model: TrainableModel;
@@ -14,7 +14,12 @@ export interface TrainContext {
   /** Batches per epoch when the data source tells its length. */
   readonly stepsPerEpoch: number | undefined;
   readonly history: History;
-  /** Set to true to stop training at the end of the current batch. */
+  /** Set when fit runs data-parallel (FitOptions.parallel). */
+  readonly parallel?: ParallelContext;
+  /**
+   * Set to true to stop training at the end of the current batch. With `parallel`, the processes must stop
+   * together: a request made during an epoch takes effect at its end, when any process asked.
+   */
   stopTraining: boolean;
 }
 

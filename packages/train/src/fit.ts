@@ -11,7 +11,9 @@ import { resolveMetric, type Metric, type MetricSpec } from './metrics.js';
 import { ProgressBar, type ProgressOptions } from './progress.js';
 import { saveModes } from './modes.js';
 import { NonFiniteLossWarning } from './terminateOnNaN.js';
-import { callLoss, type BatchSource, type LossLike, type OptimizerLike, type SchedulerLike, type TrainableModel } from './types.js';
+import {
+  callLoss, type BatchSource, type LossLike, type OptimizerLike, type ParallelContext, type SchedulerLike, type TrainableModel,
+} from './types.js';
 
 export interface FitOptions {
   loss: LossLike;
@@ -34,6 +36,14 @@ export interface FitOptions {
    * such parameters are skipped.
    */
   setToNone?: boolean;
+  /**
+   * Data-parallel training (a ProcessGroup of @nabla/distributed): every process runs fit on its own share of
+   * the data, with a model that averages gradients (DistributedDataParallel). The epoch's loss and metrics
+   * (and validation's) are then averaged over all processes' samples, so every process logs, schedules and
+   * stops alike; samples and samples/s count all processes. Only the main process shows progress, and
+   * ModelCheckpoint writes from it alone.
+   */
+  parallel?: ParallelContext;
 }
 
 function checkModel(where: string, model: TrainableModel): void {
@@ -96,11 +106,14 @@ export async function fit(model: TrainableModel, data: BatchSource, options: Fit
   const metrics = resolveMetrics(options.metrics);
   const stepsPerEpoch = typeof data.length === 'number' ? data.length : undefined;
   const history = new History(metrics.map((m) => m.name), (stepsPerEpoch ?? 256) * epochs);
+  const parallel = checkParallel(options.parallel);
   const callbacks: Callback[] = [...(options.callbacks ?? [])];
-  if (options.progress !== false) {
+  if (options.progress !== false && (parallel?.isMain ?? true)) {
     callbacks.push(new ProgressBar(typeof options.progress === 'object' ? options.progress : {}));
   }
-  const ctx: TrainContext = { model, optimizer, epochs, stepsPerEpoch, history, stopTraining: false };
+  const ctx: TrainContext = {
+    model, optimizer, epochs, stepsPerEpoch, history, stopTraining: false, ...(parallel ? { parallel } : {}),
+  };
   const logs: BatchLogs = {
     epoch: 0, step: 0, globalStep: 0, batchSize: 0, loss: NaN, meanLoss: NaN, metrics: {}, samples: 0,
     samplesPerSecond: 0, elapsed: 0,
@@ -149,7 +162,8 @@ export async function fit(model: TrainableModel, data: BatchSource, options: Fit
       for (let i = 0; i < callbacks.length; i++) callbacks[i]!.onBatchEnd?.(logs, ctx);
       logs.globalStep++;
       step++;
-      if (ctx.stopTraining) break;
+      // Processes stop together, at the end of the epoch (each step is a collective in every process).
+      if (ctx.stopTraining && !parallel) break;
     }
     if (step === 0) throw new NablaError('fit: the training data produced no batches');
     const seconds = (performance.now() - start) / 1000;
@@ -157,11 +171,20 @@ export async function fit(model: TrainableModel, data: BatchSource, options: Fit
       epoch, loss: lossSum / samples, metrics: metricResults(metrics), seconds, samples,
       samplesPerSecond: seconds > 0 ? samples / seconds : NaN, steps: step,
     };
+    if (parallel) {
+      const combined = combineAcrossProcesses(parallel, log.loss, log.metrics, samples, ctx.stopTraining);
+      log.loss = combined.loss;
+      log.metrics = combined.metrics;
+      log.samples = combined.samples;
+      log.samplesPerSecond = seconds > 0 ? combined.samples / seconds : NaN;
+      ctx.stopTraining = combined.stop;
+    }
     if (lr !== undefined) log.lr = lr;
     if (options.validation !== undefined) {
       const val = await evaluateWith(model, options.validation, loss, metrics, 'fit (validation)');
-      log.valLoss = val.loss;
-      log.valMetrics = val.metrics;
+      const combined = parallel ? combineAcrossProcesses(parallel, val.loss, val.metrics, val.samples, false) : val;
+      log.valLoss = combined.loss;
+      log.valMetrics = combined.metrics;
     }
     options.scheduler?.step(log.valLoss ?? log.loss);
     history.epochs.push(log);
@@ -170,6 +193,35 @@ export async function fit(model: TrainableModel, data: BatchSource, options: Fit
   }
   for (const cb of callbacks) await cb.onTrainEnd?.(history, ctx);
   return history;
+}
+
+function checkParallel(p: ParallelContext | undefined): ParallelContext | undefined {
+  if (p === undefined) return undefined;
+  if (p === null || typeof p !== 'object' || typeof p.allSum !== 'function' || typeof p.barrier !== 'function' ||
+      typeof p.isMain !== 'boolean') {
+    throw new ValueError('fit: parallel must have isMain, allSum(values) and barrier() (a ProcessGroup of @nabla/distributed)');
+  }
+  return p;
+}
+
+/**
+ * Sample-weighted means over every process of the loss and each metric (each is a mean over this process's
+ * samples), with the total sample count; stop is true when any process asked to stop.
+ */
+function combineAcrossProcesses(
+  parallel: ParallelContext, loss: number, metrics: Record<string, number>, samples: number, stop: boolean,
+): { loss: number; metrics: Record<string, number>; samples: number; stop: boolean } {
+  const names = Object.keys(metrics);
+  const values = new Float64Array(names.length + 3);
+  values[0] = samples;
+  values[1] = stop ? 1 : 0;
+  values[2] = loss * samples;
+  names.forEach((name, i) => { values[i + 3] = metrics[name]! * samples; });
+  parallel.allSum(values);
+  const total = values[0]!;
+  const out: Record<string, number> = {};
+  names.forEach((name, i) => { out[name] = values[i + 3]! / total; });
+  return { loss: values[2]! / total, metrics: out, samples: total, stop: values[1]! > 0 };
 }
 
 export interface EvaluateOptions {

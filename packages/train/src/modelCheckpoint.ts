@@ -55,10 +55,15 @@ export class ModelCheckpoint implements Callback {
     if (this.options.saveBestOnly && !this.tracker.improves(monitoredValue('ModelCheckpoint', log, this.monitor))) return;
     const path = this.options.path.replaceAll('{epoch}', String(log.epoch + 1));
     const withOptimizer = (this.options.saveOptimizer ?? true) && isStatefulOptimizer(ctx.optimizer);
-    await save(path, ctx.model as StatefulModel, {
-      optimizer: withOptimizer ? (ctx.optimizer as unknown as StatefulOptimizer) : undefined,
-      metadata: { epoch: String(log.epoch + 1), loss: String(log.loss), ...(log.valLoss !== undefined ? { val_loss: String(log.valLoss) } : {}) },
-    });
+    // Data-parallel: the replicas are identical, so one process writes, and the others wait until the
+    // file is complete, so any of them may load it next.
+    if (ctx.parallel?.isMain ?? true) {
+      await save(path, ctx.model as StatefulModel, {
+        optimizer: withOptimizer ? (ctx.optimizer as unknown as StatefulOptimizer) : undefined,
+        metadata: { epoch: String(log.epoch + 1), loss: String(log.loss), ...(log.valLoss !== undefined ? { val_loss: String(log.valLoss) } : {}) },
+      });
+    }
+    ctx.parallel?.barrier();
     this.saved.push(path);
     this.lastSavedEpoch = log.epoch;
   }

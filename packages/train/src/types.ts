@@ -47,3 +47,19 @@ export type BatchSource = (Iterable<Batch> | AsyncIterable<Batch>) & { readonly 
 export function callLoss(loss: LossLike, pred: Tensor, target: Tensor): Tensor {
   return typeof loss === 'function' ? loss(pred, target) : loss.forward(pred, target);
 }
+
+/**
+ * How fit cooperates with copies of itself in other processes, for data-parallel training (@nabla/distributed's
+ * ProcessGroup fits). Every process runs fit on its own share of the data; the epoch logs are then combined
+ * so every process sees the same values.
+ */
+export interface ParallelContext {
+  readonly rank: number;
+  readonly worldSize: number;
+  /** True on the one process that prints progress and writes checkpoints. */
+  readonly isMain: boolean;
+  /** Replaces each value by its sum over every process, in place. */
+  allSum(values: Float64Array): void;
+  /** Returns once every process has called it. */
+  barrier(): void;
+}

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,25 @@ describe('ModelCheckpoint', () => {
     expect(Array.from(last.model.get('weight')!.data())).toEqual(Array.from(model.weight.data()));
     expect(last.optimizer?.kind).toBe('SGD');
     expect(last.metadata.epoch).toBe('2');
+  });
+
+  it('data-parallel: only the main process writes, and every process waits for the file', async () => {
+    for (const isMain of [true, false]) {
+      manualSeed(3);
+      const model = new Linear(2, 2);
+      const path = join(dir, `parallel-${isMain}.safetensors`);
+      const events: string[] = [];
+      const parallel = {
+        rank: isMain ? 0 : 1, worldSize: 2, isMain,
+        allSum: (v: Float64Array) => { for (let i = 0; i < v.length; i++) v[i]! *= 2; },
+        barrier: () => { events.push(`barrier, file ${existsSync(path) ? 'written' : 'absent'}`); },
+      };
+      await fit(model, blobs(2, 20, 10), {
+        loss: meanCrossEntropy, optimizer: new SGD(model.parameters(), { lr: 0.1 }), progress: false, parallel,
+        callbacks: [new ModelCheckpoint({ path })],
+      });
+      expect(events).toEqual([`barrier, file ${isMain ? 'written' : 'absent'}`]);
+    }
   });
 
   it('with saveBestOnly, keeps the best epoch', async () => {

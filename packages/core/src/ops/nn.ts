@@ -2,7 +2,7 @@
 // softmax / logSoftmax, linear, softmax cross-entropy, training-mode batch normalisation.
 
 import type { Activation, Memory } from '../backend.js';
-import { needsGrad, noGrad, record } from '../autograd.js';
+import { needsGrad, noGrad, noteGradAccumulatedInPlace, record } from '../autograd.js';
 import { NablaError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { getBackend } from '../registry.js';
 import { normalizeAxis } from '../shape.js';
@@ -116,6 +116,7 @@ function accumulateWeightGrad(w: Tensor, dpre: Tensor, x: Tensor): boolean {
     a: d.storage, aOffset: d.offset, lda: outF, b: xc.storage, bOffset: xc.offset, ldb: inF,
     beta: 1, c: acc.storage, cOffset: acc.offset, ldc: inF,
   });
+  noteGradAccumulatedInPlace(w);
   return true;
 }
 

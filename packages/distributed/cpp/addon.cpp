@@ -1,0 +1,368 @@
+// The MPI addon: init with thread support, rank and size, in-place allreduce (sum; blocking, or started and
+// later waited for), broadcast, barrier, finalize and abort. Buffers are the JavaScript Float32Array (or
+// Float64Array) memory itself: nothing is copied across the boundary. Every entry checks its arguments
+// before it touches memory or MPI, and throws TypeError/RangeError/Error with a message naming the problem.
+//
+// Collectives run on one communication thread (comm_thread.h). The JavaScript thread waits for each with a
+// deadline: a collective that does not complete in time means a peer died or is stuck, which MPI cannot
+// recover from, so the addon prints why and calls MPI_Abort, which ends every rank of the job.
+#include <dlfcn.h>
+#include <mpi.h>
+#include <napi.h>
+
+#include <cmath>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <string>
+#include <unistd.h>
+
+#include "comm_thread.h"
+
+namespace nabla_mpi {
+namespace {
+
+// Bumped whenever an entry point's arguments change; the wrapper refuses a binary built for another.
+constexpr int kAbiVersion = 2;
+
+struct Pending {
+  std::shared_ptr<Job> job;
+  // Keeps the array (and its memory) alive while the communication thread may write into it.
+  Napi::Reference<Napi::Value> keep;
+};
+
+struct State {
+  bool initialized = false;
+  bool finalized = false;
+  int rank = -1;
+  int size = 0;
+  int thread_level = MPI_THREAD_SINGLE;
+  CommThread* comm = nullptr;  // leaked on purpose: see CommThread
+  std::map<uint32_t, Pending> pending;
+  uint32_t next_handle = 1;
+};
+
+State& state() {
+  static State* s = new State();  // never destroyed: exit handlers may still run while MPI is up
+  return *s;
+}
+
+const char* level_name(int level) {
+  switch (level) {
+    case MPI_THREAD_SINGLE: return "single";
+    case MPI_THREAD_FUNNELED: return "funneled";
+    case MPI_THREAD_SERIALIZED: return "serialized";
+    case MPI_THREAD_MULTIPLE: return "multiple";
+  }
+  return "unknown";
+}
+
+void require_initialized(Napi::Env env, const char* where) {
+  const State& s = state();
+  if (s.finalized) throw Napi::Error::New(env, std::string(where) + ": MPI was finalized; it cannot be used again in this process");
+  if (!s.initialized) throw Napi::Error::New(env, std::string(where) + ": MPI is not initialized; call init() first");
+}
+
+void require_args(const Napi::CallbackInfo& info, size_t n, const char* where, const char* signature) {
+  if (info.Length() < n) {
+    throw Napi::TypeError::New(info.Env(), std::string(where) + ": expected " + signature + ", got " +
+                                               std::to_string(info.Length()) + " argument(s)");
+  }
+}
+
+// A number as JavaScript would print it in a message (2, 0.5, 1e+30), not std::to_string's "2.000000".
+std::string num(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.10g", v);
+  return text;
+}
+
+struct Buffer {
+  void* data;
+  int count;
+  MPI_Datatype type;
+};
+
+// A Float32Array (or, where allowed, a Float64Array) whose length fits MPI's int count.
+Buffer buffer_arg(const Napi::CallbackInfo& info, size_t index, const char* where, bool allow_double) {
+  Napi::Env env = info.Env();
+  Napi::Value v = info[index];
+  const std::string expected = allow_double ? "a Float32Array or Float64Array" : "a Float32Array";
+  if (!v.IsTypedArray()) throw Napi::TypeError::New(env, std::string(where) + ": buffer must be " + expected);
+  Napi::TypedArray t = v.As<Napi::TypedArray>();
+  MPI_Datatype type;
+  if (t.TypedArrayType() == napi_float32_array) {
+    type = MPI_FLOAT;
+  } else if (allow_double && t.TypedArrayType() == napi_float64_array) {
+    type = MPI_DOUBLE;
+  } else {
+    throw Napi::TypeError::New(env, std::string(where) + ": buffer must be " + expected);
+  }
+  size_t length = t.ElementLength();
+  if (length > static_cast<size_t>(INT_MAX)) {
+    throw Napi::RangeError::New(env, std::string(where) + ": buffer has " + std::to_string(length) +
+                                         " elements; one call takes at most " + std::to_string(INT_MAX));
+  }
+  void* data = static_cast<uint8_t*>(t.ArrayBuffer().Data()) + t.ByteOffset();
+  if (length > 0 && data == nullptr) throw Napi::TypeError::New(env, std::string(where) + ": buffer is detached");
+  return {data, static_cast<int>(length), type};
+}
+
+// Milliseconds as a number > 0, or Infinity for no deadline (returned as -1).
+double timeout_arg(const Napi::CallbackInfo& info, size_t index, const char* where) {
+  Napi::Env env = info.Env();
+  if (!info[index].IsNumber()) throw Napi::TypeError::New(env, std::string(where) + ": timeoutMs must be a number");
+  double ms = info[index].As<Napi::Number>().DoubleValue();
+  if (std::isnan(ms) || ms <= 0) {
+    throw Napi::RangeError::New(env, std::string(where) + ": timeoutMs must be > 0 (or Infinity), got " + num(ms));
+  }
+  return std::isinf(ms) ? -1 : ms;
+}
+
+int int_arg(const Napi::CallbackInfo& info, size_t index, const char* where, const char* name, int lo, int hi) {
+  Napi::Env env = info.Env();
+  if (!info[index].IsNumber()) throw Napi::TypeError::New(env, std::string(where) + ": " + name + " must be a number");
+  double v = info[index].As<Napi::Number>().DoubleValue();
+  if (!(v >= lo && v <= hi) || std::floor(v) != v) {
+    throw Napi::RangeError::New(env, std::string(where) + ": " + name + " must be an integer in " + std::to_string(lo) +
+                                         ".." + std::to_string(hi) + ", got " + num(v));
+  }
+  return static_cast<int>(v);
+}
+
+[[noreturn]] void abort_job(int code, const std::string& message) {
+  std::fprintf(stderr, "%s\n", message.c_str());
+  std::fflush(stderr);
+  State& s = state();
+  if (s.initialized && !s.finalized) MPI_Abort(MPI_COMM_WORLD, code);
+  _exit(code);  // MPI_Abort does not return; this covers a process where MPI is not up
+}
+
+// Waits for a job under the deadline; on expiry the job cannot be taken back, so the job ends.
+void wait_or_abort(const std::shared_ptr<Job>& job, double timeout_ms) {
+  State& s = state();
+  if (!s.comm->wait(job, timeout_ms)) {
+    abort_job(1, "nabla distributed: rank " + std::to_string(s.rank) + ": " + job->describe() + " did not complete within " +
+                     num(timeout_ms / 1000) + " s (a peer died, is stuck, or runs a different sequence of " +
+                     "collectives); aborting the job");
+  }
+  if (job->status != MPI_SUCCESS) {
+    abort_job(1, "nabla distributed: rank " + std::to_string(s.rank) + ": " + job->describe() + " failed with MPI error " +
+                     std::to_string(job->status) + "; aborting the job");
+  }
+}
+
+// Promotes libmpi to global symbol visibility: Node loads addons with RTLD_LOCAL, and Open MPI's plugins
+// (mca_*.so) need libmpi's symbols, which they otherwise cannot see.
+void make_mpi_symbols_global() {
+  Dl_info where;
+  if (dladdr(reinterpret_cast<void*>(&MPI_Init_thread), &where) != 0 && where.dli_fname != nullptr) {
+    dlopen(where.dli_fname, RTLD_NOW | RTLD_GLOBAL | RTLD_NOLOAD);
+  }
+}
+
+Napi::Value Init(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  State& s = state();
+  if (s.finalized) throw Napi::Error::New(env, "init: MPI was finalized; it cannot be initialized again in this process");
+  if (s.initialized) throw Napi::Error::New(env, "init: MPI is already initialized");
+  int already = 0;
+  MPI_Initialized(&already);
+  if (already) throw Napi::Error::New(env, "init: MPI was initialized by other code in this process");
+  make_mpi_symbols_global();
+  // Open MPI polls for progress in a busy loop by default. Here a waiting collective sits on the
+  // communication thread while the JavaScript thread computes on the same cores, so the wait must yield
+  // the core. A value the user set wins.
+  setenv("OMPI_MCA_mpi_yield_when_idle", "1", 0);
+  int provided = MPI_THREAD_SINGLE;
+  if (MPI_Init_thread(nullptr, nullptr, MPI_THREAD_MULTIPLE, &provided) != MPI_SUCCESS) {
+    throw Napi::Error::New(env, "init: MPI_Init_thread failed");
+  }
+  s.initialized = true;
+  s.thread_level = provided;
+  MPI_Comm_rank(MPI_COMM_WORLD, &s.rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &s.size);
+  if (provided < MPI_THREAD_SERIALIZED) {
+    // Collectives run on a thread of their own, which needs at least SERIALIZED.
+    MPI_Finalize();
+    s.finalized = true;
+    throw Napi::Error::New(env, std::string("init: this MPI library gives thread level '") + level_name(provided) +
+                                    "'; nabla needs 'serialized' or 'multiple'");
+  }
+  // NABLA_DISTRIBUTED_SPIN_US: how long a wait polls before it sleeps (default 0: it sleeps at once; on
+  // a loaded 2-core machine polling made no measurable difference).
+  double spin_us = 0;
+  if (const char* env = std::getenv("NABLA_DISTRIBUTED_SPIN_US")) spin_us = std::atof(env);
+  s.comm = new CommThread(spin_us);
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("rank", s.rank);
+  out.Set("size", s.size);
+  out.Set("threadLevel", level_name(provided));
+  return out;
+}
+
+Napi::Value Rank(const Napi::CallbackInfo& info) {
+  require_initialized(info.Env(), "rank");
+  return Napi::Number::New(info.Env(), state().rank);
+}
+
+Napi::Value Size(const Napi::CallbackInfo& info) {
+  require_initialized(info.Env(), "size");
+  return Napi::Number::New(info.Env(), state().size);
+}
+
+Napi::Value Status(const Napi::CallbackInfo& info) {
+  const State& s = state();
+  Napi::Object out = Napi::Object::New(info.Env());
+  out.Set("initialized", s.initialized);
+  out.Set("finalized", s.finalized);
+  out.Set("pending", static_cast<double>(s.pending.size()));
+  return out;
+}
+
+Napi::Value LibraryVersion(const Napi::CallbackInfo& info) {
+  char text[MPI_MAX_LIBRARY_VERSION_STRING];
+  int length = 0;
+  MPI_Get_library_version(text, &length);
+  return Napi::String::New(info.Env(), std::string(text, static_cast<size_t>(length)));
+}
+
+Napi::Value Allreduce(const Napi::CallbackInfo& info) {
+  require_args(info, 2, "allreduce", "(buffer, timeoutMs)");
+  Buffer b = buffer_arg(info, 0, "allreduce", true);
+  double timeout = timeout_arg(info, 1, "allreduce");
+  require_initialized(info.Env(), "allreduce");
+  auto job = std::make_shared<Job>();
+  job->kind = Kind::kAllreduce;
+  job->data = b.data;
+  job->count = b.count;
+  job->type = b.type;
+  state().comm->submit(job);
+  wait_or_abort(job, timeout);
+  return info.Env().Undefined();
+}
+
+Napi::Value AllreduceStart(const Napi::CallbackInfo& info) {
+  require_args(info, 2, "allreduceStart", "(buffer, divisor)");
+  Buffer b = buffer_arg(info, 0, "allreduceStart", true);
+  int divisor = int_arg(info, 1, "allreduceStart", "divisor", 1, INT_MAX);
+  require_initialized(info.Env(), "allreduceStart");
+  State& s = state();
+  auto job = std::make_shared<Job>();
+  job->kind = Kind::kAllreduce;
+  job->data = b.data;
+  job->count = b.count;
+  job->type = b.type;
+  job->divisor = divisor;
+  uint32_t handle = s.next_handle++;
+  if (s.next_handle == 0) s.next_handle = 1;
+  s.pending.emplace(handle, Pending{job, Napi::Persistent(info[0])});
+  s.comm->submit(job);
+  return Napi::Number::New(info.Env(), handle);
+}
+
+uint32_t handle_arg(const Napi::CallbackInfo& info, const char* where) {
+  int h = int_arg(info, 0, where, "handle", 1, INT_MAX);
+  if (state().pending.count(static_cast<uint32_t>(h)) == 0) {
+    throw Napi::RangeError::New(info.Env(), std::string(where) + ": no pending operation has handle " + std::to_string(h) +
+                                                " (it was already waited for, or never started)");
+  }
+  return static_cast<uint32_t>(h);
+}
+
+Napi::Value Wait(const Napi::CallbackInfo& info) {
+  require_args(info, 2, "wait", "(handle, timeoutMs)");
+  require_initialized(info.Env(), "wait");
+  uint32_t handle = handle_arg(info, "wait");
+  double timeout = timeout_arg(info, 1, "wait");
+  State& s = state();
+  std::shared_ptr<Job> job = s.pending.at(handle).job;
+  wait_or_abort(job, timeout);
+  s.pending.erase(handle);
+  return info.Env().Undefined();
+}
+
+Napi::Value Test(const Napi::CallbackInfo& info) {
+  require_args(info, 1, "test", "(handle)");
+  require_initialized(info.Env(), "test");
+  uint32_t handle = handle_arg(info, "test");
+  State& s = state();
+  std::shared_ptr<Job> job = s.pending.at(handle).job;
+  if (!s.comm->test(job)) return Napi::Boolean::New(info.Env(), false);
+  wait_or_abort(job, -1);  // done: checks its status
+  s.pending.erase(handle);
+  return Napi::Boolean::New(info.Env(), true);
+}
+
+Napi::Value Broadcast(const Napi::CallbackInfo& info) {
+  require_args(info, 3, "broadcast", "(buffer, root, timeoutMs)");
+  Buffer b = buffer_arg(info, 0, "broadcast", true);
+  require_initialized(info.Env(), "broadcast");
+  int root = int_arg(info, 1, "broadcast", "root", 0, state().size - 1);
+  double timeout = timeout_arg(info, 2, "broadcast");
+  auto job = std::make_shared<Job>();
+  job->kind = Kind::kBroadcast;
+  job->data = b.data;
+  job->count = b.count;
+  job->type = b.type;
+  job->root = root;
+  state().comm->submit(job);
+  wait_or_abort(job, timeout);
+  return info.Env().Undefined();
+}
+
+Napi::Value Barrier(const Napi::CallbackInfo& info) {
+  require_args(info, 1, "barrier", "(timeoutMs)");
+  double timeout = timeout_arg(info, 0, "barrier");
+  require_initialized(info.Env(), "barrier");
+  auto job = std::make_shared<Job>();
+  job->kind = Kind::kBarrier;
+  state().comm->submit(job);
+  wait_or_abort(job, timeout);
+  return info.Env().Undefined();
+}
+
+Napi::Value Finalize(const Napi::CallbackInfo& info) {
+  require_initialized(info.Env(), "finalize");
+  State& s = state();
+  if (!s.pending.empty()) {
+    throw Napi::Error::New(info.Env(), "finalize: " + std::to_string(s.pending.size()) +
+                                           " started allreduce(s) were never waited for; wait for them first");
+  }
+  s.comm->stop();
+  MPI_Finalize();
+  s.finalized = true;
+  return info.Env().Undefined();
+}
+
+Napi::Value Abort(const Napi::CallbackInfo& info) {
+  require_args(info, 2, "abort", "(code, message)");
+  int code = int_arg(info, 0, "abort", "code", 1, 255);
+  if (!info[1].IsString()) throw Napi::TypeError::New(info.Env(), "abort: message must be a string");
+  abort_job(code, info[1].As<Napi::String>().Utf8Value());
+}
+
+Napi::Object Module(Napi::Env env, Napi::Object exports) {
+  struct Entry {
+    const char* name;
+    Napi::Value (*fn)(const Napi::CallbackInfo&);
+  };
+  static const Entry entries[] = {
+      {"init", Init},           {"rank", Rank},           {"size", Size},       {"status", Status},
+      {"libraryVersion", LibraryVersion},                 {"allreduce", Allreduce},
+      {"allreduceStart", AllreduceStart},                 {"wait", Wait},       {"test", Test},
+      {"broadcast", Broadcast}, {"barrier", Barrier},     {"finalize", Finalize}, {"abort", Abort},
+  };
+  for (const Entry& e : entries) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
+  exports.Set("abiVersion", kAbiVersion);
+  return exports;
+}
+
+}  // namespace
+}  // namespace nabla_mpi
+
+static Napi::Object InitModule(Napi::Env env, Napi::Object exports) { return nabla_mpi::Module(env, exports); }
+
+NODE_API_MODULE(nabla_mpi, InitModule)

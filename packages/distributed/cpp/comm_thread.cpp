@@ -1,0 +1,124 @@
+#include "comm_thread.h"
+
+#include <chrono>
+
+namespace nabla_mpi {
+
+std::string Job::describe() const {
+  const char* type_name = type == MPI_DOUBLE ? "float64" : "float32";
+  switch (kind) {
+    case Kind::kAllreduce: return "allreduce of " + std::to_string(count) + " " + type_name + " values";
+    case Kind::kBroadcast:
+      return "broadcast of " + std::to_string(count) + " " + type_name + " values from rank " + std::to_string(root);
+    case Kind::kBarrier: return "barrier";
+  }
+  return "collective";
+}
+
+namespace {
+
+// x / n rounded once to the buffer's type, as JavaScript's `x / n` stored into the typed array gives (for
+// float32, the division in double then rounded to float is the correctly rounded float division). For a
+// power of two n, x * (1/n) is the same exact value, so it is the same result, and a multiply is faster.
+void divide(const Job& job) {
+  const int n = job.divisor;
+  const bool power_of_two = (n & (n - 1)) == 0;
+  if (job.type == MPI_DOUBLE) {
+    double* d = static_cast<double*>(job.data);
+    if (power_of_two) {
+      const double inv = 1.0 / n;
+      for (int i = 0; i < job.count; ++i) d[i] *= inv;
+    } else {
+      for (int i = 0; i < job.count; ++i) d[i] = d[i] / n;
+    }
+  } else {
+    float* f = static_cast<float*>(job.data);
+    if (power_of_two) {
+      const float inv = 1.0f / static_cast<float>(n);
+      for (int i = 0; i < job.count; ++i) f[i] *= inv;
+    } else {
+      for (int i = 0; i < job.count; ++i) f[i] = static_cast<float>(static_cast<double>(f[i]) / n);
+    }
+  }
+}
+
+}  // namespace
+
+CommThread::CommThread(double spin_us) : spin_us_(spin_us) {
+  std::thread([this] { run(); }).detach();
+}
+
+void CommThread::submit(const std::shared_ptr<Job>& job) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    queue_.push_back(job);
+  }
+  queued_.notify_one();
+}
+
+bool CommThread::wait(const std::shared_ptr<Job>& job, double timeout_ms) {
+  if (spin_us_ > 0) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double, std::micro>(spin_us_);
+    while (!job->done.load(std::memory_order_acquire)) {
+      if (std::chrono::steady_clock::now() >= until) break;
+      std::this_thread::yield();
+    }
+    if (job->done.load(std::memory_order_acquire)) return true;
+  }
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (timeout_ms < 0) {
+    finished_.wait(lock, [&] { return job->done.load(); });
+    return true;
+  }
+  return finished_.wait_for(lock, std::chrono::duration<double, std::milli>(timeout_ms), [&] { return job->done.load(); });
+}
+
+bool CommThread::test(const std::shared_ptr<Job>& job) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return job->done.load();
+}
+
+void CommThread::stop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  stopping_ = true;
+  queued_.notify_one();
+  finished_.wait(lock, [&] { return stopped_; });
+}
+
+void CommThread::run() {
+  for (;;) {
+    std::shared_ptr<Job> job;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      queued_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) {
+        stopped_ = true;
+        finished_.notify_all();
+        return;
+      }
+      job = queue_.front();
+      queue_.pop_front();
+    }
+    int status = MPI_SUCCESS;
+    switch (job->kind) {
+      case Kind::kAllreduce:
+        status = MPI_Allreduce(MPI_IN_PLACE, job->data, job->count, job->type, MPI_SUM, MPI_COMM_WORLD);
+        if (status == MPI_SUCCESS && job->divisor != 1) divide(*job);
+        break;
+      case Kind::kBroadcast:
+        status = MPI_Bcast(job->data, job->count, job->type, job->root, MPI_COMM_WORLD);
+        break;
+      case Kind::kBarrier:
+        status = MPI_Barrier(MPI_COMM_WORLD);
+        break;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      job->status = status;
+      job->done.store(true, std::memory_order_release);
+    }
+    finished_.notify_all();
+  }
+}
+
+}  // namespace nabla_mpi

@@ -1,0 +1,174 @@
+// DistributedDataParallel: PyTorch's DDP for nabla. Wrap the model on every rank; each rank trains on its
+// own share of every batch (see DistributedSampler) and, after backward, every rank holds the same
+// gradients: the mean over the ranks. So the optimizer takes the same step everywhere and the replicas stay
+// identical (bit for bit) without ever sending weights again.
+//
+//  - At construction, rank 0's parameters and buffers are broadcast to every rank.
+//  - Gradients are averaged in buckets (bucketCapMb each). Each parameter's .grad is a view of its
+//    bucket (see buckets.ts), so backward accumulates into the bucket; a post-accumulate hook on every
+//    parameter counts the gradients backward has finished, and a bucket's allreduce (sum, then / worldSize,
+//    in place) starts when its last one is final, on the addon's communication thread, while backward goes
+//    on. Buckets start in a fixed order on every rank (MPI needs the same order everywhere). When the last
+//    bucket has started, the hook waits for all of them, so when backward() returns the gradients are
+//    averaged and optimizer.step() needs nothing else. A gradient that is not the bucket's view (the
+//    optimizer dropped it with setToNone) is copied in, and the view put back as .grad.
+//  - Buffers (BatchNorm's running statistics) are broadcast from rank 0 at each forward in training mode, as
+//    PyTorch does by default, and at the first forward in eval mode after training: every rank then holds
+//    rank 0's statistics, which are those of rank 0's shares.
+//  - Every parameter that requires grad must receive a gradient in every backward (as with PyTorch's
+//    default find_unused_parameters=False): one that does not is reported by name at the next forward.
+
+import { Tensor, ValueError } from '@nabla/core';
+import { Module } from '@nabla/layers';
+import { planBuckets, type Bucket, type Slot } from './buckets.js';
+import { getProcessGroup, type ProcessGroup, type Work } from './group.js';
+import { hostView } from './host.js';
+
+export interface DistributedDataParallelOptions {
+  /** Default: the group of initDistributed(). */
+  group?: ProcessGroup;
+  /** Size of a gradient bucket in megabytes (2^20 bytes). Default 1. */
+  bucketCapMb?: number;
+  /** Broadcast buffers from rank 0 at each forward in training mode. Default true. */
+  broadcastBuffers?: boolean;
+  /**
+   * Start each bucket's allreduce during backward (default true); false waits for the whole backward and
+   * then reduces the buckets one after the other (for comparison).
+   */
+  overlap?: boolean;
+}
+
+export class DistributedDataParallel extends Module {
+  readonly module: Module;
+  readonly group: ProcessGroup;
+  readonly broadcastBuffers: boolean;
+  readonly overlap: boolean;
+  private readonly buckets: Bucket[];
+  private readonly slots: Map<Tensor, Slot>;
+  private readonly works: (Work | null)[];
+  private nextBucket = 0;
+  private readyParams = 0;
+  /** Parameters whose gradient is in its bucket this step (to name the missing ones). */
+  private readonly filled = new Set<Tensor>();
+  private readonly hookHandles: { remove(): void }[] = [];
+  /** A training forward ran since buffers were last broadcast (it may have updated them locally). */
+  private buffersChanged = false;
+
+  constructor(module: Module, options: DistributedDataParallelOptions = {}) {
+    super();
+    if (!(module instanceof Module)) throw new ValueError('DistributedDataParallel: expected a Module of @nabla/layers');
+    if (options === null || typeof options !== 'object') throw new ValueError('DistributedDataParallel: options must be an object');
+    const capMb = options.bucketCapMb ?? 1;
+    if (typeof capMb !== 'number' || !(capMb > 0) || !Number.isFinite(capMb)) {
+      throw new ValueError(`DistributedDataParallel: bucketCapMb must be a number > 0, got ${String(capMb)}`);
+    }
+    this.module = module;
+    this.group = options.group ?? getProcessGroup();
+    this.broadcastBuffers = options.broadcastBuffers ?? true;
+    this.overlap = options.overlap ?? true;
+
+    const trainable = module.namedParameters().filter(([, p]) => p.requiresGrad);
+    for (const [name, p] of module.namedParameters()) hostView(p, `DistributedDataParallel: parameter ${name}`);
+    this.syncState();
+    ({ buckets: this.buckets, slots: this.slots } = planBuckets(trainable, capMb * 1024 * 1024));
+    this.works = this.buckets.map(() => null);
+    for (const slot of this.slots.values()) {
+      if (slot.param.grad !== null) slot.view.set(hostView(slot.param.grad, `gradient of ${slot.name}`));
+      slot.param.grad = new Tensor(slot.view, slot.param.shape);
+    }
+    this.attachHooks();
+  }
+
+  /** Puts the gradient hooks on (done at construction; after detachHooks, to average gradients again). */
+  attachHooks(): void {
+    // One rank: the mean of one gradient is itself, so there is nothing to send or wait for.
+    if (this.hookHandles.length > 0 || this.group.worldSize === 1) return;
+    for (const slot of this.slots.values()) {
+      this.hookHandles.push(slot.param.registerPostAccumulateGradHook((leaf) => this.onGradReady(leaf)));
+    }
+  }
+
+  /** Number of gradient buckets (one allreduce each per step). */
+  get bucketCount(): number {
+    return this.buckets.length;
+  }
+
+  /** Rank 0's parameters and buffers, copied into every rank's (done at construction). */
+  syncState(): void {
+    for (const [name, p] of this.module.namedParameters()) this.group.broadcast(hostView(p, `broadcast of parameter ${name}`), 0);
+    this.syncBuffers();
+  }
+
+  /** Copies rank 0's buffers into every rank's (forward does it; call it before reading buffers yourself). */
+  syncBuffers(): void {
+    for (const [name, b] of this.module.namedBuffers()) this.group.broadcast(hostView(b, `broadcast of buffer ${name}`), 0);
+  }
+
+  forward(...xs: Tensor[]): Tensor {
+    if (this.readyParams !== 0) this.reportUnused();
+    // In training mode every forward starts from rank 0's buffers; the first forward in eval mode after
+    // training does too, so evaluation on every rank uses the same running statistics.
+    if (this.broadcastBuffers && (this.module.training || this.buffersChanged)) this.syncBuffers();
+    this.buffersChanged = this.module.training;
+    return this.module(...xs);
+  }
+
+  /** Takes the gradient hooks off: the wrapped module then trains on its own, without averaging. */
+  detachHooks(): void {
+    for (const h of this.hookHandles) h.remove();
+    this.hookHandles.length = 0;
+  }
+
+  private onGradReady(param: Tensor): void {
+    const slot = this.slots.get(param)!;
+    const bucket = this.buckets[slot.bucket]!;
+    const grad = param.grad!;
+    if (grad.storage !== slot.view) {
+      slot.view.set(hostView(grad, `gradient of ${slot.name}`));
+      param.grad = new Tensor(slot.view, param.shape);
+    }
+    bucket.ready++;
+    this.readyParams++;
+    this.filled.add(param);
+    if (this.overlap) {
+      // Start every bucket that is complete, in bucket order.
+      while (this.nextBucket < this.buckets.length && this.bucketFull(this.nextBucket)) {
+        this.works[this.nextBucket] = this.group.allreduceAsync(this.buckets[this.nextBucket]!.data, { mean: true });
+        this.nextBucket++;
+      }
+      if (this.nextBucket === this.buckets.length) this.finish();
+    } else if (this.readyParams === this.slots.size) {
+      for (const b of this.buckets) this.group.allreduceMean(b.data);
+      this.finish();
+    }
+  }
+
+  private bucketFull(index: number): boolean {
+    const b = this.buckets[index]!;
+    return b.ready === b.slots.length;
+  }
+
+  /** Waits for every bucket: the gradients (views of the buckets) then hold the means. */
+  private finish(): void {
+    for (let b = 0; b < this.buckets.length; b++) {
+      this.works[b]?.wait();
+      this.works[b] = null;
+      this.buckets[b]!.ready = 0;
+    }
+    this.nextBucket = 0;
+    this.readyParams = 0;
+    this.filled.clear();
+  }
+
+  private reportUnused(): never {
+    const missing = [...this.slots.values()].filter((s) => !this.filled.has(s.param)).map((s) => s.name);
+    // The job cannot go on: the other ranks wait in this step's allreduce.
+    return this.group.abort(`nabla distributed: rank ${this.group.rank}: DistributedDataParallel: parameter(s) ` +
+      `${missing.join(', ')} received no gradient in the last backward; every parameter that requires grad must ` +
+      'take part in the loss of every step (or set requiresGrad = false on it before wrapping the model)');
+  }
+
+  protected override extraRepr(): string {
+    return `worldSize=${this.group.worldSize}, buckets=${this.buckets.length}`;
+  }
+}

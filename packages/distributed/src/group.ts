@@ -1,0 +1,177 @@
+// The process group: this process's rank among the job's `worldSize` processes, and the collectives over
+// all of them. Every collective runs on the addon's communication thread under a deadline (timeoutMs): one
+// that does not complete in time means a peer died or is stuck, and the addon then aborts the whole job
+// with a message naming the collective, rather than waiting forever.
+
+import { ValueError } from '@nabla/core';
+import { addonLoad, type MpiAddon, type MpiBuffer } from './addon.js';
+import { installAbortHandlers } from './faults.js';
+import { bufferOf, type Reducible } from './host.js';
+
+export interface InitOptions {
+  /**
+   * The longest one collective may take, in milliseconds, before the job is aborted. Default: the
+   * environment variable NABLA_DISTRIBUTED_TIMEOUT_MS, else 300000 (5 minutes). Infinity waits forever.
+   */
+  timeoutMs?: number;
+  /**
+   * Abort the whole job when this rank has an uncaught exception, an unhandled rejection, or exits with a
+   * non-zero code before finalize (default true); also finalizes MPI at a clean exit.
+   */
+  abortOnError?: boolean;
+}
+
+/** An operation started by allreduceAsync. */
+export interface Work {
+  /** Waits for it (under the group's deadline); the buffer then holds the sum. */
+  wait(): void;
+  /** True once it has completed (and then it needs no wait). */
+  test(): boolean;
+}
+
+const DEFAULT_TIMEOUT_MS = 300_000;
+
+function checkTimeout(ms: unknown, where: string): number {
+  if (typeof ms !== 'number' || Number.isNaN(ms) || ms <= 0) {
+    throw new ValueError(`${where}: timeoutMs must be a number > 0 (or Infinity), got ${String(ms)}`);
+  }
+  return ms;
+}
+
+function defaultTimeout(): number {
+  const env = process.env.NABLA_DISTRIBUTED_TIMEOUT_MS;
+  return env === undefined || env === '' ? DEFAULT_TIMEOUT_MS : checkTimeout(Number(env), 'NABLA_DISTRIBUTED_TIMEOUT_MS');
+}
+
+export class ProcessGroup {
+  /** The deadline of each collective, in milliseconds (see InitOptions.timeoutMs). */
+  timeoutMs: number;
+
+  /** @internal Made by initDistributed. */
+  constructor(
+    private readonly addon: MpiAddon,
+    readonly rank: number,
+    readonly worldSize: number,
+    readonly threadLevel: string,
+    timeoutMs: number,
+  ) {
+    this.timeoutMs = timeoutMs;
+  }
+
+  /** True on rank 0: the process that prints progress and writes checkpoints. */
+  get isMain(): boolean {
+    return this.rank === 0;
+  }
+
+  /** Replaces `buffer` (or the tensor's memory) by its element-wise sum over every rank. */
+  allreduce(buffer: Reducible): void {
+    this.addon.allreduce(bufferOf(buffer, 'allreduce'), this.timeoutMs);
+  }
+
+  /**
+   * Starts the same sum (or, with `mean`, the sum divided by worldSize, computed on the communication
+   * thread) and returns at once; do not read or write the buffer before wait() or test() says it is done.
+   */
+  allreduceAsync(buffer: Reducible, options: { mean?: boolean } = {}): Work {
+    const handle = this.addon.allreduceStart(bufferOf(buffer, 'allreduceAsync'), options.mean ? this.worldSize : 1);
+    let done = false;
+    return {
+      wait: (): void => {
+        if (done) return;
+        this.addon.wait(handle, this.timeoutMs);
+        done = true;
+      },
+      test: (): boolean => {
+        if (!done) done = this.addon.test(handle);
+        return done;
+      },
+    };
+  }
+
+  /** Replaces each value by its mean over the ranks (sum / worldSize), in place. */
+  allreduceMean(buffer: Reducible): void {
+    this.addon.wait(this.addon.allreduceStart(bufferOf(buffer, 'allreduceMean'), this.worldSize), this.timeoutMs);
+  }
+
+  /** Sums each value over every rank, in place (what fit's `parallel` option calls for its logs). */
+  allSum(values: Float64Array): void {
+    this.addon.allreduce(values, this.timeoutMs);
+  }
+
+  /** Copies `root`'s buffer (or tensor memory) into every other rank's. */
+  broadcast(buffer: Reducible, root = 0): void {
+    const b: MpiBuffer = bufferOf(buffer, 'broadcast');
+    this.addon.broadcast(b, root, this.timeoutMs);
+  }
+
+  /** Returns once every rank has called it. */
+  barrier(): void {
+    this.addon.barrier(this.timeoutMs);
+  }
+
+  /** Ends MPI in this process; every rank must call it (the exit handler does it for a clean exit). */
+  finalize(): void {
+    if (this.addon.status().finalized) return;
+    this.addon.finalize();
+  }
+
+  /** Prints `message` and ends every rank of the job with `code` (1..255). */
+  abort(message: string, code = 1): never {
+    return this.addon.abort(code, message);
+  }
+}
+
+let current: ProcessGroup | null = null;
+
+/**
+ * Joins the job started by mpirun (MPI_Init_thread) and returns the process group. Call it once per process,
+ * before the model is built; later calls return the same group (with timeoutMs updated when given).
+ * Throws with the reason when the MPI addon is unavailable (see distributedInfo()).
+ */
+export function initDistributed(options: InitOptions = {}): ProcessGroup {
+  if (options === null || typeof options !== 'object') throw new ValueError('initDistributed: options must be an object');
+  const timeoutMs = options.timeoutMs === undefined ? defaultTimeout() : checkTimeout(options.timeoutMs, 'initDistributed');
+  if (options.abortOnError !== undefined && typeof options.abortOnError !== 'boolean') {
+    throw new ValueError(`initDistributed: abortOnError must be true or false, got ${String(options.abortOnError)}`);
+  }
+  if (current !== null) {
+    if (options.timeoutMs !== undefined) current.timeoutMs = timeoutMs;
+    return current;
+  }
+  const load = addonLoad();
+  if (!load.ok) throw new Error(`initDistributed: the MPI addon is unavailable: ${load.reason}`);
+  const { rank, size, threadLevel } = load.addon.init();
+  if (options.abortOnError ?? true) installAbortHandlers(load.addon, rank);
+  current = new ProcessGroup(load.addon, rank, size, threadLevel, timeoutMs);
+  return current;
+}
+
+/** The group made by initDistributed; throws when it was not called. */
+export function getProcessGroup(): ProcessGroup {
+  if (current === null) throw new Error('@nabla/distributed: call initDistributed() first');
+  return current;
+}
+
+export interface DistributedInfo {
+  /** True when the MPI addon loads (MPI itself starts only with initDistributed). */
+  available: boolean;
+  /** Why it is unavailable. */
+  reason?: string;
+  /** The addon's file. */
+  path?: string;
+  /** The MPI library's own version line, e.g. "Open MPI v4.1.4, ...". */
+  library?: string;
+}
+
+/** Whether data-parallel training can run here, and why not. Never throws; does not start MPI. */
+export function distributedInfo(): DistributedInfo {
+  const load = addonLoad();
+  if (!load.ok) return { available: false, reason: load.reason };
+  let library: string | undefined;
+  try {
+    library = load.addon.libraryVersion().split('\n', 1)[0]!.trim();
+  } catch {
+    library = undefined;
+  }
+  return { available: true, path: load.path, ...(library ? { library } : {}) };
+}

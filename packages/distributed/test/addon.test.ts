@@ -1,0 +1,52 @@
+// The addon's entry points check every argument before touching memory or MPI, so these run in the test
+// process without starting MPI (the checks that need MPI up are in mpi/collectives.ts).
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { addonPath, distributedInfo, initDistributed, type MpiAddon } from '../src/index.js';
+
+const info = distributedInfo();
+if (!info.available) console.warn(`@nabla/distributed: addon tests skipped: ${info.reason}`);
+
+describe('distributedInfo', () => {
+  it('says whether the addon is available, and why not', () => {
+    expect(typeof info.available).toBe('boolean');
+    if (info.available) expect(info.library).toMatch(/MPI/);
+    else expect(info.reason).toMatch(/addon/);
+  });
+});
+
+describe.skipIf(!info.available)('addon argument checks', () => {
+  const addon = createRequire(import.meta.url)(addonPath()) as MpiAddon;
+  const f32 = new Float32Array(4);
+
+  it('refuses buffers that are not float arrays, with a TypeError naming the entry', () => {
+    expect(() => addon.allreduce('x' as never, 1000)).toThrow(TypeError);
+    expect(() => addon.allreduce(new Int32Array(4) as never, 1000)).toThrow(/allreduce: buffer must be a Float32Array or Float64Array/);
+    expect(() => addon.allreduceStart([1, 2] as never, 1)).toThrow(/allreduceStart: buffer must be a Float32Array or Float64Array/);
+    expect(() => addon.allreduceStart(new Float32Array(2), 0)).toThrow(/allreduceStart: divisor must be an integer in 1..2147483647, got 0/);
+    expect(() => addon.broadcast(new Uint8Array(4) as never, 0, 1000)).toThrow(TypeError);
+    expect(() => (addon.allreduce as (...a: unknown[]) => void)()).toThrow(/allreduce: expected \(buffer, timeoutMs\), got 0 argument/);
+  });
+
+  it('refuses bad deadlines, handles and codes with a RangeError or TypeError', () => {
+    expect(() => addon.allreduce(f32, -1)).toThrow(RangeError);
+    expect(() => addon.allreduce(f32, Number.NaN)).toThrow(/timeoutMs must be > 0 \(or Infinity\), got nan/i);
+    expect(() => addon.allreduce(f32, '5' as never)).toThrow(/timeoutMs must be a number/);
+    expect(() => addon.barrier(0)).toThrow(RangeError);
+    expect(() => addon.abort(0, 'x')).toThrow(/abort: code must be an integer in 1..255, got 0/);
+    expect(() => addon.abort(1, 5 as never)).toThrow(/abort: message must be a string/);
+  });
+
+  it('valid calls before init say that MPI is not initialized', () => {
+    expect(() => addon.allreduce(f32, 1000)).toThrow(/allreduce: MPI is not initialized; call init\(\) first/);
+    expect(() => addon.barrier(1000)).toThrow(/not initialized/);
+    expect(() => addon.rank()).toThrow(/not initialized/);
+    expect(() => addon.finalize()).toThrow(/not initialized/);
+    expect(addon.status()).toEqual({ initialized: false, finalized: false, pending: 0 });
+  });
+
+  it('initDistributed checks its options before starting MPI', () => {
+    expect(() => initDistributed({ timeoutMs: 0 })).toThrow(/timeoutMs must be a number > 0/);
+    expect(() => initDistributed({ abortOnError: 'yes' as never })).toThrow(/abortOnError must be true or false/);
+  });
+});

@@ -1,0 +1,123 @@
+// The package under `mpirun -np 2`: collectives, training equivalence with one process, checkpoints, and
+// failures that must end the job. Skipped, with the reason, where mpirun or the addon is missing.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import '@nabla/backend-js';
+import { DataLoader } from '@nabla/data';
+import { fit } from '@nabla/train';
+import { mpiUnavailable, mpirun, tempDir } from './mpirun.js';
+import { BATCH, EPOCHS, SHUFFLE_SEED, dataset, loss, model, optimizer } from './mpi/problem.js';
+
+const why = mpiUnavailable();
+if (why) console.warn(`@nabla/distributed: MPI tests skipped: ${why}`);
+
+function floats(base64: string): Float32Array {
+  const b = Buffer.from(base64, 'base64');
+  return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
+}
+
+describe.skipIf(why !== null)('under mpirun -np 2', () => {
+  it('sums, broadcasts and waits in place, and checks its arguments', () => {
+    const run = mpirun('collectives.ts');
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.ranks).toHaveLength(2);
+    for (const r of run.ranks) {
+      expect(r.worldSize).toBe(2);
+      expect(r.sum32).toEqual([3, 30, 1]);
+      expect(r.sum64).toBe(0.1 + 0.2);
+      expect(r.tensor).toEqual([[1, 2], [6, 8]]); // only the sliced row, in place
+      expect(r.mean).toEqual([1.5, 1.5]);
+      expect(r.testAfterWait).toBe(true);
+      expect(r.broadcast).toEqual([7, 8]);
+      expect(r.broadcastFrom1).toBe(1);
+      expect(r.errors).toEqual([
+        'RangeError: broadcast: root must be an integer in 0..1, got 2',
+        'RangeError: broadcast: root must be an integer in 0..1, got 0.5',
+        'TypeError: allreduce: expected a Float32Array, a Float64Array or a Tensor, got Int32Array',
+      ]);
+    }
+    // Elements outside the subarray are untouched; inside it, 1 + 2.
+    expect(run.ranks[0]!.async).toEqual([1, 3, 3, 1]);
+    expect(run.ranks[1]!.async).toEqual([2, 3, 3, 2]);
+  });
+
+  it('fit on 2 ranks with batch B gives bitwise-identical replicas, equal to 1 process with batch 2B', async () => {
+    const checkpoint = join(tempDir(), 'ddp.safetensors');
+    const run = mpirun('train.ts', [checkpoint]);
+    expect(run.status, run.stderr).toBe(0);
+    const [r0, r1] = run.ranks as { weights: string[]; buckets: number; checkpointMatches: boolean; samples: number[] }[];
+    expect(r0!.buckets).toBeGreaterThan(1);
+    expect(r0!.weights).toEqual(r1!.weights);
+    expect(r0!.checkpointMatches && r1!.checkpointMatches).toBe(true);
+    expect(r0!.samples).toEqual(Array(EPOCHS).fill(dataset().length));
+
+    // The reference: one process, batch 2B, the same shuffle seed, rank 0's initial weights.
+    const net = model(1);
+    const loader = new DataLoader(dataset(), { batchSize: 2 * BATCH, shuffle: true, seed: SHUFFLE_SEED });
+    await fit(net, loader, { loss, optimizer: optimizer(net), epochs: EPOCHS, progress: false });
+    const reference = net.parameters().map((p) => p.data());
+    // Normwise relative difference per tensor: the two sum the same gradients in a different order, so they
+    // differ by float32 rounding only.
+    r0!.weights.map(floats).forEach((w, i) => {
+      const ref = reference[i]!;
+      expect(w.length).toBe(ref.length);
+      let diff = 0;
+      let norm = 0;
+      for (let j = 0; j < w.length; j++) {
+        diff += (w[j]! - ref[j]!) ** 2;
+        norm += ref[j]! ** 2;
+      }
+      expect(Math.sqrt(diff / norm)).toBeLessThan(1e-6);
+    });
+  });
+
+  it('keeps BatchNorm statistics as rank 0\'s and copies gradients that zeroGrad dropped into the buckets', () => {
+    const run = mpirun('ddp-cases.ts');
+    expect(run.status, run.stderr).toBe(0);
+    const [r0, r1] = run.ranks as Record<string, { params: string; buffersBefore: string; buffers: string }>[];
+    expect(r0!.batchNorm!.params).toBe(r1!.batchNorm!.params);
+    // Each rank's last training step moved its own statistics; the first eval forward makes them rank 0's.
+    expect(r0!.batchNorm!.buffersBefore).not.toBe(r1!.batchNorm!.buffersBefore);
+    expect(r1!.batchNorm!.buffers).toBe(r0!.batchNorm!.buffersBefore);
+    expect(r0!.batchNorm!.buffers).toBe(r0!.batchNorm!.buffersBefore);
+    // Dropped gradients (copied into the buckets), reduced during backward, give the very same weights as
+    // kept ones reduced after it.
+    expect(r0!.dropped!.params).toBe(r0!.kept!.params);
+    expect(r1!.dropped!.params).toBe(r0!.kept!.params);
+  });
+
+  it('the README example runs and learns', () => {
+    const readme = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'README.md'), 'utf8');
+    const example = /```js\n(\/\/ train\.mjs\n[\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    // Inside the package, so that its imports resolve as they do for a user.
+    const script = join(dirname(fileURLToPath(import.meta.url)), 'mpi', 'readme-example.generated.mjs');
+    writeFileSync(script, example!);
+    try {
+      const run = mpirun('readme-example.generated.mjs');
+      expect(run.status, run.stderr).toBe(0);
+      const accuracy = Number(/2 rank\(s\), final accuracy ([\d.]+)/.exec(run.stdout)?.[1]);
+      expect(accuracy).toBeGreaterThan(0.8);
+      expect(run.stdout.match(/epoch 5\/5/g)).toHaveLength(1); // rank 0 alone prints
+    } finally {
+      rmSync(script, { force: true });
+    }
+  });
+
+  it.each([
+    ['throw', /rank 1: uncaught exception, aborting the job:\nError: rank 1 fails on purpose/],
+    ['reject', /rank 1: unhandled promise rejection, aborting the job:\nError: rank 1 rejects on purpose/],
+    ['exit', /rank 1: exiting with code 3 before finalize; aborting the job/],
+    ['kill', /rank 1 .* exited on signal 9/],
+    ['stuck', /rank 0: allreduce of 4 float32 values did not complete within 1 s/],
+    ['unused', /DistributedDataParallel: parameter\(s\) 1\.bias, 1\.weight received no gradient in the last backward/],
+  ])('a rank that fails (%s) ends the whole job with a non-zero exit and the reason', (mode, message) => {
+    const run = mpirun('faults.ts', [mode]);
+    expect(run.signal).toBeNull(); // ended by itself, not by the safety net
+    expect(run.status).not.toBe(0);
+    expect(run.stdout + run.stderr).toMatch(message);
+    expect(run.stdout).not.toMatch(/passed the collective/);
+  });
+});

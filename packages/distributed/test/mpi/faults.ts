@@ -1,0 +1,33 @@
+// Run by mpi.test.ts under mpirun with 2 ranks: rank 1 fails in the way argv[2] names while rank 0 waits in
+// a collective; the job must end with a non-zero exit and say why.
+//   throw    rank 1 throws an uncaught error
+//   reject   rank 1 leaves a promise rejection unhandled
+//   kill     rank 1 is killed (SIGKILL)
+//   exit     rank 1 exits with code 3 without finalizing
+//   stuck    rank 1 never joins the collective: rank 0's deadline (1 s) aborts the job
+//   unused   a parameter gets no gradient in a step: the next forward names it and aborts the job
+import '@nabla/backend-js';
+import { tensor } from '@nabla/core';
+import { Linear, Sequential } from '@nabla/layers';
+import { DistributedDataParallel, initDistributed } from '@nabla/distributed';
+
+const mode = process.argv[2];
+const group = initDistributed({ timeoutMs: mode === 'stuck' ? 1000 : 30_000 });
+group.barrier();
+if (mode === 'unused') {
+  const first = new Linear(2, 2);
+  const ddp = new DistributedDataParallel(new Sequential(first, new Linear(2, 2)));
+  const x = tensor([[1, 2]]);
+  first(x).sum().backward(); // the second layer takes no part
+  ddp(x);
+  console.log('rank 0 passed the collective, which it must not');
+} else if (group.rank === 1) {
+  if (mode === 'throw') throw new Error('rank 1 fails on purpose');
+  if (mode === 'reject') void Promise.reject(new Error('rank 1 rejects on purpose'));
+  if (mode === 'kill') process.kill(process.pid, 'SIGKILL');
+  if (mode === 'exit') process.exit(3);
+  if (mode === 'stuck') setTimeout(() => undefined, 60_000);
+} else {
+  group.allreduce(new Float32Array(4));
+  console.log('rank 0 passed the collective, which it must not');
+}
