@@ -13,7 +13,7 @@ namespace nabla {
 namespace {
 
 // Bumped whenever an entry point's arguments change; the wrapper refuses a binary built for another.
-constexpr int kAbiVersion = 2;
+constexpr int kAbiVersion = 3;
 
 // node-addon-api turns only Napi::Error into a JavaScript exception; anything else thrown (std::bad_alloc
 // from a scratch vector) would terminate the process, so every entry point goes through this guard. It
@@ -68,6 +68,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"rmspropStep", Guarded<RmspropStep>},
       {"adagradStep", Guarded<AdagradStep>},
       {"gatherBytes", Guarded<GatherBytes>},
+      {"gatherRows", Guarded<GatherRows>},
       {"setNumThreads", Guarded<SetNumThreads>},
       {"getNumThreads", Guarded<GetNumThreads>},
       {"setIsa", Guarded<SetIsa>},

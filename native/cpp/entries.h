@@ -34,6 +34,7 @@ Napi::Value AdamStep(const Napi::CallbackInfo& info);
 Napi::Value RmspropStep(const Napi::CallbackInfo& info);
 Napi::Value AdagradStep(const Napi::CallbackInfo& info);
 Napi::Value GatherBytes(const Napi::CallbackInfo& info);
+Napi::Value GatherRows(const Napi::CallbackInfo& info);
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info);
 Napi::Value GetNumThreads(const Napi::CallbackInfo& info);
 Napi::Value SetIsa(const Napi::CallbackInfo& info);

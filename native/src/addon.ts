@@ -9,7 +9,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Must equal kAbiVersion in native/cpp/addon.cpp: a binary built from other sources is refused. */
-export const EXPECTED_ABI_VERSION = 2;
+export const EXPECTED_ABI_VERSION = 3;
 
 export interface NativeAddon {
   readonly abiVersion: number;
@@ -70,6 +70,7 @@ export interface NativeAddon {
     src: Uint8Array, rowLength: number, rows: Uint32Array, start: number, count: number, divisor: number,
     out: Float32Array,
   ): void;
+  gatherRows(src: Float32Array, rowLength: number, rows: Uint32Array, start: number, count: number, out: Float32Array): void;
 
   setNumThreads(n: number): void;
   getNumThreads(): number;

@@ -215,6 +215,10 @@ export function createNativeBackend(addon: NativeAddon, path = '(in memory)'): B
       addon.gatherBytes(src, rowLength, rows, start, count, divisor, out);
     },
 
+    gatherRows(src: Float32Array, rowLength: number, rows: Uint32Array, start: number, count: number, out: Float32Array): void {
+      addon.gatherRows(src, rowLength, rows, start, count, out);
+    },
+
     crossEntropy(logits: Float32Array, targets: Float32Array, rows: number, classes: number,
       logProbs: Float32Array, loss: Float32Array): void {
       addon.crossEntropy(logits, targets, rows, classes, logProbs, loss);
@@ -300,11 +304,11 @@ export function createNativeBackend(addon: NativeAddon, path = '(in memory)'): B
     },
   };
   // The named kernels go in their own record (their default compositions live in their packages).
-  const { gatherBytes, sgdStep, adamStep, rmspropStep, adagradStep, ...primitivesAndFused } = impl;
+  const { gatherBytes, gatherRows, sgdStep, adamStep, rmspropStep, adagradStep, ...primitivesAndFused } = impl;
   const backend: Backend = {
     ...primitivesAndFused,
     memory: hostMemory,
-    kernels: { gatherBytes, sgdStep, adamStep, rmspropStep, adagradStep },
+    kernels: { gatherBytes, gatherRows, sgdStep, adamStep, rmspropStep, adagradStep },
   };
   return backend;
 }

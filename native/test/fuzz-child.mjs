@@ -168,6 +168,11 @@ const BUILDERS = {
     const indices = new Uint32Array(start + count + int(2)).map(() => int(rows + 1));
     return [new Uint8Array(row * rows + int(3)).map(() => int(256)), row, indices, start, count, pick([255, 1, 3.5]), arr(count * row)];
   },
+  gatherRows() {
+    const [row, rows, count, start] = [1 + int(4), int(5), int(4), int(3)];
+    const indices = new Uint32Array(start + count + int(2)).map(() => int(rows + 1));
+    return [arr(row * rows + int(3)), row, indices, start, count, arr(count * row)];
+  },
   setNumThreads() { return [1 + int(2)]; },
   getNumThreads() { return []; },
   setIsa() { return [pick(['portable', 'avx2', 'avx512'])]; },

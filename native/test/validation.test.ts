@@ -120,6 +120,25 @@ describe('argument validation', () => {
       .toThrow(/'out' shares memory with 'rows'/);
   });
 
+  it('checks the float-row gather: types, index ranges and overlap', () => {
+    const src = Float32Array.from([1, 2, 3, 4, 5, 6]);
+    const rows = Uint32Array.from([2, 0, 1]);
+    const out = f32(6);
+    addon.gatherRows(src, 2, rows, 0, 3, out);
+    expect([...out]).toEqual([5, 6, 1, 2, 3, 4]);
+    expect(() => addon.gatherRows(Uint8Array.from([1]) as unknown as Float32Array, 1, rows, 0, 1, out)).toThrow(/'src' must be a Float32Array/);
+    expect(() => addon.gatherRows(src, 2, Int32Array.from([0]) as unknown as Uint32Array, 0, 1, out)).toThrow(/'rows' must be a Uint32Array/);
+    expect(() => addon.gatherRows(src, 2, Uint32Array.from([3]), 0, 1, out)).toThrow(/rows\[0\] = 3 is out of range for 'src' of 3 rows of 2 values/);
+    expect(() => addon.gatherRows(src, 2, rows, 2, 2, out)).toThrow(/rows\[start \.\. start \+ count\) = \[2, 4\) is outside 'rows'/);
+    expect(() => addon.gatherRows(src, 2, rows, 0, 3, f32(5))).toThrow(/'out' needs 6 elements/);
+    expect(() => addon.gatherRows(src, 0, rows, 0, 3, out)).toThrow(/'rowLength' must be at least 1/);
+    const shared = new ArrayBuffer(64);
+    expect(() => addon.gatherRows(new Float32Array(shared, 0, 4), 2, Uint32Array.from([0]), 0, 1, new Float32Array(shared, 4, 2)))
+      .toThrow(/'out' shares memory with 'src'/);
+    expect(() => addon.gatherRows(src, 2, new Uint32Array(shared, 4, 1), 0, 1, new Float32Array(shared, 0, 2)))
+      .toThrow(/'out' shares memory with 'rows'/);
+  });
+
   it('checks the runtime settings', () => {
     expect(() => addon.setNumThreads(0)).toThrow(RangeError);
     expect(() => addon.setNumThreads(1.5)).toThrow(RangeError);

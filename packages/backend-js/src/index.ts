@@ -11,7 +11,7 @@ import { linear } from './linear.js';
 import { crossEntropy, crossEntropyBackward } from './crossEntropy.js';
 import { batchNorm, batchNormBackward } from './batchNorm.js';
 import { adagradStep, adamStep, rmspropStep, sgdStep } from './optimizers.js';
-import { gatherBytes } from './bytes.js';
+import { gatherBytes, gatherRows } from './bytes.js';
 
 export class JsBackend implements Backend {
   readonly name = 'js';
@@ -48,7 +48,7 @@ export class JsBackend implements Backend {
   readonly batchNormBackward = batchNormBackward;
 
   // Named kernels: their default compositions live in @nabla/optimizers and @nabla/data.
-  readonly kernels = { gatherBytes, sgdStep, adamStep, rmspropStep, adagradStep };
+  readonly kernels = { gatherBytes, gatherRows, sgdStep, adamStep, rmspropStep, adagradStep };
 }
 
 registerBackend('js', () => new JsBackend(), 0);

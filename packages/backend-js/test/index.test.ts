@@ -9,7 +9,7 @@ const FUSED: (keyof FusedKernels)[] = [
   'activation', 'activationBackward', 'prelu', 'preluBackward', 'linear', 'crossEntropy', 'crossEntropyBackward',
   'batchNorm', 'batchNormBackward',
 ];
-const NAMED: (keyof NamedKernels)[] = ['sgdStep', 'adamStep', 'rmspropStep', 'adagradStep', 'gatherBytes'];
+const NAMED: (keyof NamedKernels)[] = ['sgdStep', 'adamStep', 'rmspropStep', 'adagradStep', 'gatherBytes', 'gatherRows'];
 
 describe('@nabla/backend-js', () => {
   it("registers itself as 'js' on import", () => {

@@ -218,7 +218,7 @@ export interface FusedKernels<S extends Storage = Float32Array> {
 
 /**
  * Kernels a backend registers by name, in its `kernels` record. Their default composition over the primitives
- * lives in the package of their domain (the optimizer steps in @nabla/optimizers, gatherBytes in
+ * lives in the package of their domain (the optimizer steps in @nabla/optimizers, gatherBytes and gatherRows in
  * @nabla/data), which looks them up with `kernel(name)`; the signatures are listed here so that every backend
  * implements the same contract. A backend may register kernels of other names for packages of its own.
  */
@@ -231,6 +231,12 @@ export interface NamedKernels<S extends Storage = Float32Array> {
   gatherBytes(
     src: Uint8Array, rowLength: number, rows: Uint32Array, start: number, count: number, divisor: number, out: S,
   ): void;
+  /**
+   * A data loader's batch from a float dataset: rows picked by index, copied as they are,
+   * out[r * rowLength + j] = src[rows[start + r] * rowLength + j] for r < count. The caller has checked every
+   * index and length.
+   */
+  gatherRows(src: Float32Array, rowLength: number, rows: Uint32Array, start: number, count: number, out: S): void;
   /** In-place optimizer steps: update `param` and the state arrays (each of the parameter's size). */
   sgdStep(param: S, grad: S, momentumBuf: S | null, args: SgdStepArgs): void;
   adamStep(param: S, grad: S, expAvg: S, expAvgSq: S, maxExpAvgSq: S | null, args: AdamStepArgs): void;

@@ -18,4 +18,4 @@ export {
 } from './idx-format.js';
 export { ByteImageDataset } from './byte-image-dataset.js';
 export type { CsvData, ReadCsvOptions } from './csv-table.js';
-export { gatherBytes } from './gather.js';
+export { gatherBytes, gatherRows } from './gather.js';

@@ -4,6 +4,7 @@
 
 import { Tensor, ValueError, ShapeError, fmtShape, tensor } from '@nabla/core';
 import { checkAllFinite, sizeOfShape } from './checks.js';
+import { gatherRows } from './gather.js';
 
 /** One sample. x and y may be views into a larger storage: copy them before writing. */
 export interface Sample {
@@ -92,11 +93,12 @@ export class ArrayDataset implements Dataset {
     for (let r = 0; r < count; r++) {
       const i = indices[start + r];
       if (i >= length) checkIndex('ArrayDataset.copyRows', i, length);
-      x.set(this.x.subarray(i * xr, i * xr + xr), r * xr);
       // Class labels are one value per row: assign it rather than pay for a subarray and a set().
       if (yr === 1) y[r] = this.y[i];
       else y.set(this.y.subarray(i * yr, i * yr + yr), r * yr);
     }
+    // The inputs (the bulk of a batch) in one call: the backend's gather where it has one.
+    if (xr > 0) gatherRows(this.x, xr, indices, start, count, x);
   }
 
   /** The whole dataset as two tensors that share this dataset's memory. */

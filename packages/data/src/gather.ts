@@ -3,11 +3,21 @@
 // float conversion) and a division in double rounded once to float32, which gives the same bits as a float32
 // division: float32(b) / float32(divisor), correctly rounded.
 
-import { ValueError, getBackend, hostMemory, kernel } from '@nabla/core';
+import { ValueError, getBackend, hasBackend, hostMemory, kernel } from '@nabla/core';
 
-function checkCount(name: string, value: number, min: number): void {
+/** Whether the backend in use computes in host memory; false when none can serve yet (the copy needs none). */
+function hostBackendInUse(): boolean {
+  if (!hasBackend()) return false;
+  try {
+    return getBackend().memory === hostMemory;
+  } catch {
+    return false;
+  }
+}
+
+function checkCount(name: string, value: number, min: number, where = 'gatherBytes'): void {
   if (!Number.isSafeInteger(value) || value < min) {
-    throw new ValueError(`gatherBytes: ${name} must be an integer >= ${min}, got ${String(value)}`);
+    throw new ValueError(`${where}: ${name} must be an integer >= ${min}, got ${String(value)}`);
   }
 }
 
@@ -51,4 +61,40 @@ export function gatherBytes(
   }
   if (d === 1) return;
   for (let i = 0; i < n; i++) out[i] = Math.fround(out[i]! / d);
+}
+
+/**
+ * out[r * rowLength + j] = src[rows[start + r] * rowLength + j] for r < count: the rows of a float dataset
+ * picked by (shuffled) indices, as the data loader copies a batch. The backend's 'gatherRows' kernel when it
+ * computes in host memory (the native one prefetches rows ahead and splits the batch over its threads), else
+ * one TypedArray.set per row. Every index and length is checked before anything is written.
+ */
+export function gatherRows(
+  src: Float32Array, rowLength: number, rows: Uint32Array, start: number, count: number, out: Float32Array,
+): void {
+  checkCount('rowLength', rowLength, 1, 'gatherRows');
+  checkCount('start', start, 0, 'gatherRows');
+  checkCount('count', count, 0, 'gatherRows');
+  if (start + count > rows.length) {
+    throw new ValueError(`gatherRows: rows[${start} .. ${start + count}) is outside the ${rows.length} row indices`);
+  }
+  const n = count * rowLength;
+  if (out.length < n) {
+    throw new ValueError(`gatherRows: out holds ${out.length} values, ${count} rows of ${rowLength} need ${n}`);
+  }
+  const srcRows = Math.floor(src.length / rowLength);
+  for (let r = start; r < start + count; r++) {
+    if (rows[r]! >= srcRows) {
+      throw new ValueError(`gatherRows: rows[${r}] = ${rows[r]!} is out of range for ${srcRows} rows of ${rowLength} values`);
+    }
+  }
+  const fused = hostBackendInUse() ? kernel('gatherRows') : undefined;
+  if (fused) {
+    fused(src, rowLength, rows, start, count, out);
+    return;
+  }
+  for (let r = 0; r < count; r++) {
+    const at = rows[start + r]! * rowLength;
+    out.set(src.subarray(at, at + rowLength), r * rowLength);
+  }
 }

@@ -1,4 +1,4 @@
-// The data loader's byte gather: the backend's registered kernel against this package's composition, and
+// The data loader's gathers (bytes and float rows): the backend's registered kernel against this package's composition, and
 // every bad argument refused before anything is written.
 
 import '@nabla/backend-js';
@@ -6,7 +6,7 @@ import '@nabla/backend-native';
 import { describe, expect, it } from 'vitest';
 import { Generator, getBackendByName } from '@nabla/core';
 import { backendsUnderTest, onBoth, registerReference } from '@nabla/backend-tests';
-import { gatherBytes } from '../src/index.js';
+import { gatherBytes, gatherRows } from '../src/index.js';
 
 registerReference();
 
@@ -43,6 +43,37 @@ for (const name of backendsUnderTest()) {
     expect(() => gatherBytes(src, rowLength, rows, 0, 1, 0, out)).toThrow(/divisor must be a positive number/);
     expect(() => gatherBytes(src, rowLength, rows, 0, 1, NaN, out)).toThrow(/divisor must be a positive number/);
     expect(() => gatherBytes(src, 0, rows, 0, 1, 255, out)).toThrow(/rowLength must be an integer >= 1/);
+  });
+
+  it(`gatherRows: float rows by index, copied bit for bit (${'gatherRows' in (getBackendByName(name).kernels ?? {}) ? 'kernel' : 'composed'})`, () => {
+    const rowLength = 37;
+    const src = new Float32Array(rowLength * 500).map(() => gen.uniform() * 2 - 1);
+    src[5] = Number.NaN;
+    src[6] = -0;
+    src[7] = 1e-42; // a denormal: copied, never flushed
+    const rows = Uint32Array.from({ length: 300 }, () => gen.nextUint32() % 500);
+    rows[3] = 0;
+    rows[4] = 499;
+    const [got, want] = onBoth(name, () => {
+      const out = new Float32Array(280 * rowLength + 5).fill(-1);
+      gatherRows(src, rowLength, rows, 2, 280, out);
+      return out;
+    });
+    expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer))).toBe(true);
+    const bits = new Uint32Array(got.buffer);
+    const srcBits = new Uint32Array(src.buffer);
+    for (let r = 0; r < 280; r++) {
+      for (let j = 0; j < rowLength; j++) {
+        if (bits[r * rowLength + j] !== srcBits[rows[2 + r]! * rowLength + j]) expect.fail(`row ${r}, column ${j} differs`);
+      }
+    }
+    expect([...got.subarray(280 * rowLength)]).toEqual([-1, -1, -1, -1, -1]);
+    const out = new Float32Array(rowLength);
+    expect(() => gatherRows(src, rowLength, Uint32Array.of(500), 0, 1, out)).toThrow(/rows\[0\] = 500 is out of range for 500 rows/);
+    expect(() => gatherRows(src, rowLength, rows, 299, 2, new Float32Array(2 * rowLength))).toThrow(/rows\[299 \.\. 301\) is outside/);
+    expect(() => gatherRows(src, rowLength, rows, 0, 2, out)).toThrow(/out holds 37 values, 2 rows of 37 need 74/);
+    expect(() => gatherRows(src, 0, rows, 0, 1, out)).toThrow(/rowLength must be an integer >= 1/);
+    expect(() => gatherRows(src, rowLength, rows, -1, 1, out)).toThrow(/start must be an integer >= 0/);
   });
 
   });
