@@ -195,11 +195,11 @@ export async function fit(model: TrainableModel, data: BatchSource, options: Fit
   return history;
 }
 
-function checkParallel(p: ParallelContext | undefined): ParallelContext | undefined {
+function checkParallel(p: ParallelContext | undefined, where = 'fit'): ParallelContext | undefined {
   if (p === undefined) return undefined;
   if (p === null || typeof p !== 'object' || typeof p.allSum !== 'function' || typeof p.barrier !== 'function' ||
       typeof p.isMain !== 'boolean') {
-    throw new ValueError('fit: parallel must have isMain, allSum(values) and barrier() (a ProcessGroup of @nabla/distributed)');
+    throw new ValueError(`${where}: parallel must have isMain, allSum(values) and barrier() (a ProcessGroup of @nabla/distributed)`);
   }
   return p;
 }
@@ -227,6 +227,11 @@ function combineAcrossProcesses(
 export interface EvaluateOptions {
   loss?: LossLike;
   metrics?: readonly MetricSpec[];
+  /**
+   * Data-parallel evaluation (a ProcessGroup of @nabla/distributed): each process evaluates its own share
+   * (a DistributedSampler), and the result is the sample-weighted mean over every process, the same on each.
+   */
+  parallel?: ParallelContext;
 }
 
 export interface EvaluateResult {
@@ -244,7 +249,11 @@ export interface EvaluateResult {
 export async function evaluate(model: TrainableModel, data: BatchSource, options: EvaluateOptions = {}): Promise<EvaluateResult> {
   checkModel('evaluate', model);
   checkSource('evaluate', 'data', data);
-  return evaluateWith(model, data, options.loss, resolveMetrics(options.metrics), 'evaluate');
+  const parallel = checkParallel(options.parallel, 'evaluate');
+  const result = await evaluateWith(model, data, options.loss, resolveMetrics(options.metrics), 'evaluate');
+  if (!parallel) return result;
+  const { loss, metrics, samples } = combineAcrossProcesses(parallel, result.loss, result.metrics, result.samples, false);
+  return { ...result, loss, metrics, samples };
 }
 
 async function evaluateWith(

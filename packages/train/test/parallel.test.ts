@@ -1,7 +1,7 @@
 // fit's parallel option, with a stand-in for a process group: allSum adds a second process identical to
 // this one (every value doubles), so averaged logs equal this process's and sample counts double.
 import { describe, expect, it } from 'vitest';
-import { fit, type ParallelContext } from '../src/index.js';
+import { evaluate, fit, type ParallelContext } from '../src/index.js';
 import { PlainSgd, TinyLinear, blobs, captureStream, meanCrossEntropy } from './helpers.js';
 
 function twin(isMain: boolean): ParallelContext & { sums: number; barriers: number } {
@@ -52,6 +52,27 @@ describe('fit with parallel', () => {
       expect(history.epochs).toHaveLength(1);
       expect(history.epochs[0]!.steps).toBe(data.length);
     }
+  });
+
+  it('evaluate with parallel gives the sample-weighted mean over the processes', async () => {
+    const data = blobs(3, 32, 16);
+    const model = new TinyLinear(2, 3);
+    const alone = await evaluate(model, data, { loss: meanCrossEntropy, metrics: ['accuracy'] });
+    // The other process evaluated 10 samples at loss 1 and accuracy 0.5.
+    const other: ParallelContext = {
+      rank: 0, worldSize: 2, isMain: true, barrier() {},
+      allSum(values: Float64Array) {
+        values[0]! += 10;
+        values[2]! += 10 * 1;
+        values[3]! += 10 * 0.5;
+      },
+    };
+    const together = await evaluate(model, data, { loss: meanCrossEntropy, metrics: ['accuracy'], parallel: other });
+    const total = alone.samples + 10;
+    expect(together.samples).toBe(total);
+    expect(together.loss).toBeCloseTo((alone.loss * alone.samples + 10) / total, 12);
+    expect(together.metrics.accuracy).toBeCloseTo((alone.metrics.accuracy! * alone.samples + 5) / total, 12);
+    await expect(evaluate(model, data, { parallel: {} as never })).rejects.toThrow(/evaluate: parallel must have/);
   });
 
   it('refuses a parallel option without allSum and barrier', async () => {
