@@ -30,6 +30,9 @@ constexpr int64_t kMinZeroShareInv = 8;
 // Below this length of the compacted dimension the copies cost more than the flops saved.
 constexpr int64_t kMinLength = 64;
 
+// Rows per chunk of a copy over the pool: about 32K values, below which a split costs more than it saves.
+int64_t copy_grain(int64_t rowLength) { return std::max<int64_t>(1, (int64_t{1} << 15) / std::max<int64_t>(rowLength, 1)); }
+
 struct Buffers {
   std::vector<uint32_t> bits;
   std::vector<Run> runs;
@@ -137,8 +140,11 @@ bool skip_zero_n(const GemmOperands& g, const RunGemm& run) {
   buf.c.resize(static_cast<size_t>(g.m * nn));
   float* b = buf.b.data();
   float* c = buf.c.data();
+  // The copies in and out are memory-bound, row after row: they go over the pool as the product does.
   if (!g.transB) {  // b: k × nn
-    zero_scans().gather_rows(g.B, g.ldb, g.k, runs, nruns, b, nn);
+    parallel_for(g.k, copy_grain(g.n), [&](int64_t r0, int64_t r1) {
+      zero_scans().gather_rows(g.B + r0 * g.ldb, g.ldb, r1 - r0, runs, nruns, b + r0 * nn, nn);
+    });
   } else {  // b: nn × k, the kept rows of B
     copy_kept_rows(g.B, g.ldb, g.k, buf.runs, b);
   }
@@ -151,7 +157,9 @@ bool skip_zero_n(const GemmOperands& g, const RunGemm& run) {
   d.C = c;
   d.ldc = nn;
   run(d);
-  zero_scans().scatter_rows(c, nn, g.m, runs, nruns, g.beta, g.C, g.ldc, g.n);
+  parallel_for(g.m, copy_grain(g.n), [&](int64_t r0, int64_t r1) {
+    zero_scans().scatter_rows(c + r0 * nn, nn, r1 - r0, runs, nruns, g.beta, g.C + r0 * g.ldc, g.ldc, g.n);
+  });
   return true;
 }
 
