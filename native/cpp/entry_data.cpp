@@ -30,6 +30,27 @@ void check_disjoint(const Args& args, const float* out, int64_t n, const void* s
   }
 }
 
+// Checks a gather's row picks: rows[start .. start + count) inside `rows`, each naming a whole row of a
+// source of srcLength values (`unit`: what they are, for the message); returns count × rowLength.
+int64_t check_picks(const Args& args, const U32& rows, int64_t start, int64_t count, int64_t rowLength,
+                    int64_t srcLength, const char* unit) {
+  if (rowLength < 1) args.range_error("argument 'rowLength' must be at least 1, got 0");
+  if (start > rows.length || count > rows.length - start) {
+    args.range_error("rows[start .. start + count) = [" + std::to_string(start) + ", " + std::to_string(start + count) +
+                     ") is outside 'rows' (length " + std::to_string(rows.length) + ")");
+  }
+  const int64_t n = checked_mul(args, count, rowLength, "count × rowLength");
+  const int64_t srcRows = srcLength / rowLength;
+  for (int64_t r = 0; r < count; ++r) {
+    const uint32_t index = rows.data[start + r];
+    if (index >= srcRows) {
+      args.range_error("rows[" + std::to_string(start + r) + "] = " + std::to_string(index) + " is out of range for 'src' of " +
+                       std::to_string(srcRows) + " rows of " + std::to_string(rowLength) + " " + unit);
+    }
+  }
+  return n;
+}
+
 // Rows picked by a shuffled index are cache misses one after the other; copying a row takes less time than
 // fetching it, so rows are requested this many ahead of their copy.
 constexpr int64_t kPrefetchRowsAhead = 8;
@@ -62,26 +83,13 @@ Napi::Value GatherBytes(const Napi::CallbackInfo& info) {
   const int64_t count = args.count(4, "count");
   const double divisor = args.number(5, "divisor");
   const F32 out = args.f32(6, "out");
-  if (rowLength < 1) args.range_error("argument 'rowLength' must be at least 1, got 0");
   // A float32 divisor that is positive and finite: anything else would fill the batch with inf or NaN.
   const float d = static_cast<float>(divisor);
   if (!(d > 0.0f) || !std::isfinite(d)) {
     args.range_error("argument 'divisor' must be a positive number within float32 range, got " + std::to_string(divisor));
   }
-  if (start > rows.length || count > rows.length - start) {
-    args.range_error("rows[start .. start + count) = [" + std::to_string(start) + ", " + std::to_string(start + count) +
-                     ") is outside 'rows' (length " + std::to_string(rows.length) + ")");
-  }
-  const int64_t n = checked_mul(args, count, rowLength, "count × rowLength");
+  const int64_t n = check_picks(args, rows, start, count, rowLength, src.length, "bytes");
   args.min_length("out", out, n, "count × rowLength");
-  const int64_t srcRows = src.length / rowLength;
-  for (int64_t r = 0; r < count; ++r) {
-    const uint32_t index = rows.data[start + r];
-    if (index >= srcRows) {
-      args.range_error("rows[" + std::to_string(start + r) + "] = " + std::to_string(index) + " is out of range for 'src' of " +
-                       std::to_string(srcRows) + " rows of " + std::to_string(rowLength) + " bytes");
-    }
-  }
   if (n == 0) return info.Env().Undefined();
   check_disjoint(args, out.data, n, src.data, src.length, rows.data, rows.length);
   GatherBytesArgs g{};
@@ -104,21 +112,8 @@ Napi::Value GatherRows(const Napi::CallbackInfo& info) {
   const int64_t start = args.count(3, "start");
   const int64_t count = args.count(4, "count");
   const F32 out = args.f32(5, "out");
-  if (rowLength < 1) args.range_error("argument 'rowLength' must be at least 1, got 0");
-  if (start > rows.length || count > rows.length - start) {
-    args.range_error("rows[start .. start + count) = [" + std::to_string(start) + ", " + std::to_string(start + count) +
-                     ") is outside 'rows' (length " + std::to_string(rows.length) + ")");
-  }
-  const int64_t n = checked_mul(args, count, rowLength, "count × rowLength");
+  const int64_t n = check_picks(args, rows, start, count, rowLength, src.length, "values");
   args.min_length("out", out, n, "count × rowLength");
-  const int64_t srcRows = src.length / rowLength;
-  for (int64_t r = 0; r < count; ++r) {
-    const uint32_t index = rows.data[start + r];
-    if (index >= srcRows) {
-      args.range_error("rows[" + std::to_string(start + r) + "] = " + std::to_string(index) + " is out of range for 'src' of " +
-                       std::to_string(srcRows) + " rows of " + std::to_string(rowLength) + " values");
-    }
-  }
   if (n == 0) return info.Env().Undefined();
   check_disjoint(args, out.data, n, src.data, src.length * static_cast<int64_t>(sizeof(float)), rows.data, rows.length);
   const uint32_t* picked = rows.data + start;

@@ -1,7 +1,8 @@
-// Batches from stored bytes (image pixels): the data loader's hot path. The backend's 'gatherBytes' kernel
-// when it computes in host memory (where batches are built); else TypedArray.set (the engine's own byte ->
-// float conversion) and a division in double rounded once to float32, which gives the same bits as a float32
-// division: float32(b) / float32(divisor), correctly rounded.
+// The data loader's hot path: a batch of rows picked by (shuffled) indices, from stored bytes (image pixels,
+// gatherBytes) or floats (gatherRows). The backend's kernel of that name when it computes in host memory
+// (where batches are built); else TypedArray.set (for bytes, the engine's own byte -> float conversion) and a
+// division in double rounded once to float32, which gives the same bits as a float32 division:
+// float32(b) / float32(divisor), correctly rounded.
 
 import { ValueError, getBackend, hasBackend, hostMemory, kernel } from '@nabla/core';
 
@@ -15,10 +16,38 @@ function hostBackendInUse(): boolean {
   }
 }
 
-function checkCount(name: string, value: number, min: number, where = 'gatherBytes'): void {
+function checkCount(where: string, name: string, value: number, min: number): void {
   if (!Number.isSafeInteger(value) || value < min) {
     throw new ValueError(`${where}: ${name} must be an integer >= ${min}, got ${String(value)}`);
   }
+}
+
+/**
+ * Checks a gather's arguments before anything is written: counts, rows[start .. start + count) inside `rows`,
+ * room in `out`, and every pick naming a whole row of a source of `srcLength` values (`unit`: what they are).
+ * Returns count × rowLength.
+ */
+function checkPicks(
+  where: string, srcLength: number, unit: string, rowLength: number, rows: Uint32Array, start: number, count: number,
+  out: Float32Array,
+): number {
+  checkCount(where, 'rowLength', rowLength, 1);
+  checkCount(where, 'start', start, 0);
+  checkCount(where, 'count', count, 0);
+  if (start + count > rows.length) {
+    throw new ValueError(`${where}: rows[${start} .. ${start + count}) is outside the ${rows.length} row indices`);
+  }
+  const n = count * rowLength;
+  if (out.length < n) {
+    throw new ValueError(`${where}: out holds ${out.length} values, ${count} rows of ${rowLength} need ${n}`);
+  }
+  const srcRows = Math.floor(srcLength / rowLength);
+  for (let r = start; r < start + count; r++) {
+    if (rows[r]! >= srcRows) {
+      throw new ValueError(`${where}: rows[${r}] = ${rows[r]!} is out of range for ${srcRows} rows of ${rowLength} ${unit}`);
+    }
+  }
+  return n;
 }
 
 /**
@@ -30,27 +59,12 @@ export function gatherBytes(
   src: Uint8Array, rowLength: number, rows: Uint32Array, start: number, count: number, divisor: number,
   out: Float32Array,
 ): void {
-  checkCount('rowLength', rowLength, 1);
-  checkCount('start', start, 0);
-  checkCount('count', count, 0);
+  const n = checkPicks('gatherBytes', src.length, 'bytes', rowLength, rows, start, count, out);
   const d = Math.fround(divisor);
   if (!(d > 0) || d === Infinity) {
     throw new ValueError(`gatherBytes: divisor must be a positive number within float32 range, got ${String(divisor)}`);
   }
-  if (start + count > rows.length) {
-    throw new ValueError(`gatherBytes: rows[${start} .. ${start + count}) is outside the ${rows.length} row indices`);
-  }
-  const n = count * rowLength;
-  if (out.length < n) {
-    throw new ValueError(`gatherBytes: out holds ${out.length} values, ${count} rows of ${rowLength} need ${n}`);
-  }
-  const srcRows = Math.floor(src.length / rowLength);
-  for (let r = start; r < start + count; r++) {
-    if (rows[r]! >= srcRows) {
-      throw new ValueError(`gatherBytes: rows[${r}] = ${rows[r]!} is out of range for ${srcRows} rows of ${rowLength} bytes`);
-    }
-  }
-  const fused = getBackend().memory === hostMemory ? kernel('gatherBytes') : undefined;
+  const fused = hostBackendInUse() ? kernel('gatherBytes') : undefined;
   if (fused) {
     fused(src, rowLength, rows, start, count, d, out);
     return;
@@ -72,22 +86,7 @@ export function gatherBytes(
 export function gatherRows(
   src: Float32Array, rowLength: number, rows: Uint32Array, start: number, count: number, out: Float32Array,
 ): void {
-  checkCount('rowLength', rowLength, 1, 'gatherRows');
-  checkCount('start', start, 0, 'gatherRows');
-  checkCount('count', count, 0, 'gatherRows');
-  if (start + count > rows.length) {
-    throw new ValueError(`gatherRows: rows[${start} .. ${start + count}) is outside the ${rows.length} row indices`);
-  }
-  const n = count * rowLength;
-  if (out.length < n) {
-    throw new ValueError(`gatherRows: out holds ${out.length} values, ${count} rows of ${rowLength} need ${n}`);
-  }
-  const srcRows = Math.floor(src.length / rowLength);
-  for (let r = start; r < start + count; r++) {
-    if (rows[r]! >= srcRows) {
-      throw new ValueError(`gatherRows: rows[${r}] = ${rows[r]!} is out of range for ${srcRows} rows of ${rowLength} values`);
-    }
-  }
+  checkPicks('gatherRows', src.length, 'values', rowLength, rows, start, count, out);
   const fused = hostBackendInUse() ? kernel('gatherRows') : undefined;
   if (fused) {
     fused(src, rowLength, rows, start, count, out);
