@@ -27,7 +27,7 @@ const char* policy = "the C library's defaults";
 
 }  // namespace
 
-const char* configure_host_malloc() {
+void configure_host_malloc() {
 #if defined(__GLIBC__)
   static const bool done = [] {
     if (std::getenv("MALLOC_TRIM_THRESHOLD_") || std::getenv("MALLOC_MMAP_THRESHOLD_") ||
@@ -40,7 +40,6 @@ const char* configure_host_malloc() {
   }();
   (void)done;
 #endif
-  return policy;
 }
 
 const char* host_malloc_policy() { return policy; }

@@ -3,8 +3,8 @@
 
 namespace nabla {
 
-// Sets the policy once, when the addon loads; returns what is in force, for info().
-const char* configure_host_malloc();
+// Sets the policy once, when the addon loads.
+void configure_host_malloc();
 
 // What configure_host_malloc() found or set.
 const char* host_malloc_policy();

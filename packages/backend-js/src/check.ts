@@ -2,7 +2,7 @@
 // bounds yields undefined (NaN after arithmetic) and a write out of bounds is dropped silently, so a bad
 // shape, stride or length from a caller must be caught here rather than turn into wrong numbers.
 
-import { ShapeError, ValueError, fmtShape, type View } from '@nabla/core';
+import { ShapeError, ValueError, fmtShape, isContiguous as isContiguousLayout, type View } from '@nabla/core';
 
 export function sizeOf(shape: readonly number[]): number {
   let size = 1;
@@ -46,14 +46,7 @@ export function checkSameShape(op: string, name: string, v: View, shape: readonl
 
 /** Row-major contiguous (size-1 dims may have any stride)? Lets small calls skip the general iteration. */
 export function isContiguous(v: View): boolean {
-  const { shape, strides } = v;
-  let expected = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    const n = shape[d]!;
-    if (n !== 1 && strides[d] !== expected) return false;
-    expected *= n;
-  }
-  return true;
+  return isContiguousLayout(v.shape, v.strides);
 }
 
 /** Every stride 0 (or size 1): the view is one value repeated, a broadcast scalar. */

@@ -3,6 +3,7 @@
 // every shape, stride, offset and length is checked against its storage here. Wrong types throw a
 // TypeError, wrong sizes and ranges a RangeError; each message names the call and the argument.
 
+import { isContiguous as isContiguousLayout } from '@nabla/core';
 import type { WasmMemory, WasmStorage } from './memory.js';
 import { MAX_DIMS } from './plan.js';
 
@@ -81,20 +82,7 @@ export function checkStorage(mem: WasmMemory, op: string, name: string, s: WasmS
 
 /** Row-major contiguous (size-1 dims may have any stride)? */
 export function isContiguous(v: WasmView): boolean {
-  const { shape, strides } = v;
-  let expected = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    const n = shape[d]!;
-    if (n !== 1 && strides[d] !== expected) return false;
-    expected *= n;
-  }
-  return true;
-}
-
-export function sizeOf(shape: readonly number[]): number {
-  let size = 1;
-  for (const d of shape) size *= d;
-  return size;
+  return isContiguousLayout(v.shape, v.strides);
 }
 
 /** Address of element `offset` of a storage. */

@@ -1,28 +1,13 @@
 // The BLAS sgemm contract over storages in linear memory: the checks of backend-js's gemm, then one call.
 
+import type { GemmArgs } from '@nabla/core';
+
 import { addr, checkFinite, checkIndex } from './check.js';
 import type { Context } from './context.js';
 import type { WasmStorage } from './memory.js';
 
-/** C = alpha * op(A) * op(B) + beta * C, as core's GemmArgs with storages in place of Float32Arrays. */
-export interface WasmGemmArgs {
-  transA: boolean;
-  transB: boolean;
-  m: number;
-  n: number;
-  k: number;
-  alpha: number;
-  a: WasmStorage;
-  aOffset: number;
-  lda: number;
-  b: WasmStorage;
-  bOffset: number;
-  ldb: number;
-  beta: number;
-  c: WasmStorage;
-  cOffset: number;
-  ldc: number;
-}
+/** C = alpha * op(A) * op(B) + beta * C: core's GemmArgs over storages in linear memory. */
+export type WasmGemmArgs = GemmArgs<WasmStorage>;
 
 export function gemm(ctx: Context, g: WasmGemmArgs): void {
   if (typeof g !== 'object' || g === null) throw new TypeError('gemm: expected an arguments object');

@@ -34,4 +34,4 @@ export {
   activation, activationComposed, activationBackwardComposed, sigmoid, tanh, relu, leakyRelu, elu, swish, silu, prelu,
   softmax, logSoftmax, linear, softmaxCrossEntropy, oneHotOf, batchNorm, denseStorage, type BatchNormResult,
 } from './ops/nn.js';
-export { sizeOf, contiguousStrides, broadcastShapes } from './shape.js';
+export { sizeOf, contiguousStrides, broadcastShapes, isContiguous } from './shape.js';

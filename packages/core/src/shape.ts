@@ -19,6 +19,7 @@ export function contiguousStrides(shape: readonly number[]): number[] {
   return strides;
 }
 
+/** Row-major contiguous: every stride as contiguousStrides gives it, except on axes of size 1 (any stride). */
 export function isContiguous(shape: readonly number[], strides: readonly number[]): boolean {
   let s = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
