@@ -4,6 +4,7 @@
 import { initWasmBackend } from '@nabla/backend-wasm';
 import { backendInfo, setBackend, type BackendInfo } from '@nabla/core';
 import { trainLoop, type TrainResult } from './train-loop.js';
+import { nextTask } from '../src/next-task.js';
 
 declare global {
   interface Window {
@@ -12,15 +13,6 @@ declare global {
   }
 }
 
-// One macrotask per step (a MessageChannel: setTimeout is clamped to 4 ms).
-const channel = new MessageChannel();
-const waiting: (() => void)[] = [];
-channel.port1.onmessage = () => waiting.shift()?.();
-const turn = (): Promise<void> => new Promise((resolve) => {
-  waiting.push(resolve);
-  channel.port2.postMessage(null);
-});
-
 window.__ready = (async () => {
   const res = await fetch('nabla.wasm');
   if (!res.ok) throw new Error(`fetching nabla.wasm: HTTP ${res.status}`);
@@ -28,4 +20,4 @@ window.__ready = (async () => {
   setBackend('wasm');
   return backendInfo('wasm');
 })();
-window.__train = (steps, warmup) => trainLoop(steps, warmup, turn);
+window.__train = (steps, warmup) => trainLoop(steps, warmup, nextTask);

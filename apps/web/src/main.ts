@@ -14,6 +14,7 @@ import { Adam } from '@nabla/optimizers';
 import { DataLoader } from '@nabla/data';
 import { Batches, FEATURES, loadMnist, type Mnist } from './data.js';
 import { drawPlot, smooth, type Curves } from './plot.js';
+import { nextTask } from './next-task.js';
 
 const BATCH = 64;
 const HIDDEN = 128;
@@ -79,15 +80,6 @@ let run: Run | null = null;
 let previous: { backend: string; curves: Curves; samplesPerSecond: number } | null = null;
 let running = false;
 
-// One macrotask per yield (a MessageChannel, not setTimeout, which browsers clamp to 4 ms): the page
-// repaints and handles input between steps, and the collector can return the memory of the step's tensors.
-const channel = new MessageChannel();
-const waiting: (() => void)[] = [];
-channel.port1.onmessage = () => waiting.shift()?.();
-const nextTask = (): Promise<void> => new Promise((resolve) => {
-  waiting.push(resolve);
-  channel.port2.postMessage(null);
-});
 
 function fmt(n: number, digits: number): string {
   return Number.isFinite(n) ? n.toFixed(digits) : '–';

@@ -11,6 +11,7 @@ import { runConformance } from '@nabla/backend-tests';
 import { ReferenceOnWasm } from '../../../../packages/backend-wasm/test/reference-on-wasm.js';
 import '../../../../packages/backend-wasm/test/golden.test.js';
 import { takeCases, type Case } from './vitest-shim.js';
+import { nextTask } from '../../src/next-task.js';
 
 export interface CaseResult {
   backend: string;
@@ -40,15 +41,6 @@ window.__conformance = state;
 // The wasm backend's PyTorch-vector file declared its cases as it was imported.
 const wasmGolden = takeCases();
 
-// One task turn between cases (a MessageChannel: setTimeout is clamped to 4 ms): the collector's finalizers
-// run there and give the wasm backend its dropped blocks back, as they do between a program's steps.
-const channel = new MessageChannel();
-const waiting: (() => void)[] = [];
-channel.port1.onmessage = () => waiting.shift()?.();
-const yieldToBrowser = (): Promise<void> => new Promise((resolve) => {
-  waiting.push(resolve);
-  channel.port2.postMessage(null);
-});
 
 // ?only=<text>: run only the cases whose name contains it (for looking into one failure by hand).
 const only = new URLSearchParams(location.search).get('only');
@@ -65,7 +57,7 @@ async function run(backend: string, cases: Case[]): Promise<void> {
       error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     }
     state.results.push({ backend, name: c.name, error, ms: performance.now() - started });
-    await yieldToBrowser();
+    await nextTask();
   }
 }
 
