@@ -53,7 +53,7 @@ export class WasmKernels {
 
   /** Frees a storage's block now; otherwise it is freed when the storage is garbage-collected. */
   release(storage: Storage): void {
-    this.memory.check(storage, 'release', 'storage');
+    this.memory.checkLive(storage, 'release', 'storage'); // a spilled block is freed where it is
     this.memory.release(storage);
   }
 

@@ -237,7 +237,7 @@ export class WasmMemory implements Memory<WasmStorage> {
    */
   release(storage: WasmStorage): void {
     if (storage instanceof WasmStorage && storage.memory === this && storage.released) return;
-    this.validate(storage, 'release', 'storage');
+    this.checkLive(storage, 'release', 'storage');
     storage[kill]();
     const p = storage[place];
     this.registry.unregister(p);
@@ -274,11 +274,12 @@ export class WasmMemory implements Memory<WasmStorage> {
    * bringing its block back if it was spilled, so that `s.ptr` is valid until the kernel call returns.
    */
   check(s: unknown, op: string, name: string): asserts s is WasmStorage {
-    this.validate(s, op, name);
+    this.checkLive(s, op, name);
     this.touch(s);
   }
 
-  private validate(s: unknown, op: string, name: string): asserts s is WasmStorage {
+  /** Throws unless `s` is a live storage of this memory, without marking it used (or bringing it back). */
+  checkLive(s: unknown, op: string, name: string): asserts s is WasmStorage {
     // Messages are built only on failure: this runs for every argument of every call.
     if (!(s instanceof WasmStorage)) throw new TypeError(`${op}: ${name} must be a WasmStorage, got ${describe(s)}`);
     if (s.memory !== this) throw new TypeError(`${op}: ${name} belongs to another WebAssembly memory`);
