@@ -19,4 +19,4 @@ for (let bytes = 4096; bytes <= 64 * 1024 * 1024; bytes *= 4) {
   times.sort((a, b) => a - b);
   results.push({ bytes, reps, median: times[times.length >> 1], best: times[0] });
 }
-if (group.isMain) console.log(JSON.stringify({ allreduce: results }));
+if (group.isMain) console.log(JSON.stringify({ path: group.allreducePath, allreduce: results }));

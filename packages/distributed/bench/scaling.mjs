@@ -59,7 +59,7 @@ const mb = (bytes) => bytes / (1024 * 1024);
 const load = () => loadavg().map((v) => v.toFixed(1)).join(' ');
 console.log(`# Data-parallel scaling (${info.library})`);
 console.log(`${availableParallelism()} cores; load average at start: ${load()}\n`);
-const sweep = runJson('mpirun', [...MPIRUN, '-np', '2', node, join(here, 'allreduce-sweep.mjs')]).allreduce;
+const { path: allreducePath, allreduce: sweep } = runJson('mpirun', [...MPIRUN, '-np', '2', node, join(here, 'allreduce-sweep.mjs')]);
 // Least squares on the medians, weighted by 1/t so that small messages (latency) count as much as large ones.
 let sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
 for (const { bytes, median: t } of sweep) {
@@ -68,7 +68,7 @@ for (const { bytes, median: t } of sweep) {
 }
 const beta = (sw * sxy - sx * sy) / (sw * sxx - sx * sx);
 const alpha = (sy - beta * sx) / sw;
-console.log('MEASURED allreduce, 2 ranks on this machine (loopback / shared memory), float32 in place:');
+console.log(`MEASURED allreduce, 2 ranks on this machine, float32 in place (through ${allreducePath}):`);
 console.log('  size        median      best        GB/s (median)   fit alpha+beta*n');
 for (const { bytes, median: t, best } of sweep) {
   const size = bytes >= 1 << 20 ? `${mb(bytes)} MB` : `${bytes / 1024} KB`;

@@ -25,7 +25,10 @@ namespace nabla_mpi {
 namespace {
 
 // Bumped whenever an entry point's arguments change; the wrapper refuses a binary built for another.
-constexpr int kAbiVersion = 2;
+constexpr int kAbiVersion = 3;
+
+// Each rank's part of the shared-memory window: larger buffers are reduced in chunks of this size.
+constexpr size_t kSharedSegmentBytes = 4u << 20;
 
 struct Pending {
   std::shared_ptr<Job> job;
@@ -195,11 +198,24 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   // a loaded 2-core machine polling made no measurable difference).
   double spin_us = 0;
   if (const char* env = std::getenv("NABLA_DISTRIBUTED_SPIN_US")) spin_us = std::atof(env);
-  s.comm = new CommThread(spin_us);
+  // Ranks that share one machine sum through a shared-memory window (shared_allreduce.h says why);
+  // NABLA_DISTRIBUTED_SHARED_MEMORY=0 keeps MPI_Allreduce. Every rank must see the same setting.
+  std::unique_ptr<SharedAllreduce> shared;
+  std::string allreduce_path = "MPI_Allreduce";
+  const char* use_shared = std::getenv("NABLA_DISTRIBUTED_SHARED_MEMORY");
+  if (use_shared != nullptr && std::string(use_shared) == "0") {
+    allreduce_path += " (NABLA_DISTRIBUTED_SHARED_MEMORY=0)";
+  } else {
+    std::string why_not;
+    shared = SharedAllreduce::create(kSharedSegmentBytes, &why_not);
+    allreduce_path = shared ? "shared memory" : "MPI_Allreduce (" + why_not + ")";
+  }
+  s.comm = new CommThread(spin_us, std::move(shared));
   Napi::Object out = Napi::Object::New(env);
   out.Set("rank", s.rank);
   out.Set("size", s.size);
   out.Set("threadLevel", level_name(provided));
+  out.Set("allreducePath", allreduce_path);
   return out;
 }
 

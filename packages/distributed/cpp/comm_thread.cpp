@@ -17,34 +17,25 @@ std::string Job::describe() const {
 
 namespace {
 
-// x / n rounded once to the buffer's type, as JavaScript's `x / n` stored into the typed array gives (for
-// float32, the division in double then rounded to float is the correctly rounded float division). For a
-// power of two n, x * (1/n) is the same exact value, so it is the same result, and a multiply is faster.
-void divide(const Job& job) {
-  const int n = job.divisor;
+template <typename T>
+void divide(T* d, int count, int n) {
   const bool power_of_two = (n & (n - 1)) == 0;
+  const T inverse = static_cast<T>(1) / static_cast<T>(n);
+  for (int i = 0; i < count; ++i) d[i] = divide_value(d[i], n, power_of_two, inverse);
+}
+
+void divide(const Job& job) {
   if (job.type == MPI_DOUBLE) {
-    double* d = static_cast<double*>(job.data);
-    if (power_of_two) {
-      const double inv = 1.0 / n;
-      for (int i = 0; i < job.count; ++i) d[i] *= inv;
-    } else {
-      for (int i = 0; i < job.count; ++i) d[i] = d[i] / n;
-    }
+    divide(static_cast<double*>(job.data), job.count, job.divisor);
   } else {
-    float* f = static_cast<float*>(job.data);
-    if (power_of_two) {
-      const float inv = 1.0f / static_cast<float>(n);
-      for (int i = 0; i < job.count; ++i) f[i] *= inv;
-    } else {
-      for (int i = 0; i < job.count; ++i) f[i] = static_cast<float>(static_cast<double>(f[i]) / n);
-    }
+    divide(static_cast<float*>(job.data), job.count, job.divisor);
   }
 }
 
 }  // namespace
 
-CommThread::CommThread(double spin_us) : spin_us_(spin_us) {
+CommThread::CommThread(double spin_us, std::unique_ptr<SharedAllreduce> shared)
+    : spin_us_(spin_us), shared_(std::move(shared)) {
   std::thread([this] { run(); }).detach();
 }
 
@@ -102,8 +93,12 @@ void CommThread::run() {
     int status = MPI_SUCCESS;
     switch (job->kind) {
       case Kind::kAllreduce:
-        status = MPI_Allreduce(MPI_IN_PLACE, job->data, job->count, job->type, MPI_SUM, MPI_COMM_WORLD);
-        if (status == MPI_SUCCESS && job->divisor != 1) divide(*job);
+        if (shared_) {
+          status = shared_->run(job->data, job->count, job->type, job->divisor);
+        } else {
+          status = MPI_Allreduce(MPI_IN_PLACE, job->data, job->count, job->type, MPI_SUM, MPI_COMM_WORLD);
+          if (status == MPI_SUCCESS && job->divisor != 1) divide(*job);
+        }
         break;
       case Kind::kBroadcast:
         status = MPI_Bcast(job->data, job->count, job->type, job->root, MPI_COMM_WORLD);

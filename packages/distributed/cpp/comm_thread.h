@@ -14,6 +14,8 @@
 #include <string>
 #include <thread>
 
+#include "shared_allreduce.h"
+
 namespace nabla_mpi {
 
 enum class Kind { kAllreduce, kBroadcast, kBarrier };
@@ -37,7 +39,8 @@ class CommThread {
   // `spin_us`: how long a waiter polls (yielding its core in between) before it sleeps on the condition.
   // Under load, waking a sleeping thread can take milliseconds; a short poll avoids that for the waits of a
   // training step, which are usually short.
-  explicit CommThread(double spin_us);
+  // `shared`: the machine-local allreduce to use instead of MPI_Allreduce, or null.
+  CommThread(double spin_us, std::unique_ptr<SharedAllreduce> shared);
   // The thread is detached: a process that exits without finalize must not run a joinable std::thread's
   // destructor (std::terminate) while the thread sits inside MPI.
   void submit(const std::shared_ptr<Job>& job);
@@ -54,6 +57,7 @@ class CommThread {
   std::condition_variable finished_;
   std::deque<std::shared_ptr<Job>> queue_;
   double spin_us_;
+  std::unique_ptr<SharedAllreduce> shared_;
   bool stopping_ = false;
   bool stopped_ = false;
 };

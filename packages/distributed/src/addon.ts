@@ -7,14 +7,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Must equal kAbiVersion in cpp/addon.cpp: a binary built from other sources is refused. */
-export const EXPECTED_ABI_VERSION = 2;
+export const EXPECTED_ABI_VERSION = 3;
 
 /** A Float32Array, or a Float64Array where a call says so. Reduced and broadcast in place. */
 export type MpiBuffer = Float32Array | Float64Array;
 
 export interface MpiAddon {
   readonly abiVersion: number;
-  init(): { rank: number; size: number; threadLevel: string };
+  /** `allreducePath`: 'shared memory', or 'MPI_Allreduce' with why the shared-memory path is not used. */
+  init(): { rank: number; size: number; threadLevel: string; allreducePath: string };
   rank(): number;
   size(): number;
   status(): { initialized: boolean; finalized: boolean; pending: number };

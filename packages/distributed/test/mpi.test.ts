@@ -43,6 +43,21 @@ describe.skipIf(why !== null)('under mpirun -np 2', () => {
     expect(run.ranks[1]!.async).toEqual([2, 3, 3, 2]);
   });
 
+  it.each([
+    { ranks: 2, shared: true },
+    { ranks: 3, shared: true },
+    { ranks: 2, shared: false },
+  ])('sums and means to the last bit on $ranks ranks (shared memory: $shared)', ({ ranks, shared }) => {
+    const run = mpirun('sums.ts', [], ranks, shared ? {} : { NABLA_DISTRIBUTED_SHARED_MEMORY: '0' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.ranks).toHaveLength(ranks);
+    for (const r of run.ranks) {
+      expect(r.mismatches).toEqual([]);
+      expect(r.checked).toBe(20);
+      expect(r.allreducePath).toMatch(shared ? /^shared memory$/ : /^MPI_Allreduce \(NABLA_DISTRIBUTED_SHARED_MEMORY=0\)$/);
+    }
+  });
+
   it('fit on 2 ranks with batch B gives bitwise-identical replicas, equal to 1 process with batch 2B', async () => {
     const checkpoint = join(tempDir(), 'ddp.safetensors');
     const run = mpirun('train.ts', [checkpoint]);

@@ -31,12 +31,12 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'nabla-dist-'));
 }
 
-export function mpirun(script: string, args: string[] = [], ranks = 2): MpiRun {
+export function mpirun(script: string, args: string[] = [], ranks = 2, env: Record<string, string> = {}): MpiRun {
   const result = spawnSync('mpirun', [
     '--allow-run-as-root', '--oversubscribe', '-np', String(ranks),
     process.execPath, '--import', 'tsx', '--conditions=@nabla/source', join(packageDir, 'test', 'mpi', script), ...args,
   ], {
-    cwd: packageDir, encoding: 'utf8',
+    cwd: packageDir, encoding: 'utf8', env: { ...process.env, ...env },
     // A safety net only: a job that hangs fails its test instead of blocking the suite.
     timeout: 50_000, killSignal: 'SIGKILL',
   });

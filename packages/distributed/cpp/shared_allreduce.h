@@ -1,0 +1,60 @@
+// Allreduce among ranks on one machine through an MPI-3 shared-memory window, for when every rank of the
+// job shares one machine.
+//
+// Why: on the machines this was measured on, Open MPI's MPI_Allreduce of the MNIST MLP's gradients (0.9 MB)
+// took ~120 us when called back to back but 350-650 us when called once every few milliseconds, as a
+// training step does (a plain C program shows the same; the large-message path goes through the kernel to
+// copy between processes). Plain loads and stores in a shared window took 70-130 us either way.
+//
+// How: each rank copies its buffer into its own segment of the window; after a barrier, rank r sums slice r
+// of every segment in rank order, divides, and writes the result into that slice of every segment; after a
+// second barrier each rank copies its own segment back. Every rank ends with the same bits. Buffers larger
+// than a segment go through in chunks. MPI still does everything that is not a local load or store: the
+// window, the barriers and the memory model (MPI_Win_sync).
+#pragma once
+
+#include <mpi.h>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace nabla_mpi {
+
+class SharedAllreduce {
+ public:
+  // Collective over MPI_COMM_WORLD (every rank must call it). Returns null, and why in `reason`, when the
+  // ranks span machines, there is one rank, or the window cannot be allocated; every rank gets the same answer.
+  static std::unique_ptr<SharedAllreduce> create(size_t segment_bytes, std::string* reason);
+
+  // In place over `count` values of `type` (MPI_FLOAT or MPI_DOUBLE): the sum over ranks, divided by `divisor`
+  // as the addon's MPI path divides. Collective: every rank calls it with the same count, type and divisor.
+  int run(void* data, int count, MPI_Datatype type, int divisor);
+
+  SharedAllreduce(const SharedAllreduce&) = delete;
+  SharedAllreduce& operator=(const SharedAllreduce&) = delete;
+
+ private:
+  SharedAllreduce() = default;
+  template <typename T>
+  int run_typed(T* data, int count, int divisor);
+
+  MPI_Comm node_ = MPI_COMM_NULL;
+  MPI_Win window_ = MPI_WIN_NULL;
+  std::vector<char*> segments_;  // every rank's segment, mapped into this process
+  size_t segment_bytes_ = 0;
+  std::vector<double> scratch_;  // this rank's slice of a chunk, summed (doubles: aligned for either type)
+  int rank_ = 0;
+  int size_ = 0;
+};
+
+// x / n rounded once to T, as JavaScript's `x / n` stored into a typed array gives; for a power of two n,
+// x * (1/n) is the same exact value and faster.
+template <typename T>
+inline T divide_value(T x, int n, bool power_of_two, T inverse) {
+  if (power_of_two) return x * inverse;
+  return static_cast<T>(static_cast<double>(x) / n);
+}
+
+}  // namespace nabla_mpi

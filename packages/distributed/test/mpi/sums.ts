@@ -1,0 +1,46 @@
+// Run by mpi.test.ts under mpirun (2 or 3 ranks, with the shared-memory allreduce or MPI_Allreduce): sums and
+// means of buffers whose float sums round, of sizes from empty to several chunks of the shared window, each
+// checked against the exact expected bits computed here from every rank's data. Prints one JSON line per rank.
+import { initDistributed } from '@nabla/distributed';
+
+const group = initDistributed({ timeoutMs: 20_000 });
+const { rank, worldSize } = group;
+
+/** Rank r's values: reproducible, of mixed magnitude, so that a sum in another order would differ. */
+function values(r: number, n: number, Kind: Float32ArrayConstructor | Float64ArrayConstructor): Float32Array | Float64Array {
+  const out = new Kind(n);
+  let s = 12345 + 7919 * r;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    out[i] = ((s / 4294967296) * 2 - 1) * 10 ** ((i % 7) - 3);
+  }
+  return out;
+}
+
+const round = (x: number, single: boolean): number => (single ? Math.fround(x) : x);
+
+const mismatches: string[] = [];
+let checked = 0;
+for (const Kind of [Float32Array, Float64Array]) {
+  const single = Kind === Float32Array;
+  // 1.5M float32 (6 MB) and 600k float64 (4.8 MB) take more than one 4 MiB chunk of the window.
+  for (const n of [0, 1, 3, 1000, single ? 1_500_000 : 600_000]) {
+    for (const mean of [false, true]) {
+      const mine = values(rank, n, Kind);
+      if (mean) group.allreduceMean(mine);
+      else group.allreduce(mine);
+      const all = Array.from({ length: worldSize }, (_, r) => values(r, n, Kind));
+      for (let i = 0; i < n; i++) {
+        let s = all[0]![i]!;
+        for (let r = 1; r < worldSize; r++) s = round(s + all[r]![i]!, single);
+        const want = mean ? round(s / worldSize, single) : s;
+        if (!Object.is(mine[i], want)) {
+          mismatches.push(`${Kind.name} n=${n} mean=${mean} [${i}]: ${mine[i]} != ${want}`);
+          break;
+        }
+      }
+      checked++;
+    }
+  }
+}
+console.log(JSON.stringify({ rank, worldSize, allreducePath: group.allreducePath, checked, mismatches }));
