@@ -49,10 +49,12 @@ struct Stats {
 
 // GFLOP/s of `samples` timed runs, each repeating the call for >= 2 ms: short enough that a busy machine
 // has quiet moments that long, so the best sample is the machine's speed and the median its typical one.
+// Each shape first repeats for 250 ms, as timing.ts does on the JavaScript side (see WARMUP_MS there).
 template <typename Call>
 Stats time_gflops(const Shape& s, int samples, Call call) {
   const double flops = 2.0 * s.m * s.n * s.k;
-  call();
+  const double warm = now();
+  do call(); while (now() - warm < 0.25);
   const double t0 = now();
   call();
   const int reps = std::max(1, int(0.002 / std::max(now() - t0, 1e-9)));

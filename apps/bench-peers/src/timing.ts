@@ -8,8 +8,18 @@ export interface Throughput {
   median: number;
 }
 
+/**
+ * How long every side repeats a call before its samples (peers_sgemm.cpp does the same): a new process's
+ * first outputs land on pages the kernel has yet to map (JavaScript's collector frees the first ones only
+ * after some tens of MB), and code, caches and clocks warm up. The samples then measure the steady state,
+ * which is what a loop that runs for more than a fraction of a second sees.
+ */
+export const WARMUP_MS = 250;
+
 /** Best and median GFLOP/s over `samples` samples of `run`, which does `flops` floating-point operations. */
 export function gflopsOf(run: () => void, flops: number, samples: number): Throughput {
+  const warm = performance.now();
+  do run(); while (performance.now() - warm < WARMUP_MS);
   let t0 = performance.now();
   run();
   const reps = Math.max(1, Math.floor(2 / Math.max(performance.now() - t0, 1e-3)));
