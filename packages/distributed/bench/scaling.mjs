@@ -10,7 +10,9 @@
 //     one 10x wider (784-2560-1280-10), batch 64, one process, one thread;
 //   - samples/s of 2 ranks x 1 thread (DistributedDataParallel, batch 64 each), against its peers in the
 //     same run: 1 rank x 1 thread (batch 64), and 1 process with 2 threads (batch 128, the same global batch);
-//   - what gradient averaging adds to a 2-rank step (the same steps timed with and without it, alternating).
+//   - what gradient averaging adds to a 2-rank step (the same steps timed with and without it, alternating);
+//   - where a 2-rank step's time goes: each rank's compute, the wait for the later rank, the reduction itself
+//     (bench/step-timeline.mjs).
 // Modelled (not measured): samples/s on 2..64 machines over 10 and 100 Gb/s links, with a ring allreduce,
 //   t_comm = 2(p-1)/p * bytes / bandwidth + 2(p-1) * latency, with an assumed per-message latency.
 import { spawnSync } from 'node:child_process';
@@ -115,6 +117,16 @@ console.log(`  gradient averaging share of a 2-rank step: ${fmt(100 * median(pee
   'step time with DistributedDataParallel vs the same steps without averaging)');
 console.log(`  the same in CPU time of rank 0 (all its threads; waiting for a core does not count): ` +
   `${fmt(100 * median(peers.cpuOverhead), 1)}%`);
+
+// Where a 2-rank step's time goes (bench/step-timeline.mjs says how each part is measured).
+const timeline = runJson('mpirun', [...MPIRUN, '-np', '2', node, join(here, 'step-timeline.mjs'), '--batch', '64']);
+const part = (name, p) => `  ${name.padEnd(62)} ${fmt(p.median, 0).padStart(6)} us median, ${fmt(p.mean, 0).padStart(6)} mean, ${fmt(p.p90, 0).padStart(6)} p90`;
+console.log(`\nMEASURED where a 2-rank step goes (batch 64 per rank, ${timeline.steps} steps, stamps on the shared monotonic clock):`);
+console.log(part('step, start to start', timeline.step));
+console.log(part('rank 0: start -> gradients handed to the allreduce', timeline.compute0));
+console.log(part('rank 1: the same', timeline.compute1));
+console.log(part('skew: how long the earlier rank waits for the later one', timeline.skew));
+console.log(part('transfer: later hand-over -> first rank with the mean', timeline.transfer));
 
 const wide = { two: [], one: [] };
 for (let r = 0; r < ROUNDS; r++) {
