@@ -74,6 +74,7 @@ void CommThread::stop() {
   stopping_ = true;
   queued_.notify_one();
   finished_.wait(lock, [&] { return stopped_; });
+  shared_.reset();  // frees the window (collective, as MPI_Finalize after it is)
 }
 
 void CommThread::run() {

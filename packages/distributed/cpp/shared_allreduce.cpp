@@ -43,9 +43,8 @@ std::unique_ptr<SharedAllreduce> SharedAllreduce::create(size_t segment_bytes, s
   MPI_Allreduce(MPI_IN_PLACE, &all_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
   if (!all_ok) {
     // A window that exists on some ranks only is left allocated: freeing it is collective over ranks that
-    // have none. It is a few MiB, once.
+    // have none. It is a few MiB, once. (The machine's communicator is freed, by every rank alike.)
     self->window_ = MPI_WIN_NULL;
-    self.release();
     *reason = "MPI_Win_allocate_shared failed (is /dev/shm large enough?)";
     return nullptr;
   }
@@ -58,6 +57,17 @@ std::unique_ptr<SharedAllreduce> SharedAllreduce::create(size_t segment_bytes, s
   // One passive epoch for the window's whole life: MPI_Win_sync then orders the loads and stores.
   MPI_Win_lock_all(MPI_MODE_NOCHECK, self->window_);
   return self;
+}
+
+SharedAllreduce::~SharedAllreduce() {
+  int finalized = 0;
+  MPI_Finalized(&finalized);
+  if (finalized) return;
+  if (window_ != MPI_WIN_NULL) {
+    MPI_Win_unlock_all(window_);
+    MPI_Win_free(&window_);
+  }
+  if (node_ != MPI_COMM_NULL) MPI_Comm_free(&node_);
 }
 
 int SharedAllreduce::run(void* data, int count, MPI_Datatype type, int divisor) {

@@ -31,6 +31,9 @@ class SharedAllreduce {
   // as the addon's MPI path divides. Collective: every rank calls it with the same count, type and divisor.
   int run(void* data, int count, MPI_Datatype type, int divisor);
 
+  // Frees the window and the machine's communicator: collective, so every rank's finalize does it.
+  ~SharedAllreduce();
+
   SharedAllreduce(const SharedAllreduce&) = delete;
   SharedAllreduce& operator=(const SharedAllreduce&) = delete;
 
