@@ -18,7 +18,7 @@ function floats(base64: string): Float32Array {
   return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
 }
 
-describe.skipIf(why !== null)('under mpirun -np 2', () => {
+describe.skipIf(why !== null)('under mpirun (2 ranks unless a test says otherwise)', () => {
   it('sums, broadcasts and waits in place, and checks its arguments', () => {
     const run = mpirun('collectives.ts');
     expect(run.status, run.stderr).toBe(0);
