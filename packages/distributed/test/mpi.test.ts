@@ -1,4 +1,4 @@
-// The package under `mpirun -np 2`: collectives, training equivalence with one process, checkpoints, and
+// The package under mpirun (2 ranks; the bit-exact sums also on 3): collectives, training equivalence with one process, checkpoints, and
 // failures that must end the job. Skipped, with the reason, where mpirun or the addon is missing.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
