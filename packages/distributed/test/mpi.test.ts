@@ -1,5 +1,6 @@
 // The package under mpirun (2 ranks; the bit-exact sums also on 3): collectives, training equivalence with
-// one process, checkpoints, and failures that must end the job. Skipped, with the reason, where mpirun or the addon is missing.
+// one process, checkpoints, and failures that must end the job. Skipped, with the reason, where mpirun or
+// the addon is missing.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
