@@ -27,7 +27,8 @@ namespace {
 // Bumped whenever an entry point's arguments change; the wrapper refuses a binary built for another.
 constexpr int kAbiVersion = 3;
 
-// Each rank's part of the shared-memory window: larger buffers are reduced in chunks of this size.
+// Each rank's part of the shared-memory window (less with more than 4 ranks on the machine): larger buffers
+// are reduced in chunks of this size.
 constexpr size_t kSharedSegmentBytes = 4u << 20;
 
 struct Pending {

@@ -4,6 +4,12 @@
 #include <cstring>
 
 namespace nabla_mpi {
+namespace {
+
+constexpr size_t kTotalWindowBytes = 16u << 20;
+constexpr size_t kMinSegmentBytes = 256u << 10;
+
+}  // namespace
 
 std::unique_ptr<SharedAllreduce> SharedAllreduce::create(size_t segment_bytes, std::string* reason) {
   int world = 0;
@@ -27,6 +33,11 @@ std::unique_ptr<SharedAllreduce> SharedAllreduce::create(size_t segment_bytes, s
     *reason = "the ranks span more than one machine";
     return nullptr;
   }
+
+  // Many ranks on one machine share a fixed total, so that the window stays within what the machine's shared
+  // memory (a container's /dev/shm is 64 MB by default) is likely to hold beside MPI's own segments.
+  segment_bytes = std::min(segment_bytes, std::max(kMinSegmentBytes, kTotalWindowBytes / static_cast<size_t>(node_size)));
+  segment_bytes -= segment_bytes % 64;
 
   std::unique_ptr<SharedAllreduce> self(new SharedAllreduce());
   self->node_ = node;

@@ -23,8 +23,10 @@ namespace nabla_mpi {
 
 class SharedAllreduce {
  public:
-  // Collective over MPI_COMM_WORLD (every rank must call it). Returns null, and why in `reason`, when the
-  // ranks span machines, there is one rank, or the window cannot be allocated; every rank gets the same answer.
+  // Collective over MPI_COMM_WORLD (every rank must call it). Each rank's segment is `segment_bytes`, less
+  // when many ranks share the machine (16 MiB in all, at least 256 KiB each). Returns null, and why in
+  // `reason`, when the ranks span machines, there is one rank, or the window cannot be allocated; every rank
+  // gets the same answer.
   static std::unique_ptr<SharedAllreduce> create(size_t segment_bytes, std::string* reason);
 
   // In place over `count` values of `type` (MPI_FLOAT or MPI_DOUBLE): the sum over ranks, divided by `divisor`
