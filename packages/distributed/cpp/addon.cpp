@@ -199,7 +199,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   // a loaded 2-core machine polling made no measurable difference).
   double spin_us = 0;
   if (const char* env = std::getenv("NABLA_DISTRIBUTED_SPIN_US")) spin_us = std::atof(env);
-  // Ranks that share one machine sum through a shared-memory window (shared_allreduce.h says why);
+  // Ranks that share a machine sum through a shared-memory window (shared_allreduce.h says why);
   // NABLA_DISTRIBUTED_SHARED_MEMORY=0 keeps MPI_Allreduce. Every rank must see the same setting.
   std::unique_ptr<SharedAllreduce> shared;
   std::string allreduce_path = "MPI_Allreduce";
@@ -207,9 +207,9 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   if (use_shared != nullptr && std::string(use_shared) == "0") {
     allreduce_path += " (NABLA_DISTRIBUTED_SHARED_MEMORY=0)";
   } else {
-    std::string why_not;
-    shared = SharedAllreduce::create(kSharedSegmentBytes, &why_not);
-    allreduce_path = shared ? "shared memory" : "MPI_Allreduce (" + why_not + ")";
+    std::string path;
+    shared = SharedAllreduce::create(kSharedSegmentBytes, &path);
+    allreduce_path = shared ? path : "MPI_Allreduce (" + path + ")";
   }
   s.comm = new CommThread(spin_us, std::move(shared));
   Napi::Object out = Napi::Object::New(env);

@@ -1,7 +1,9 @@
 #include "shared_allreduce.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 
 namespace nabla_mpi {
 namespace {
@@ -9,38 +11,60 @@ namespace {
 constexpr size_t kTotalWindowBytes = 16u << 20;
 constexpr size_t kMinSegmentBytes = 256u << 10;
 
+// The ranks that share this rank's machine: MPI's own answer, or with NABLA_DISTRIBUTED_RANKS_PER_MACHINE=g
+// every g consecutive ranks (so that the path for several machines can be tested on one).
+MPI_Comm machine_comm(int world_rank) {
+  MPI_Comm node = MPI_COMM_NULL;
+  if (const char* env = std::getenv("NABLA_DISTRIBUTED_RANKS_PER_MACHINE")) {
+    char* end = nullptr;
+    const long g = std::strtol(env, &end, 10);
+    if (end != env && *end == '\0' && g >= 1) {
+      return MPI_Comm_split(MPI_COMM_WORLD, world_rank / static_cast<int>(g), world_rank, &node) == MPI_SUCCESS
+                 ? node : MPI_COMM_NULL;
+    }
+  }
+  return MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node) == MPI_SUCCESS
+             ? node : MPI_COMM_NULL;
+}
+
 }  // namespace
 
-std::unique_ptr<SharedAllreduce> SharedAllreduce::create(size_t segment_bytes, std::string* reason) {
-  int world = 0;
+std::unique_ptr<SharedAllreduce> SharedAllreduce::create(size_t segment_bytes, std::string* path) {
+  int world = 0, world_rank = 0;
   MPI_Comm_size(MPI_COMM_WORLD, &world);
+  MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
   if (world < 2) {
-    *reason = "one rank";
+    *path = "one rank";
     return nullptr;
   }
-  MPI_Comm node = MPI_COMM_NULL;
-  if (MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node) != MPI_SUCCESS) {
-    *reason = "MPI_Comm_split_type failed";
+  MPI_Comm node = machine_comm(world_rank);
+  int node_rank = 0, node_size = 1;
+  if (node != MPI_COMM_NULL) {
+    MPI_Comm_rank(node, &node_rank);
+    MPI_Comm_size(node, &node_size);
+  }
+  // Decided alike everywhere: a rank must not wait in a window allocation that the others skip.
+  int counts[2] = {node != MPI_COMM_NULL ? node_size : 0, node_rank == 0 ? 1 : 0};  // largest machine, machines
+  int largest = counts[0];
+  MPI_Allreduce(MPI_IN_PLACE, &largest, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  const bool split_failed = largest == 0;
+  largest = counts[0];
+  MPI_Allreduce(MPI_IN_PLACE, &largest, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  int machines = counts[1];
+  MPI_Allreduce(MPI_IN_PLACE, &machines, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+  if (split_failed || largest < 2) {
+    if (node != MPI_COMM_NULL) MPI_Comm_free(&node);
+    *path = split_failed ? "the ranks sharing a machine could not be found" : "one rank per machine";
     return nullptr;
   }
-  int node_size = 0;
-  MPI_Comm_size(node, &node_size);
-  // Decided alike everywhere: a rank alone on its machine must not wait in a window allocation the others skip.
-  int all_local = node_size == world ? 1 : 0;
-  MPI_Allreduce(MPI_IN_PLACE, &all_local, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-  if (!all_local) {
-    MPI_Comm_free(&node);
-    *reason = "the ranks span more than one machine";
-    return nullptr;
-  }
-
-  // Many ranks on one machine share a fixed total, so that the window stays within what the machine's shared
-  // memory (a container's /dev/shm is 64 MB by default) is likely to hold beside MPI's own segments.
-  segment_bytes = std::min(segment_bytes, std::max(kMinSegmentBytes, kTotalWindowBytes / static_cast<size_t>(node_size)));
-  segment_bytes -= segment_bytes % 64;
+  // Between machines, one rank of each (its first) takes part for all of that machine's ranks.
+  MPI_Comm leaders = MPI_COMM_NULL;
+  if (machines > 1) MPI_Comm_split(MPI_COMM_WORLD, node_rank == 0 ? 0 : MPI_UNDEFINED, world_rank, &leaders);
 
   std::unique_ptr<SharedAllreduce> self(new SharedAllreduce());
   self->node_ = node;
+  self->leaders_ = leaders;
+  self->machines_ = machines;
   MPI_Comm_rank(node, &self->rank_);
   self->size_ = node_size;
   self->segment_bytes_ = segment_bytes;
@@ -56,7 +80,7 @@ std::unique_ptr<SharedAllreduce> SharedAllreduce::create(size_t segment_bytes, s
     // A window that exists on some ranks only is left allocated: freeing it is collective over ranks that
     // have none. It is a few MiB, once. (The machine's communicator is freed, by every rank alike.)
     self->window_ = MPI_WIN_NULL;
-    *reason = "MPI_Win_allocate_shared failed (is /dev/shm large enough?)";
+    *path = "MPI_Win_allocate_shared failed (is /dev/shm large enough?)";
     return nullptr;
   }
   self->segments_.resize(static_cast<size_t>(node_size));
@@ -67,6 +91,8 @@ std::unique_ptr<SharedAllreduce> SharedAllreduce::create(size_t segment_bytes, s
   }
   // One passive epoch for the window's whole life: MPI_Win_sync then orders the loads and stores.
   MPI_Win_lock_all(MPI_MODE_NOCHECK, self->window_);
+  *path = machines == 1 ? "shared memory"
+                        : "shared memory within each of " + std::to_string(machines) + " machines, MPI between them";
   return self;
 }
 
@@ -79,6 +105,7 @@ SharedAllreduce::~SharedAllreduce() {
     MPI_Win_free(&window_);
   }
   if (node_ != MPI_COMM_NULL) MPI_Comm_free(&node_);
+  if (leaders_ != MPI_COMM_NULL) MPI_Comm_free(&leaders_);
 }
 
 int SharedAllreduce::run(void* data, int count, MPI_Datatype type, int divisor) {
@@ -112,7 +139,8 @@ int SharedAllreduce::run_typed(T* data, int count, int divisor) {
       const T* __restrict part = seg[static_cast<size_t>(r)] + lo;
       for (int64_t i = 0; i < len; ++i) sum[i] += part[i];
     }
-    if (divisor != 1) {
+    // With several machines the mean is taken after the sum across them.
+    if (divisor != 1 && machines_ == 1) {
       for (int64_t i = 0; i < len; ++i) sum[i] = divide_value(sum[i], divisor, power_of_two, inverse);
     }
     for (int r = 0; r < size_; ++r) std::memcpy(seg[static_cast<size_t>(r)] + lo, sum, static_cast<size_t>(len) * sizeof(T));
@@ -121,7 +149,32 @@ int SharedAllreduce::run_typed(T* data, int count, int divisor) {
     status = MPI_Barrier(node_);
     if (status != MPI_SUCCESS) return status;
     MPI_Win_sync(window_);
-    std::memcpy(data + start, mine, static_cast<size_t>(n) * sizeof(T));
+    if (machines_ == 1) {
+      std::memcpy(data + start, mine, static_cast<size_t>(n) * sizeof(T));
+      continue;
+    }
+    // Each machine's first rank sums the machines' sums (a reduce to one rank, then a broadcast, so that
+    // every machine gets the same bits), divides, and the machine's ranks copy the result from its segment.
+    T* const first = seg[0];
+    if (rank_ == 0) {
+      int leader = 0;
+      MPI_Comm_rank(leaders_, &leader);
+      const MPI_Datatype type = sizeof(T) == sizeof(double) ? MPI_DOUBLE : MPI_FLOAT;
+      status = MPI_Reduce(leader == 0 ? MPI_IN_PLACE : first, first, static_cast<int>(n), type, MPI_SUM, 0, leaders_);
+      if (status == MPI_SUCCESS) status = MPI_Bcast(first, static_cast<int>(n), type, 0, leaders_);
+      if (status != MPI_SUCCESS) return status;
+      if (divisor != 1) {
+        for (int64_t i = 0; i < n; ++i) first[i] = divide_value(first[i], divisor, power_of_two, inverse);
+      }
+    }
+    MPI_Win_sync(window_);
+    status = MPI_Barrier(node_);
+    if (status != MPI_SUCCESS) return status;
+    MPI_Win_sync(window_);
+    std::memcpy(data + start, first, static_cast<size_t>(n) * sizeof(T));
+    // The first rank writes its segment again in the next chunk or call: not before every rank has read it.
+    status = MPI_Barrier(node_);
+    if (status != MPI_SUCCESS) return status;
   }
   return MPI_SUCCESS;
 }

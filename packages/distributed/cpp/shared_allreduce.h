@@ -1,15 +1,20 @@
-// Allreduce among ranks on one machine through an MPI-3 shared-memory window, for when every rank of the
-// job shares one machine.
+// Allreduce through MPI-3 shared-memory windows: among the ranks of one machine by plain loads and stores,
+// and, when the job spans several machines, with one rank per machine summing the machines' sums over MPI.
 //
 // Why: Open MPI 4.1's large-message path copies between processes through the kernel. On a 2-core VM a
 // 64 MB allreduce took 42-44 ms through MPI_Allreduce and 16-19 ms here; a training step's 0.9 MB about the
-// same either way when called back to back, and usually less here when called once per step.
+// same either way when called back to back, and usually less here when called once per step. Across
+// machines, summing within each machine first sends one buffer per machine over the network instead of one
+// per rank (what Horovod and NCCL call a hierarchical allreduce).
 //
-// How: each rank copies its buffer into its own segment of the window; after a barrier, rank r sums slice r
-// of every segment in rank order, divides, and writes the result into that slice of every segment; after a
-// second barrier each rank copies its own segment back. Every rank ends with the same bits. Buffers larger
-// than a segment go through in chunks. MPI still does everything that is not a local load or store: the
-// window, the barriers and the memory model (MPI_Win_sync).
+// How: each rank copies its buffer into its own segment of its machine's window; after a barrier, rank r of
+// the machine sums slice r of every segment in rank order and writes the result into that slice of every
+// segment (divided too, for a mean, when there is one machine); after a second barrier each rank copies its
+// segment back. With several machines, each machine's first rank instead reduces the machines' sums to one
+// rank and broadcasts the result (so every machine has the same bits), divides, and after a barrier every
+// rank copies it from that rank's segment (a third barrier keeps the segment until all have). Buffers larger than a
+// segment go through in chunks. MPI does everything that is not a local load or store: the windows, the
+// barriers, the traffic between machines and the memory model (MPI_Win_sync).
 #pragma once
 
 #include <mpi.h>
@@ -24,10 +29,10 @@ namespace nabla_mpi {
 class SharedAllreduce {
  public:
   // Collective over MPI_COMM_WORLD (every rank must call it). Each rank's segment is `segment_bytes`, less
-  // when many ranks share the machine (16 MiB in all, at least 256 KiB each). Returns null, and why in
-  // `reason`, when the ranks span machines, there is one rank, or the window cannot be allocated; every rank
-  // gets the same answer.
-  static std::unique_ptr<SharedAllreduce> create(size_t segment_bytes, std::string* reason);
+  // when many ranks share a machine (16 MiB in all, at least 256 KiB each). Says in `path` how allreduce will
+  // go; returns null, with why in `path`, when there is one rank, every machine has one rank, or a window
+  // cannot be allocated. Every rank gets the same answer.
+  static std::unique_ptr<SharedAllreduce> create(size_t segment_bytes, std::string* path);
 
   // In place over `count` values of `type` (MPI_FLOAT or MPI_DOUBLE): the sum over ranks, divided by `divisor`
   // as the addon's MPI path divides. Collective: every rank calls it with the same count, type and divisor.
@@ -44,7 +49,9 @@ class SharedAllreduce {
   template <typename T>
   int run_typed(T* data, int count, int divisor);
 
-  MPI_Comm node_ = MPI_COMM_NULL;
+  MPI_Comm node_ = MPI_COMM_NULL;      // the ranks of this machine
+  MPI_Comm leaders_ = MPI_COMM_NULL;   // the first rank of each machine (on those ranks, with several machines)
+  int machines_ = 1;
   MPI_Win window_ = MPI_WIN_NULL;
   std::vector<char*> segments_;  // every rank's segment, mapped into this process
   size_t segment_bytes_ = 0;

@@ -1,6 +1,6 @@
-// The package under mpirun (2 ranks; the bit-exact sums also on 3): collectives, training equivalence with
-// one process, checkpoints, and failures that must end the job. Skipped, with the reason, where mpirun or
-// the addon is missing.
+// The package under mpirun (2 ranks; the bit-exact sums also on 3 and 4): collectives, training
+// equivalence with one process, checkpoints, and failures that must end the job. Skipped, with the reason,
+// where mpirun or the addon is missing.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,18 +44,20 @@ describe.skipIf(why !== null)('under mpirun (2 ranks unless a test says otherwis
     expect(run.ranks[1]!.async).toEqual([2, 3, 3, 2]);
   });
 
-  it.each([
-    { ranks: 2, shared: true },
-    { ranks: 3, shared: true },
-    { ranks: 2, shared: false },
-  ])('sums and means to the last bit on $ranks ranks (shared memory: $shared)', ({ ranks, shared }) => {
-    const run = mpirun('sums.ts', [], ranks, shared ? {} : { NABLA_DISTRIBUTED_SHARED_MEMORY: '0' });
+  it.each<{ ranks: number; env: Record<string, string>; path: string }>([
+    { ranks: 2, env: {}, path: 'shared memory' },
+    { ranks: 3, env: {}, path: 'shared memory' },
+    // Two "machines" of two ranks each: sums within each, then between the two over MPI.
+    { ranks: 4, env: { NABLA_DISTRIBUTED_RANKS_PER_MACHINE: '2' }, path: 'shared memory within each of 2 machines, MPI between them' },
+    { ranks: 2, env: { NABLA_DISTRIBUTED_SHARED_MEMORY: '0' }, path: 'MPI_Allreduce (NABLA_DISTRIBUTED_SHARED_MEMORY=0)' },
+  ])('sums and means to the last bit on $ranks ranks: $path', ({ ranks, env, path }) => {
+    const run = mpirun('sums.ts', [], ranks, env);
     expect(run.status, run.stderr).toBe(0);
     expect(run.ranks).toHaveLength(ranks);
     for (const r of run.ranks) {
       expect(r.mismatches).toEqual([]);
       expect(r.checked).toBe(20);
-      expect(r.allreducePath).toMatch(shared ? /^shared memory$/ : /^MPI_Allreduce \(NABLA_DISTRIBUTED_SHARED_MEMORY=0\)$/);
+      expect(r.allreducePath).toBe(path);
     }
   });
 

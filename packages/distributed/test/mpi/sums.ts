@@ -1,10 +1,12 @@
-// Run by mpi.test.ts under mpirun (2 or 3 ranks, with the shared-memory allreduce or MPI_Allreduce): sums and
+// Run by mpi.test.ts under mpirun (2 to 4 ranks, with the shared-memory allreduce on one or two machines, or
+// MPI_Allreduce; NABLA_DISTRIBUTED_RANKS_PER_MACHINE makes consecutive ranks count as one machine): sums and
 // means of buffers whose float sums round, of sizes from empty to several chunks of the shared window, each
 // checked against the exact expected bits computed here from every rank's data. Prints one JSON line per rank.
 import { initDistributed } from '@nabla/distributed';
 
 const group = initDistributed({ timeoutMs: 20_000 });
 const { rank, worldSize } = group;
+const perMachine = Number(process.env.NABLA_DISTRIBUTED_RANKS_PER_MACHINE ?? worldSize);
 
 /** Rank r's values: reproducible, of mixed magnitude, so that a sum in another order would differ. */
 function values(r: number, n: number, Kind: Float32ArrayConstructor | Float64ArrayConstructor): Float32Array | Float64Array {
@@ -31,8 +33,14 @@ for (const Kind of [Float32Array, Float64Array]) {
       else group.allreduce(mine);
       const all = Array.from({ length: worldSize }, (_, r) => values(r, n, Kind));
       for (let i = 0; i < n; i++) {
-        let s = all[0]![i]!;
-        for (let r = 1; r < worldSize; r++) s = round(s + all[r]![i]!, single);
+        // Each machine's ranks in rank order, then the machines' sums (the test runs at most two machines,
+        // whose two sums add alike in either order).
+        let s = 0;
+        for (let first = 0; first < worldSize; first += perMachine) {
+          let m = all[first]![i]!;
+          for (let r = first + 1; r < Math.min(first + perMachine, worldSize); r++) m = round(m + all[r]![i]!, single);
+          s = first === 0 ? m : round(s + m, single);
+        }
         const want = mean ? round(s / worldSize, single) : s;
         if (!Object.is(mine[i], want)) {
           mismatches.push(`${Kind.name} n=${n} mean=${mean} [${i}]: ${mine[i]} != ${want}`);
