@@ -44,14 +44,12 @@ std::unique_ptr<SharedAllreduce> SharedAllreduce::create(size_t segment_bytes, s
     MPI_Comm_size(node, &node_size);
   }
   // Decided alike everywhere: a rank must not wait in a window allocation that the others skip.
-  int counts[2] = {node != MPI_COMM_NULL ? node_size : 0, node_rank == 0 ? 1 : 0};  // largest machine, machines
-  int largest = counts[0];
-  MPI_Allreduce(MPI_IN_PLACE, &largest, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-  const bool split_failed = largest == 0;
-  largest = counts[0];
+  const int here = node != MPI_COMM_NULL ? node_size : 0;
+  int smallest = here, largest = here, machines = node_rank == 0 ? 1 : 0;
+  MPI_Allreduce(MPI_IN_PLACE, &smallest, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
   MPI_Allreduce(MPI_IN_PLACE, &largest, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-  int machines = counts[1];
   MPI_Allreduce(MPI_IN_PLACE, &machines, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+  const bool split_failed = smallest == 0;
   if (split_failed || largest < 2) {
     if (node != MPI_COMM_NULL) MPI_Comm_free(&node);
     *path = split_failed ? "the ranks sharing a machine could not be found" : "one rank per machine";
@@ -60,6 +58,13 @@ std::unique_ptr<SharedAllreduce> SharedAllreduce::create(size_t segment_bytes, s
   // Between machines, one rank of each (its first) takes part for all of that machine's ranks.
   MPI_Comm leaders = MPI_COMM_NULL;
   if (machines > 1) MPI_Comm_split(MPI_COMM_WORLD, node_rank == 0 ? 0 : MPI_UNDEFINED, world_rank, &leaders);
+
+  // Many ranks on one machine share a fixed total, so that the window stays within what the machine's shared
+  // memory (a container's /dev/shm is 64 MB by default) is likely to hold beside MPI's own segments. Sized by
+  // the largest machine, so that every machine cuts a buffer into the same chunks (the chunks' sums between
+  // machines must match up).
+  segment_bytes = std::min(segment_bytes, std::max(kMinSegmentBytes, kTotalWindowBytes / static_cast<size_t>(largest)));
+  segment_bytes -= segment_bytes % 64;
 
   std::unique_ptr<SharedAllreduce> self(new SharedAllreduce());
   self->node_ = node;
