@@ -3,7 +3,7 @@
 // weights, cycling through pre-made batches of seeded pixels in [0, 1] and labels (the input pipeline is not
 // timed; the values do not change the work of a dense layer).
 
-import { manualSeed, tensor, type Tensor } from '@nabla/core';
+import { Generator, manualSeed, tensor, type Tensor } from '@nabla/core';
 import { Linear, ReLU, Sequential } from '@nabla/layers';
 import { CrossEntropyLoss } from '@nabla/losses';
 import { Adam } from '@nabla/optimizers';
@@ -11,18 +11,6 @@ import { Adam } from '@nabla/optimizers';
 export const SIZES = [784, 256, 128, 10] as const;
 export const BATCH = 128;
 const BATCHES = 16;
-
-/** mulberry32: the same numbers on every engine. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface TrainResult {
   samplesPerSecond: number;
@@ -35,12 +23,12 @@ export interface TrainResult {
  * a page or a data loader does, so the collector's finalizers can give dropped storage back.
  */
 export async function trainLoop(steps: number, warmup: number, turn: () => Promise<void>): Promise<TrainResult> {
-  const random = generator(1);
+  const random = new Generator(1); // core's seeded generator: the same numbers on every engine
   const xs: Tensor[] = [];
   const ys: Tensor[] = [];
   for (let b = 0; b < BATCHES; b++) {
-    xs.push(tensor(Float32Array.from({ length: BATCH * SIZES[0] }, () => Math.floor(random() * 256) / 255), [BATCH, SIZES[0]]));
-    ys.push(tensor(Float32Array.from({ length: BATCH }, () => Math.floor(random() * 10)), [BATCH]));
+    xs.push(tensor(Float32Array.from({ length: BATCH * SIZES[0] }, () => random.nextBelow(256) / 255), [BATCH, SIZES[0]]));
+    ys.push(tensor(Float32Array.from({ length: BATCH }, () => random.nextBelow(10)), [BATCH]));
   }
   manualSeed(0);
   const model = new Sequential(
