@@ -123,9 +123,8 @@ int SharedAllreduce::run_typed(T* data, int count, int divisor) {
   const bool power_of_two = (divisor & (divisor - 1)) == 0;
   const T inverse = static_cast<T>(1) / static_cast<T>(divisor);
   const int64_t per_chunk = static_cast<int64_t>(segment_bytes_ / sizeof(T));
-  std::vector<T*> seg(static_cast<size_t>(size_));
-  for (int r = 0; r < size_; ++r) seg[static_cast<size_t>(r)] = reinterpret_cast<T*>(segments_[static_cast<size_t>(r)]);
-  T* const mine = seg[static_cast<size_t>(rank_)];
+  const auto seg = [&](int r) { return reinterpret_cast<T*>(segments_[static_cast<size_t>(r)]); };
+  T* const mine = seg(rank_);
 
   for (int64_t start = 0; start < count; start += per_chunk) {
     const int64_t n = std::min<int64_t>(per_chunk, count - start);
@@ -139,16 +138,16 @@ int SharedAllreduce::run_typed(T* data, int count, int divisor) {
     const int64_t len = n * (rank_ + 1) / size_ - lo;
     // Rank order, in separate passes over whole rows so that each loop vectorises.
     T* __restrict sum = reinterpret_cast<T*>(scratch_.data());
-    std::memcpy(sum, seg[0] + lo, static_cast<size_t>(len) * sizeof(T));
+    std::memcpy(sum, seg(0) + lo, static_cast<size_t>(len) * sizeof(T));
     for (int r = 1; r < size_; ++r) {
-      const T* __restrict part = seg[static_cast<size_t>(r)] + lo;
+      const T* __restrict part = seg(r) + lo;
       for (int64_t i = 0; i < len; ++i) sum[i] += part[i];
     }
     // With several machines the mean is taken after the sum across them.
     if (divisor != 1 && machines_ == 1) {
       for (int64_t i = 0; i < len; ++i) sum[i] = divide_value(sum[i], divisor, power_of_two, inverse);
     }
-    for (int r = 0; r < size_; ++r) std::memcpy(seg[static_cast<size_t>(r)] + lo, sum, static_cast<size_t>(len) * sizeof(T));
+    for (int r = 0; r < size_; ++r) std::memcpy(seg(r) + lo, sum, static_cast<size_t>(len) * sizeof(T));
 
     MPI_Win_sync(window_);
     status = MPI_Barrier(node_);
@@ -160,7 +159,7 @@ int SharedAllreduce::run_typed(T* data, int count, int divisor) {
     }
     // Each machine's first rank sums the machines' sums (a reduce to one rank, then a broadcast, so that
     // every machine gets the same bits), divides, and the machine's ranks copy the result from its segment.
-    T* const first = seg[0];
+    T* const first = seg(0);
     if (rank_ == 0) {
       int leader = 0;
       MPI_Comm_rank(leaders_, &leader);
