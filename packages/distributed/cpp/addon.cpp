@@ -114,6 +114,16 @@ Buffer buffer_arg(const Napi::CallbackInfo& info, size_t index, const char* wher
   return {data, static_cast<int>(length), type};
 }
 
+// A collective on a buffer, for the communication thread.
+std::shared_ptr<Job> job_on(Kind kind, const Buffer& b) {
+  auto job = std::make_shared<Job>();
+  job->kind = kind;
+  job->data = b.data;
+  job->count = b.count;
+  job->type = b.type;
+  return job;
+}
+
 // Milliseconds as a number > 0, or Infinity for no deadline (returned as -1).
 double timeout_arg(const Napi::CallbackInfo& info, size_t index, const char* where) {
   Napi::Env env = info.Env();
@@ -251,11 +261,7 @@ Napi::Value Allreduce(const Napi::CallbackInfo& info) {
   Buffer b = buffer_arg(info, 0, "allreduce", true);
   double timeout = timeout_arg(info, 1, "allreduce");
   require_initialized(info.Env(), "allreduce");
-  auto job = std::make_shared<Job>();
-  job->kind = Kind::kAllreduce;
-  job->data = b.data;
-  job->count = b.count;
-  job->type = b.type;
+  auto job = job_on(Kind::kAllreduce, b);
   state().comm->submit(job);
   wait_or_abort(job, timeout);
   return info.Env().Undefined();
@@ -267,11 +273,7 @@ Napi::Value AllreduceStart(const Napi::CallbackInfo& info) {
   int divisor = int_arg(info, 1, "allreduceStart", "divisor", 1, INT_MAX);
   require_initialized(info.Env(), "allreduceStart");
   State& s = state();
-  auto job = std::make_shared<Job>();
-  job->kind = Kind::kAllreduce;
-  job->data = b.data;
-  job->count = b.count;
-  job->type = b.type;
+  auto job = job_on(Kind::kAllreduce, b);
   job->divisor = divisor;
   uint32_t handle = s.next_handle++;
   if (s.next_handle == 0) s.next_handle = 1;
@@ -319,11 +321,7 @@ Napi::Value Broadcast(const Napi::CallbackInfo& info) {
   require_initialized(info.Env(), "broadcast");
   int root = int_arg(info, 1, "broadcast", "root", 0, state().size - 1);
   double timeout = timeout_arg(info, 2, "broadcast");
-  auto job = std::make_shared<Job>();
-  job->kind = Kind::kBroadcast;
-  job->data = b.data;
-  job->count = b.count;
-  job->type = b.type;
+  auto job = job_on(Kind::kBroadcast, b);
   job->root = root;
   state().comm->submit(job);
   wait_or_abort(job, timeout);
