@@ -58,7 +58,8 @@ for (let s = 0; s < steps; s++) {
   loss.forward(ddp(x), y).backward();
   optimizer.step();
 }
-const file = (rank) => join(tmpdir(), `nabla-step-timeline-${process.env.OMPI_COMM_WORLD_JOBID ?? process.ppid}-${rank}.json`);
+// Both ranks run on this machine as children of the same mpirun: its pid keeps concurrent jobs apart.
+const file = (rank) => join(tmpdir(), `nabla-step-timeline-${process.ppid}-${rank}.json`);
 const mine = Object.fromEntries(Object.entries(stamps).map(([k, v]) => [k, v.slice(warmup)]));
 writeFileSync(file(group.rank), JSON.stringify(mine));
 group.barrier();
