@@ -10,6 +10,8 @@ namespace {
 
 constexpr size_t kTotalWindowBytes = 16u << 20;
 constexpr size_t kMinSegmentBytes = 256u << 10;
+// Elements summed at a time (16 KiB of float32, 32 KiB of float64: within a first-level cache).
+constexpr int64_t kBlock = 4096;
 
 // The ranks that share this rank's machine: MPI's own answer, or with NABLA_DISTRIBUTED_RANKS_PER_MACHINE=g
 // every g consecutive ranks (so that the path for several machines can be tested on one).
@@ -73,7 +75,7 @@ std::unique_ptr<SharedAllreduce> SharedAllreduce::create(size_t segment_bytes, s
   MPI_Comm_rank(node, &self->rank_);
   self->size_ = node_size;
   self->segment_bytes_ = segment_bytes;
-  self->scratch_.resize(segment_bytes / static_cast<size_t>(node_size) / sizeof(double) + 2);
+  self->scratch_.resize(kBlock);
   // A failed allocation (a small /dev/shm in a container, say) must come back as a code, not end the job.
   MPI_Comm_set_errhandler(node, MPI_ERRORS_RETURN);
   char* mine = nullptr;
@@ -136,18 +138,22 @@ int SharedAllreduce::run_typed(T* data, int count, int divisor) {
 
     const int64_t lo = n * rank_ / size_;
     const int64_t len = n * (rank_ + 1) / size_ - lo;
-    // Rank order, in separate passes over whole rows so that each loop vectorises.
+    // Rank order, a block at a time: the block's sum stays in the first-level cache between the passes over
+    // the ranks' rows (each pass a plain loop that vectorises) and its copies into every segment.
     T* __restrict sum = reinterpret_cast<T*>(scratch_.data());
-    std::memcpy(sum, seg(0) + lo, static_cast<size_t>(len) * sizeof(T));
-    for (int r = 1; r < size_; ++r) {
-      const T* __restrict part = seg(r) + lo;
-      for (int64_t i = 0; i < len; ++i) sum[i] += part[i];
+    for (int64_t b = lo; b < lo + len; b += kBlock) {
+      const int64_t m = std::min<int64_t>(kBlock, lo + len - b);
+      std::memcpy(sum, seg(0) + b, static_cast<size_t>(m) * sizeof(T));
+      for (int r = 1; r < size_; ++r) {
+        const T* __restrict part = seg(r) + b;
+        for (int64_t i = 0; i < m; ++i) sum[i] += part[i];
+      }
+      // With several machines the mean is taken after the sum across them.
+      if (divisor != 1 && machines_ == 1) {
+        for (int64_t i = 0; i < m; ++i) sum[i] = divide_value(sum[i], divisor, power_of_two, inverse);
+      }
+      for (int r = 0; r < size_; ++r) std::memcpy(seg(r) + b, sum, static_cast<size_t>(m) * sizeof(T));
     }
-    // With several machines the mean is taken after the sum across them.
-    if (divisor != 1 && machines_ == 1) {
-      for (int64_t i = 0; i < len; ++i) sum[i] = divide_value(sum[i], divisor, power_of_two, inverse);
-    }
-    for (int r = 0; r < size_; ++r) std::memcpy(seg(r) + lo, sum, static_cast<size_t>(len) * sizeof(T));
 
     MPI_Win_sync(window_);
     status = MPI_Barrier(node_);

@@ -55,7 +55,7 @@ class SharedAllreduce {
   MPI_Win window_ = MPI_WIN_NULL;
   std::vector<char*> segments_;  // every rank's segment, mapped into this process
   size_t segment_bytes_ = 0;
-  std::vector<double> scratch_;  // this rank's slice of a chunk, summed (doubles: aligned for either type)
+  std::vector<double> scratch_;  // one block of this rank's slice, summed (doubles: aligned for either type)
   int rank_ = 0;
   int size_ = 0;
 };
