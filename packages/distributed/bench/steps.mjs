@@ -1,7 +1,7 @@
 /* global process, console -- a plain Node script (the root ESLint config has no Node globals for .mjs) */
 // Run by scaling.mjs, with or without mpirun: times training steps of an MLP on synthetic MNIST-shaped data
 // and prints one JSON line (rank 0) with samples/s.
-//   node bench/steps.mjs --width 1 --batch 64 --threads 1 [--mpi] [--sync both]
+//   node bench/steps.mjs --width 1 --batch 64 --threads 1 [--steps 200] [--warmup 200] [--mpi] [--sync both]
 // --mpi: the model is wrapped in DistributedDataParallel; --sync both also times the same steps without
 // gradient averaging (alternating rounds), to measure what the allreduce adds to a step.
 import { parseArgs } from 'node:util';
@@ -17,7 +17,8 @@ const { values: args } = parseArgs({
     width: { type: 'string', default: '1' },
     batch: { type: 'string', default: '64' },
     threads: { type: 'string', default: '1' },
-    steps: { type: 'string', default: '40' },
+    steps: { type: 'string', default: '200' },
+    warmup: { type: 'string', default: '200' },
     rounds: { type: 'string', default: '3' },
     mpi: { type: 'boolean', default: false },
     sync: { type: 'string', default: 'on' },
@@ -63,7 +64,9 @@ function run(net, n, cpu = []) {
 
 const modes = args.sync === 'both' ? [true, false] : [args.sync === 'on'];
 if (ddp && !modes.includes(true)) ddp.detachHooks();
-run(ddp ?? model, 5); // warm-up
+// Warm-up outside the timing: V8 compiles the step's hot path over the first ~150 steps, each rank at its own
+// moment, and a rank that compiles holds up the other.
+run(ddp ?? model, Number(args.warmup));
 const times = { sync: [], nosync: [] };
 const cpuTimes = { sync: [], nosync: [] };
 for (let r = 0; r < Number(args.rounds); r++) {
