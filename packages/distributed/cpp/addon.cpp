@@ -1,5 +1,5 @@
 // The MPI addon: init with thread support, rank and size, in-place allreduce (sum; blocking, or started and
-// later waited for), broadcast, barrier, finalize and abort. Buffers are the JavaScript Float32Array (or
+// later waited for), broadcast, barrier, buffers in the machine's shared memory, finalize and abort. Buffers are the JavaScript Float32Array (or
 // Float64Array) memory itself: nothing is copied across the boundary. Every entry checks its arguments
 // before it touches memory or MPI, and throws TypeError/RangeError/Error with a message naming the problem.
 //
@@ -20,12 +20,13 @@
 #include <unistd.h>
 
 #include "comm_thread.h"
+#include "resident.h"
 
 namespace nabla_mpi {
 namespace {
 
 // Bumped whenever an entry point's arguments change; the wrapper refuses a binary built for another.
-constexpr int kAbiVersion = 3;
+constexpr int kAbiVersion = 4;
 
 // Each rank's part of the shared-memory window (less with more than 4 ranks on the machine): larger buffers
 // are reduced in chunks of this size.
@@ -161,6 +162,11 @@ void wait_or_abort(const std::shared_ptr<Job>& job, double timeout_ms) {
     abort_job(1, "nabla distributed: rank " + std::to_string(s.rank) + ": " + job->describe() + " did not complete within " +
                      num(timeout_ms / 1000) + " s (a peer died, is stuck, or runs a different sequence of " +
                      "collectives); aborting the job");
+  }
+  if (job->status == kMismatchedCalls) {
+    abort_job(1, "nabla distributed: rank " + std::to_string(s.rank) + ": " + job->describe() + ": the ranks on this " +
+                     "machine passed different buffers (element count, type, divisor, or a shared buffer on some " +
+                     "ranks and not on others); every rank must make the same calls; aborting the job");
   }
   if (job->status != MPI_SUCCESS) {
     abort_job(1, "nabla distributed: rank " + std::to_string(s.rank) + ": " + job->describe() + " failed with MPI error " +
@@ -328,6 +334,34 @@ Napi::Value Broadcast(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// A Float32Array in memory that every rank of the machine maps, or null (with the reason in a second
+// property) when the job does not sum through shared memory or a rank could not have it.
+Napi::Value SharedBuffer(const Napi::CallbackInfo& info) {
+  require_args(info, 2, "sharedBuffer", "(length, timeoutMs)");
+  const int length = int_arg(info, 0, "sharedBuffer", "length", 0, INT_MAX / 4);
+  double timeout = timeout_arg(info, 1, "sharedBuffer");
+  require_initialized(info.Env(), "sharedBuffer");
+  Napi::Env env = info.Env();
+  auto job = std::make_shared<Job>();
+  job->kind = Kind::kAllocateShared;
+  job->bytes = static_cast<size_t>(length) * sizeof(float);
+  state().comm->submit(job);
+  wait_or_abort(job, timeout);
+  Napi::Object out = Napi::Object::New(env);
+  if (job->made == nullptr) {
+    out.Set("array", env.Null());
+    out.Set("reason", job->error);
+    return out;
+  }
+  // JavaScript owns the memory from here: collecting the array unmaps it (and the other ranks' buffers).
+  Napi::ArrayBuffer memory = Napi::ArrayBuffer::New(env, job->made, job->bytes, [](Napi::Env, void* data) {
+    release_region(data);
+  });
+  out.Set("array", Napi::Float32Array::New(env, static_cast<size_t>(length), memory, 0));
+  out.Set("reason", env.Null());
+  return out;
+}
+
 Napi::Value Barrier(const Napi::CallbackInfo& info) {
   require_args(info, 1, "barrier", "(timeoutMs)");
   double timeout = timeout_arg(info, 0, "barrier");
@@ -369,6 +403,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
       {"libraryVersion", LibraryVersion},                 {"allreduce", Allreduce},
       {"allreduceStart", AllreduceStart},                 {"wait", Wait},       {"test", Test},
       {"broadcast", Broadcast}, {"barrier", Barrier},     {"finalize", Finalize}, {"abort", Abort},
+      {"sharedBuffer", SharedBuffer},
   };
   for (const Entry& e : entries) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
   exports.Set("abiVersion", kAbiVersion);

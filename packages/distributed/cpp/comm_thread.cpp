@@ -11,6 +11,7 @@ std::string Job::describe() const {
     case Kind::kBroadcast:
       return "broadcast of " + std::to_string(count) + " " + type_name + " values from rank " + std::to_string(root);
     case Kind::kBarrier: return "barrier";
+    case Kind::kAllocateShared: return "allocation of " + std::to_string(bytes) + " bytes of shared memory";
   }
   return "collective";
 }
@@ -106,6 +107,13 @@ void CommThread::run() {
         break;
       case Kind::kBarrier:
         status = MPI_Barrier(MPI_COMM_WORLD);
+        break;
+      case Kind::kAllocateShared:
+        if (shared_) {
+          job->made = shared_->allocate_resident(job->bytes, &job->error);
+        } else {
+          job->error = "the ranks do not sum through shared memory";
+        }
         break;
     }
     {

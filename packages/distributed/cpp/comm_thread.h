@@ -18,7 +18,7 @@
 
 namespace nabla_mpi {
 
-enum class Kind { kAllreduce, kBroadcast, kBarrier };
+enum class Kind { kAllreduce, kBroadcast, kBarrier, kAllocateShared };
 
 struct Job {
   Kind kind;
@@ -28,6 +28,10 @@ struct Job {
   int root = 0;
   // After an allreduce, each value is divided by this (the world size gives the mean); 1 leaves the sum.
   int divisor = 1;
+  // kAllocateShared: the size asked for, and the buffer made (null, with why in `error`, if none).
+  size_t bytes = 0;
+  char* made = nullptr;
+  std::string error;
   // Set by the communication thread (under the queue's mutex, so a waiter on the condition sees it too).
   std::atomic<bool> done{false};
   int status = MPI_SUCCESS;

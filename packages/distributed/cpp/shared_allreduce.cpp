@@ -1,9 +1,15 @@
 #include "shared_allreduce.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <string>
+
+#include "resident.h"
 
 namespace nabla_mpi {
 namespace {
@@ -12,6 +18,17 @@ constexpr size_t kTotalWindowBytes = 16u << 20;
 constexpr size_t kMinSegmentBytes = 256u << 10;
 // Elements summed at a time (16 KiB of float32, 32 KiB of float64: within a first-level cache).
 constexpr int64_t kBlock = 4096;
+// Ahead of each rank's part of the window: what the rank's current allreduce call is (a Call).
+constexpr size_t kHeaderBytes = 64;
+constexpr size_t kPageBytes = 4096;
+
+// One rank's allreduce call, as every rank of the machine checks it against the first rank's: ranks that
+// passed different buffers (a count, a type, or shared memory on one and not another) must fail together,
+// not sum unrelated memory. Only 64-bit fields: no padding bytes to compare.
+struct Call {
+  int64_t count, value_bytes, divisor, region, offset, start;
+};
+static_assert(sizeof(Call) <= kHeaderBytes, "a Call fits in a part's header");
 
 // The ranks that share this rank's machine: MPI's own answer, or with NABLA_DISTRIBUTED_RANKS_PER_MACHINE=g
 // every g consecutive ranks (so that the path for several machines can be tested on one).
@@ -79,7 +96,7 @@ std::unique_ptr<SharedAllreduce> SharedAllreduce::create(size_t segment_bytes, s
   // A failed allocation (a small /dev/shm in a container, say) must come back as a code, not end the job.
   MPI_Comm_set_errhandler(node, MPI_ERRORS_RETURN);
   char* mine = nullptr;
-  int ok = MPI_Win_allocate_shared(static_cast<MPI_Aint>(segment_bytes), 1, MPI_INFO_NULL, node, &mine,
+  int ok = MPI_Win_allocate_shared(static_cast<MPI_Aint>(segment_bytes + kHeaderBytes), 1, MPI_INFO_NULL, node, &mine,
                                    &self->window_) == MPI_SUCCESS ? 1 : 0;
   int all_ok = ok;
   MPI_Allreduce(MPI_IN_PLACE, &all_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
@@ -98,6 +115,13 @@ std::unique_ptr<SharedAllreduce> SharedAllreduce::create(size_t segment_bytes, s
   }
   // One passive epoch for the window's whole life: MPI_Win_sync then orders the loads and stores.
   MPI_Win_lock_all(MPI_MODE_NOCHECK, self->window_);
+  // Names of the machine's shared buffers: a token of this job (rank 0's), a sequence number, a rank.
+  self->world_rank_ = world_rank;
+  self->node_world_ranks_.resize(static_cast<size_t>(node_size));
+  MPI_Allgather(&world_rank, 1, MPI_INT, self->node_world_ranks_.data(), 1, MPI_INT, node);
+  unsigned token = static_cast<unsigned>(getpid()) * 2654435761u ^ static_cast<unsigned>(std::time(nullptr));
+  MPI_Bcast(&token, 1, MPI_UNSIGNED, 0, MPI_COMM_WORLD);
+  self->token_ = token;
   *path = machines == 1 ? "shared memory"
                         : "shared memory within each of " + std::to_string(machines) + " machines, MPI between them";
   return self;
@@ -115,31 +139,96 @@ SharedAllreduce::~SharedAllreduce() {
   if (leaders_ != MPI_COMM_NULL) MPI_Comm_free(&leaders_);
 }
 
+char* SharedAllreduce::allocate_resident(size_t length_bytes, std::string* error) {
+  const uint64_t id = ++resident_count_;
+  const size_t bytes = std::max<size_t>(kPageBytes, (length_bytes + kPageBytes - 1) / kPageBytes * kPageBytes);
+  const auto name = [&](int world_rank) {
+    return "/nabla-mpi-" + std::to_string(token_) + "-" + std::to_string(id) + "-" + std::to_string(world_rank);
+  };
+  auto region = std::make_shared<ResidentRegion>();
+  region->id = id;
+  region->bytes = bytes;
+  region->mappings.assign(static_cast<size_t>(size_), nullptr);
+  region->mine = static_cast<size_t>(rank_);
+  // Every step is agreed by all ranks, so that all of them end up with the buffer or none does.
+  const auto all_ok = [](bool ok) {
+    int v = ok ? 1 : 0;
+    MPI_Allreduce(MPI_IN_PLACE, &v, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    return v == 1;
+  };
+  const auto give_up = [&](const std::string& why) {
+    for (char* p : region->mappings) unmap_shared(p, bytes);
+    *error = why;
+    return nullptr;
+  };
+  // Each rank maps the others' buffers with its own size: the sizes must agree.
+  unsigned long long sizes[2] = {bytes, ~static_cast<unsigned long long>(bytes)};
+  MPI_Allreduce(MPI_IN_PLACE, sizes, 2, MPI_UNSIGNED_LONG_LONG, MPI_MAX, MPI_COMM_WORLD);
+  if (sizes[0] != bytes || ~sizes[1] != bytes) return give_up("the ranks asked for different sizes");
+  std::string why;
+  char* mine = create_shared(name(world_rank_), bytes, &why);
+  region->mappings[region->mine] = mine;
+  if (!all_ok(mine != nullptr)) return give_up(mine == nullptr ? why : "another rank could not create its buffer");
+  bool opened = true;
+  for (int r = 0; r < size_; ++r) {
+    if (r == rank_) continue;
+    char* p = open_shared(name(node_world_ranks_[static_cast<size_t>(r)]), bytes, &why);
+    region->mappings[static_cast<size_t>(r)] = p;
+    opened = opened && p != nullptr;
+  }
+  // Every rank has mapped every buffer (or failed to) once the vote is in: the names can go.
+  const bool everyone = all_ok(opened);
+  unlink_shared(name(world_rank_));
+  if (!everyone) return give_up(opened ? "another rank could not map the buffers" : why);
+  register_region(region);
+  return mine;
+}
+
 int SharedAllreduce::run(void* data, int count, MPI_Datatype type, int divisor) {
   if (type == MPI_DOUBLE) return run_typed(static_cast<double*>(data), count, divisor);
   return run_typed(static_cast<float*>(data), count, divisor);
+}
+
+int SharedAllreduce::barrier() {
+  MPI_Win_sync(window_);
+  std::atomic_thread_fence(std::memory_order_seq_cst);  // for the resident buffers, outside the window
+  const int status = MPI_Barrier(node_);
+  MPI_Win_sync(window_);
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  return status;
 }
 
 template <typename T>
 int SharedAllreduce::run_typed(T* data, int count, int divisor) {
   const bool power_of_two = (divisor & (divisor - 1)) == 0;
   const T inverse = static_cast<T>(1) / static_cast<T>(divisor);
-  const int64_t per_chunk = static_cast<int64_t>(segment_bytes_ / sizeof(T));
-  const auto seg = [&](int r) { return reinterpret_cast<T*>(segments_[static_cast<size_t>(r)]); };
+  // A buffer in the machine's shared memory is summed where it is, in one piece; any other goes through
+  // this rank's part of the window, a chunk at a time.
+  size_t offset = 0;
+  const std::shared_ptr<ResidentRegion> region = find_region(data, static_cast<size_t>(count) * sizeof(T), &offset);
+  const int64_t per_chunk = region ? std::max(count, 1) : static_cast<int64_t>(segment_bytes_ / sizeof(T));
+  const auto seg = [&](int r) {
+    return reinterpret_cast<T*>(region ? region->mappings[static_cast<size_t>(r)] + offset
+                                       : segments_[static_cast<size_t>(r)] + kHeaderBytes);
+  };
+  const auto call = [&](int r) { return reinterpret_cast<Call*>(segments_[static_cast<size_t>(r)]); };
   T* const mine = seg(rank_);
 
   for (int64_t start = 0; start < count; start += per_chunk) {
     const int64_t n = std::min<int64_t>(per_chunk, count - start);
-    std::memcpy(mine, data + start, static_cast<size_t>(n) * sizeof(T));
-    MPI_Win_sync(window_);
-    int status = MPI_Barrier(node_);
+    if (!region) std::memcpy(mine, data + start, static_cast<size_t>(n) * sizeof(T));
+    *call(rank_) = Call{count, static_cast<int64_t>(sizeof(T)), divisor, region ? static_cast<int64_t>(region->id) : 0,
+                        static_cast<int64_t>(offset), start};
+    int status = barrier();
     if (status != MPI_SUCCESS) return status;
-    MPI_Win_sync(window_);
+    for (int r = 1; r < size_; ++r) {
+      if (std::memcmp(call(r), call(0), sizeof(Call)) != 0) return kMismatchedCalls;
+    }
 
     const int64_t lo = n * rank_ / size_;
     const int64_t len = n * (rank_ + 1) / size_ - lo;
     // Rank order, a block at a time: the block's sum stays in the first-level cache between the passes over
-    // the ranks' rows (each pass a plain loop that vectorises) and its copies into every segment.
+    // the ranks' rows (each pass a plain loop that vectorises) and its copies into every part.
     T* __restrict sum = reinterpret_cast<T*>(scratch_.data());
     for (int64_t b = lo; b < lo + len; b += kBlock) {
       const int64_t m = std::min<int64_t>(kBlock, lo + len - b);
@@ -155,16 +244,14 @@ int SharedAllreduce::run_typed(T* data, int count, int divisor) {
       for (int r = 0; r < size_; ++r) std::memcpy(seg(r) + b, sum, static_cast<size_t>(m) * sizeof(T));
     }
 
-    MPI_Win_sync(window_);
-    status = MPI_Barrier(node_);
+    status = barrier();
     if (status != MPI_SUCCESS) return status;
-    MPI_Win_sync(window_);
     if (machines_ == 1) {
-      std::memcpy(data + start, mine, static_cast<size_t>(n) * sizeof(T));
+      if (!region) std::memcpy(data + start, mine, static_cast<size_t>(n) * sizeof(T));
       continue;
     }
     // Each machine's first rank sums the machines' sums (a reduce to one rank, then a broadcast, so that
-    // every machine gets the same bits), divides, and the machine's ranks copy the result from its segment.
+    // every machine gets the same bits), divides, and the machine's ranks copy the result from its part.
     T* const first = seg(0);
     if (rank_ == 0) {
       int leader = 0;
@@ -177,13 +264,11 @@ int SharedAllreduce::run_typed(T* data, int count, int divisor) {
         for (int64_t i = 0; i < n; ++i) first[i] = divide_value(first[i], divisor, power_of_two, inverse);
       }
     }
-    MPI_Win_sync(window_);
-    status = MPI_Barrier(node_);
+    status = barrier();
     if (status != MPI_SUCCESS) return status;
-    MPI_Win_sync(window_);
-    std::memcpy(data + start, first, static_cast<size_t>(n) * sizeof(T));
-    // The first rank writes its segment again in the next chunk or call: not before every rank has read it.
-    status = MPI_Barrier(node_);
+    if (data + start != first) std::memcpy(data + start, first, static_cast<size_t>(n) * sizeof(T));
+    // The first rank writes its part again in the next chunk or call: not before every rank has read it.
+    status = barrier();
     if (status != MPI_SUCCESS) return status;
   }
   return MPI_SUCCESS;

@@ -12,14 +12,18 @@
 // segment (divided too, for a mean, when there is one machine); after a second barrier each rank copies its
 // segment back. With several machines, each machine's first rank instead reduces the machines' sums to one
 // rank and broadcasts the result (so every machine has the same bits), divides, and after a barrier every
-// rank copies it from that rank's segment (a third barrier keeps the segment until all have). Buffers larger than a
-// segment go through in chunks. MPI does everything that is not a local load or store: the windows, the
-// barriers, the traffic between machines and the memory model (MPI_Win_sync).
+// rank copies it from that rank's segment (a third barrier keeps the segment until all have). Buffers larger
+// than a segment go through in chunks. A buffer of allocate_resident() (resident.h) is already in memory every
+// rank maps: it is summed the same way where it is, in one piece, with no copy in or out. Each rank states its
+// call in the header of its segment, and the ranks check that they all made the same one before they sum.
+// MPI does everything that is not a local load or store: the windows, the barriers, the traffic between
+// machines and the memory model (MPI_Win_sync).
 #pragma once
 
 #include <mpi.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,8 +39,16 @@ class SharedAllreduce {
   static std::unique_ptr<SharedAllreduce> create(size_t segment_bytes, std::string* path);
 
   // In place over `count` values of `type` (MPI_FLOAT or MPI_DOUBLE): the sum over ranks, divided by `divisor`
-  // as the addon's MPI path divides. Collective: every rank calls it with the same count, type and divisor.
+  // as the addon's MPI path divides. Collective: every rank calls it with the same count, type and divisor,
+  // and with a buffer of allocate_resident (the same one, at the same offset) or with none; ranks of a
+  // machine that do not all return kMismatchedCalls.
   int run(void* data, int count, MPI_Datatype type, int divisor);
+
+  // A buffer of `bytes` in memory that every rank of the machine maps (resident.h): run() sums it where it
+  // is. Collective over MPI_COMM_WORLD, in the same order and with the same size everywhere; called on the
+  // communication thread, so that it keeps its place among the collectives. Null on every rank, with why in
+  // `error`, when any rank cannot have it. JavaScript owns it: release_region() when it is collected.
+  char* allocate_resident(size_t bytes, std::string* error);
 
   // Frees the window and the machine's communicator: collective, so every rank's finalize does it.
   ~SharedAllreduce();
@@ -48,6 +60,7 @@ class SharedAllreduce {
   SharedAllreduce() = default;
   template <typename T>
   int run_typed(T* data, int count, int divisor);
+  int barrier();  // among the machine's ranks, ordering loads and stores on either side
 
   MPI_Comm node_ = MPI_COMM_NULL;      // the ranks of this machine
   MPI_Comm leaders_ = MPI_COMM_NULL;   // the first rank of each machine (on those ranks, with several machines)
@@ -58,7 +71,14 @@ class SharedAllreduce {
   std::vector<double> scratch_;  // one block of this rank's slice, summed (doubles: aligned for either type)
   int rank_ = 0;
   int size_ = 0;
+  int world_rank_ = 0;
+  std::vector<int> node_world_ranks_;  // the machine's ranks' MPI_COMM_WORLD ranks, in machine rank order
+  unsigned token_ = 0;                  // rank 0's, names this job's shared buffers
+  uint64_t resident_count_ = 0;         // shared buffers made so far (the same count on every rank)
 };
+
+// What run() returns when the machine's ranks did not make the same call.
+constexpr int kMismatchedCalls = -1;
 
 // x / n rounded once to T, as JavaScript's `x / n` stored into a typed array gives; for a power of two n,
 // x * (1/n) is the same exact value and faster.

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Must equal kAbiVersion in cpp/addon.cpp: a binary built from other sources is refused. */
-export const EXPECTED_ABI_VERSION = 3;
+export const EXPECTED_ABI_VERSION = 4;
 
 /** A Float32Array, or a Float64Array where a call says so. Reduced and broadcast in place. */
 export type MpiBuffer = Float32Array | Float64Array;
@@ -31,6 +31,12 @@ export interface MpiAddon {
   test(handle: number): boolean;
   broadcast(buffer: MpiBuffer, root: number, timeoutMs: number): void;
   barrier(timeoutMs: number): void;
+  /**
+   * Collective: a Float32Array of `length` in memory every rank of the machine maps (an allreduce of it
+   * needs no copies), or null with the reason when the job does not sum through shared memory or a rank
+   * could not have it (every rank gets the same answer).
+   */
+  sharedBuffer(length: number, timeoutMs: number): { array: Float32Array | null; reason: string | null };
   finalize(): void;
   /** Prints message to stderr and ends every rank of the job with `code`. */
   abort(code: number, message: string): never;

@@ -22,7 +22,12 @@ export interface Bucket {
   ready: number;
 }
 
-export function planBuckets(named: readonly [string, Tensor][], capBytes: number): { buckets: Bucket[]; slots: Map<Tensor, Slot> } {
+/** `allocate(n)`: a zero-filled Float32Array of n for a bucket's memory. */
+export function planBuckets(
+  named: readonly [string, Tensor][],
+  capBytes: number,
+  allocate: (length: number) => Float32Array = (n) => new Float32Array(n),
+): { buckets: Bucket[]; slots: Map<Tensor, Slot> } {
   const capElements = Math.max(1, Math.floor(capBytes / 4));
   const groups: [string, Tensor][][] = [];
   let current: [string, Tensor][] = [];
@@ -49,7 +54,7 @@ export function planBuckets(named: readonly [string, Tensor][], capBytes: number
       slots.set(param, slot);
       offset += param.size;
     }
-    const data = new Float32Array(offset);
+    const data = allocate(offset);
     for (const slot of bucketSlots) slot.view = data.subarray(slot.offset, slot.offset + slot.param.size);
     buckets.push({ data, slots: bucketSlots, ready: 0 });
   });

@@ -5,13 +5,15 @@
 //
 //  - At construction, rank 0's parameters and buffers are broadcast to every rank.
 //  - Gradients are averaged in buckets (bucketCapMb each). Each parameter's .grad is a view of its
-//    bucket (see buckets.ts), so backward accumulates into the bucket; a post-accumulate hook on every
-//    parameter counts the gradients backward has finished, and a bucket's allreduce (sum, then / worldSize,
-//    in place) starts when its last one is final, on the addon's communication thread, while backward goes
-//    on. Buckets start in a fixed order on every rank (MPI needs the same order everywhere). When the last
-//    bucket has started, the hook waits for all of them, so when backward() returns the gradients are
-//    averaged and optimizer.step() needs nothing else. A gradient that is not the bucket's view (the
-//    optimizer dropped it with setToNone) is copied in, and the view put back as .grad.
+//    bucket (see buckets.ts), so backward accumulates into the bucket; with several ranks on a machine the
+//    buckets live in memory they all map (ProcessGroup.sharedBuffer), where the allreduce sums them. A
+//    post-accumulate hook on every parameter counts the gradients backward has finished, and a bucket's
+//    allreduce (sum, then / worldSize, in place) starts when its last one is final, on the addon's
+//    communication thread, while backward goes on. Buckets start in a fixed order on every rank (MPI needs
+//    the same order everywhere). When the last bucket has started, the hook waits for all of them, so when
+//    backward() returns the gradients are averaged and optimizer.step() needs nothing else. A gradient that
+//    is not the bucket's view (the optimizer dropped it with setToNone) is copied in, and the view put back
+//    as .grad.
 //  - Buffers (BatchNorm's running statistics) are broadcast from rank 0 at each forward in training mode, as
 //    PyTorch does by default, and at the first forward in eval mode after training: every rank then holds
 //    rank 0's statistics, which are those of rank 0's shares.
@@ -70,7 +72,9 @@ export class DistributedDataParallel extends Module {
     const trainable = module.namedParameters().filter(([, p]) => p.requiresGrad);
     for (const [name, p] of module.namedParameters()) hostView(p, `DistributedDataParallel: parameter ${name}`);
     this.syncState();
-    ({ buckets: this.buckets, slots: this.slots } = planBuckets(trainable, capMb * 1024 * 1024));
+    // With more than one rank, buckets live where the allreduce sums them (see ProcessGroup.sharedBuffer).
+    const allocate = this.group.worldSize > 1 ? (n: number) => this.group.sharedBuffer(n) : undefined;
+    ({ buckets: this.buckets, slots: this.slots } = planBuckets(trainable, capMb * 1024 * 1024, allocate));
     this.works = this.buckets.map(() => null);
     for (const slot of this.slots.values()) {
       if (slot.param.grad !== null) slot.view.set(hostView(slot.param.grad, `gradient of ${slot.name}`));
@@ -91,6 +95,11 @@ export class DistributedDataParallel extends Module {
   /** Number of gradient buckets (one allreduce each per step). */
   get bucketCount(): number {
     return this.buckets.length;
+  }
+
+  /** True when the buckets live in memory the machine's ranks share, so that averaging copies nothing. */
+  get bucketsShared(): boolean {
+    return this.buckets.length > 0 && this.buckets.every((b) => this.group.isShared(b.data));
   }
 
   /** Rank 0's parameters and buffers, copied into every rank's (done at construction). */

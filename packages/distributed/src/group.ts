@@ -110,6 +110,31 @@ export class ProcessGroup {
     this.addon.broadcast(b, root, this.timeoutMs);
   }
 
+  /**
+   * A zero-filled Float32Array of `length` for buffers that are reduced again and again (DDP's gradient
+   * buckets): when the ranks sum through shared memory it lives in memory that every rank of the machine
+   * maps, so an allreduce of it sums the ranks' arrays where they are, with no copy in or out; otherwise, or
+   * when the machine's shared memory (/dev/shm) cannot hold it, a plain Float32Array. Collective: every
+   * rank calls it, in the same order, with the same length. Collecting the array frees the memory.
+   */
+  sharedBuffer(length: number): Float32Array {
+    if (!Number.isSafeInteger(length) || length < 0 || length > 0x1fffffff) {
+      throw new ValueError(`sharedBuffer: length must be an integer in 0..${0x1fffffff}, got ${String(length)}`);
+    }
+    if (!this.allreducePath.startsWith('shared memory')) return new Float32Array(length);
+    const { array } = this.addon.sharedBuffer(length, this.timeoutMs);
+    if (array === null) return new Float32Array(length);
+    this.sharedMemory.add(array.buffer);
+    return array;
+  }
+
+  /** Whether `array` (or the array it views) is one of sharedBuffer's in the machine's shared memory. */
+  isShared(array: Float32Array): boolean {
+    return this.sharedMemory.has(array.buffer);
+  }
+
+  private readonly sharedMemory = new WeakSet<ArrayBufferLike>();
+
   /** Returns once every rank has called it. */
   barrier(): void {
     this.addon.barrier(this.timeoutMs);

@@ -35,11 +35,15 @@ describe.skipIf(!info.available)('addon argument checks', () => {
     expect(() => addon.barrier(0)).toThrow(RangeError);
     expect(() => addon.abort(0, 'x')).toThrow(/abort: code must be an integer in 1..255, got 0/);
     expect(() => addon.abort(1, 5 as never)).toThrow(/abort: message must be a string/);
+    expect(() => addon.sharedBuffer(-1, 1000)).toThrow(/sharedBuffer: length must be an integer in 0..536870911, got -1/);
+    expect(() => addon.sharedBuffer(1.5, 1000)).toThrow(RangeError);
+    expect(() => addon.sharedBuffer(4, 0)).toThrow(/sharedBuffer: timeoutMs must be > 0/);
   });
 
   it('valid calls before init say that MPI is not initialized', () => {
     expect(() => addon.allreduce(f32, 1000)).toThrow(/allreduce: MPI is not initialized; call init\(\) first/);
     expect(() => addon.barrier(1000)).toThrow(/not initialized/);
+    expect(() => addon.sharedBuffer(4, 1000)).toThrow(/sharedBuffer: MPI is not initialized/);
     expect(() => addon.rank()).toThrow(/not initialized/);
     expect(() => addon.finalize()).toThrow(/not initialized/);
     expect(addon.status()).toEqual({ initialized: false, finalized: false, pending: 0 });

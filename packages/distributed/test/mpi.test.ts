@@ -58,6 +58,9 @@ describe.skipIf(why !== null)('under mpirun (2 ranks unless a test says otherwis
       expect(r.mismatches).toEqual([]);
       expect(r.checked).toBe(20);
       expect(r.allreducePath).toBe(path);
+      // sharedBuffer's arrays are in shared memory whenever the ranks sum through it, and sum alike.
+      expect(r.sharedChecked).toBe(10);
+      expect(r.shared).toBe(path.startsWith('shared memory'));
     }
   });
 
@@ -65,8 +68,9 @@ describe.skipIf(why !== null)('under mpirun (2 ranks unless a test says otherwis
     const checkpoint = join(tempDir(), 'ddp.safetensors');
     const run = mpirun('train.ts', [checkpoint]);
     expect(run.status, run.stderr).toBe(0);
-    const [r0, r1] = run.ranks as { weights: string[]; buckets: number; checkpointMatches: boolean; samples: number[] }[];
+    const [r0, r1] = run.ranks as { weights: string[]; buckets: number; bucketsShared: boolean; checkpointMatches: boolean; samples: number[] }[];
     expect(r0!.buckets).toBeGreaterThan(1);
+    expect(r0!.bucketsShared && r1!.bucketsShared).toBe(true);
     expect(r0!.weights).toEqual(r1!.weights);
     expect(r0!.checkpointMatches && r1!.checkpointMatches).toBe(true);
     expect(r0!.samples).toEqual(Array(EPOCHS).fill(dataset().length));
@@ -131,6 +135,8 @@ describe.skipIf(why !== null)('under mpirun (2 ranks unless a test says otherwis
     ['kill', /rank 1 .* exited on signal 9/],
     ['stuck', /rank 0: allreduce of 4 float32 values did not complete within 1 s/],
     ['unused', /DistributedDataParallel: parameter\(s\) 1\.bias, 1\.weight received no gradient in the last backward/],
+    ['shared', /allreduce of 8 float32 values: the ranks on this machine passed different buffers/],
+    ['count', /allreduce of \d float32 values: the ranks on this machine passed different buffers/],
   ])('a rank that fails (%s) ends the whole job with a non-zero exit and the reason', (mode, message) => {
     const run = mpirun('faults.ts', [mode]);
     expect(run.signal).toBeNull(); // ended by itself, not by the safety net

@@ -51,4 +51,33 @@ for (const Kind of [Float32Array, Float64Array]) {
     }
   }
 }
-console.log(JSON.stringify({ rank, worldSize, allreducePath: group.allreducePath, checked, mismatches }));
+// Buffers in the machine's shared memory are summed where they are (no chunks, no copies): whole, in a
+// different order than they were made, and through a view at an offset.
+let sharedChecked = 0;
+const sharedBuffers = [1000, 1_500_000, 1].map((n) => group.sharedBuffer(n));
+const shared = sharedBuffers.every((b) => group.isShared(b));
+for (const [buffer, lo, hi] of [[sharedBuffers[1]!, 0, 1_500_000], [sharedBuffers[0]!, 0, 1000], [sharedBuffers[0]!, 10, 990],
+  [sharedBuffers[2]!, 0, 1], [sharedBuffers[1]!, 1_500_000, 1_500_000]] as const) {
+  for (const mean of [false, true]) {
+    const view = buffer.subarray(lo, hi);
+    view.set(values(rank, hi - lo, Float32Array));
+    if (mean) group.allreduceMean(view);
+    else group.allreduce(view);
+    const all = Array.from({ length: worldSize }, (_, r) => values(r, hi - lo, Float32Array));
+    for (let i = 0; i < hi - lo; i++) {
+      let s = 0;
+      for (let first = 0; first < worldSize; first += perMachine) {
+        let m = all[first]![i]!;
+        for (let r = first + 1; r < Math.min(first + perMachine, worldSize); r++) m = Math.fround(m + all[r]![i]!);
+        s = first === 0 ? m : Math.fround(s + m);
+      }
+      const want = mean ? Math.fround(s / worldSize) : s;
+      if (!Object.is(view[i], want)) {
+        mismatches.push(`shared n=${hi - lo} at ${lo} mean=${mean} [${i}]: ${view[i]} != ${want}`);
+        break;
+      }
+    }
+    sharedChecked++;
+  }
+}
+console.log(JSON.stringify({ rank, worldSize, allreducePath: group.allreducePath, checked, sharedChecked, shared, mismatches }));

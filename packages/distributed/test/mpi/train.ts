@@ -27,6 +27,6 @@ const matches = [...ddp.stateDict()].every(([name, t]) => {
   return s !== undefined && bytes(s.data()).equals(bytes(t.data()));
 });
 console.log(JSON.stringify({
-  rank: group.rank, buckets: ddp.bucketCount, weights, checkpointMatches: matches,
+  rank: group.rank, buckets: ddp.bucketCount, bucketsShared: ddp.bucketsShared, weights, checkpointMatches: matches,
   loss: history.epochs.map((e) => e.loss), samples: history.epochs.map((e) => e.samples),
 }));
