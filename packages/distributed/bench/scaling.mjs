@@ -71,13 +71,16 @@ for (const { bytes, median: t } of sweep) {
 const beta = (sw * sxy - sx * sy) / (sw * sxx - sx * sx);
 const alpha = (sy - beta * sx) / sw;
 console.log(`MEASURED allreduce, 2 ranks on this machine, float32 in place (through ${allreducePath}):`);
-console.log('  size        median      best        GB/s (median)   fit alpha+beta*n');
-for (const { bytes, median: t, best } of sweep) {
+const withShared = sweep.some((s) => s.sharedMedian !== undefined);
+console.log('  size        median      best        GB/s (median)   fit alpha+beta*n' +
+  (withShared ? '   sharedBuffer: median      best' : ''));
+for (const { bytes, median: t, best, sharedMedian, sharedBest } of sweep) {
   const size = bytes >= 1 << 20 ? `${mb(bytes)} MB` : `${bytes / 1024} KB`;
+  const shared = sharedMedian === undefined ? '' : `   ${fmt(sharedMedian * 1e6, 0).padStart(20)} us ${fmt(sharedBest * 1e6, 0).padStart(8)} us`;
   console.log(`  ${size.padEnd(10)}  ${fmt(t * 1e6, 0).padStart(8)} us ${fmt(best * 1e6, 0).padStart(8)} us   ` +
-    `${fmt(bytes / t / 1e9, 2).padStart(8)}         ${fmt((alpha + beta * bytes) * 1e6, 0).padStart(8)} us`);
+    `${fmt(bytes / t / 1e9, 2).padStart(8)}         ${fmt((alpha + beta * bytes) * 1e6, 0).padStart(8)} us${shared}`);
 }
-console.log(`  fit: alpha = ${fmt(alpha * 1e6, 1)} us, beta = ${fmt(beta * 1e9, 3)} ns/byte (${fmt(1 / beta / 1e9, 2)} GB/s)\n`);
+console.log(`  fit (plain arrays): alpha = ${fmt(alpha * 1e6, 1)} us, beta = ${fmt(beta * 1e9, 3)} ns/byte (${fmt(1 / beta / 1e9, 2)} GB/s)\n`);
 
 // ---- measured: steps and peers ----------------------------------------------------------------------
 const models = {};
