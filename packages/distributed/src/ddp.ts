@@ -11,16 +11,17 @@
 //    allreduce (sum, then / worldSize, in place) starts when its last one is final, on the addon's
 //    communication thread, while backward goes on. Buckets start in a fixed order on every rank (MPI needs
 //    the same order everywhere). When the last bucket has started, the hook waits for all of them, so when
-//    backward() returns the gradients are averaged and optimizer.step() needs nothing else. A gradient that
-//    is not the bucket's view (the optimizer dropped it with setToNone) is copied in, and the view put back
-//    as .grad.
+//    backward() returns the gradients are averaged and optimizer.step() needs nothing else. Views that
+//    optimizer.zeroGrad() dropped (setToNone, its default) are put back, zeroed, at the next forward; a
+//    gradient that is still not the bucket's view when backward reaches it is copied in, and the view put
+//    back as .grad.
 //  - Buffers (BatchNorm's running statistics) are broadcast from rank 0 at each forward in training mode, as
 //    PyTorch does by default, and at the first forward in eval mode after training: every rank then holds
 //    rank 0's statistics, which are those of rank 0's shares.
 //  - Every parameter that requires grad must receive a gradient in every backward (as with PyTorch's
 //    default find_unused_parameters=False): one that does not is reported by name at the next forward.
 
-import { Tensor, ValueError } from '@nabla/core';
+import { Tensor, ValueError, isGradEnabled } from '@nabla/core';
 import { Module } from '@nabla/layers';
 import { planBuckets, type Bucket, type Slot } from './buckets.js';
 import { getProcessGroup, type ProcessGroup, type Work } from './group.js';
@@ -119,7 +120,21 @@ export class DistributedDataParallel extends Module {
     // training does too, so evaluation on every rank uses the same running statistics.
     if (this.broadcastBuffers && (this.module.training || this.buffersChanged)) this.syncBuffers();
     this.buffersChanged = this.module.training;
+    if (this.hookHandles.length > 0 && isGradEnabled()) this.restoreBucketViews();
     return this.module(...xs);
+  }
+
+  /**
+   * Puts back, zeroed, the bucket views that optimizer.zeroGrad() dropped (it sets .grad to null by
+   * default): backward then accumulates into the buckets in place (the linear layers' weight gradients
+   * straight from their GEMMs) instead of into fresh memory that the hooks would copy in.
+   */
+  private restoreBucketViews(): void {
+    for (const slot of this.slots.values()) {
+      if (slot.param.grad !== null) continue;
+      slot.view.fill(0);
+      slot.param.grad = new Tensor(slot.view, slot.param.shape);
+    }
   }
 
   /** Takes the gradient hooks off: the wrapped module then trains on its own, without averaging. */

@@ -104,10 +104,12 @@ describe.skipIf(why !== null)('under mpirun (2 ranks unless a test says otherwis
     expect(r0!.batchNorm!.buffersBefore).not.toBe(r1!.batchNorm!.buffersBefore);
     expect(r1!.batchNorm!.buffers).toBe(r0!.batchNorm!.buffersBefore);
     expect(r0!.batchNorm!.buffers).toBe(r0!.batchNorm!.buffersBefore);
-    // Dropped gradients (copied into the buckets), reduced during backward, give the very same weights as
-    // kept ones reduced after it.
+    // Dropped gradients (views put back at forward, or fresh ones copied into the buckets), reduced during
+    // backward, give the very same weights as kept ones reduced after it.
     expect(r0!.dropped!.params).toBe(r0!.kept!.params);
     expect(r1!.dropped!.params).toBe(r0!.kept!.params);
+    expect(r0!.droppedLate!.params).toBe(r0!.kept!.params);
+    expect(r1!.droppedLate!.params).toBe(r0!.kept!.params);
   });
 
   it('the README example runs and learns', () => {

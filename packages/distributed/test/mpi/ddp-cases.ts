@@ -1,6 +1,7 @@
 // Run by mpi.test.ts under mpirun with 2 ranks: DistributedDataParallel with BatchNorm (buffers broadcast
 // from rank 0); reducing after backward (overlap: false) against reducing during it with gradients dropped
-// by zeroGrad({ setToNone: true }) (copied into the buckets): both must give the same weights.
+// by zeroGrad({ setToNone: true }) before forward (the bucket views put back at forward) and after it
+// (fresh gradients copied into the buckets): all must give the same weights.
 // Prints one JSON line per rank with digests of the state it ends with.
 import { createHash } from 'node:crypto';
 import '@nabla/backend-js';
@@ -39,7 +40,25 @@ async function train(withBatchNorm: boolean, setToNone: boolean, overlap = true)
   return { params: digest(net.parameters()), buffersBefore: before, buffers: digest(net.buffers()) };
 }
 
+// The same steps as fit's, written out, with zeroGrad between forward and backward.
+function trainZeroingAfterForward() {
+  manualSeed(11 + group.rank);
+  const net = new Sequential(new Linear(FEATURES, 16), new ReLU(), new Linear(16, CLASSES));
+  const ddp = new DistributedDataParallel(net, { bucketCapMb: 0.0002 });
+  const data = dataset();
+  const loader = new DataLoader(data, { batchSize: BATCH, sampler: new DistributedSampler(data, { seed: 2 }) });
+  const opt = optimizer(net);
+  for (const { x, y } of loader) {
+    const out = ddp(x);
+    opt.zeroGrad();
+    loss(out, y).backward();
+    opt.step();
+  }
+  return { params: digest(net.parameters()), buffersBefore: '', buffers: '' };
+}
+
 const batchNorm = await train(true, false);
 const kept = await train(false, false, false);
 const dropped = await train(false, true);
-console.log(JSON.stringify({ rank: group.rank, batchNorm, kept, dropped }));
+const droppedLate = trainZeroingAfterForward();
+console.log(JSON.stringify({ rank: group.rank, batchNorm, kept, dropped, droppedLate }));
