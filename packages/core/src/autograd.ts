@@ -203,7 +203,7 @@ export function runBackward(
       grads.delete(t);
       if (t.gradFn === null || t.retainsGrad) {
         helpers.accumulate(t, g, owned);
-        reachable.add(t.grad!.storage);
+        reachable.add(t.gradValue!.storage);
       }
       if (t.gradFn === null) {
         runPostAccumulateHooks(t);

@@ -3,7 +3,7 @@ export type * from './backend.js';
 export * from './errors.js';
 export * from './registry.js';
 export { Generator, manualSeed, defaultGenerator } from './rng.js';
-export { Tensor, type TensorLike, type NestedArray } from './tensor.js';
+export { Tensor, dropGrad, gradOf, type TensorLike, type NestedArray } from './tensor.js';
 export type { CreateOptions, TensorOptions, RandomOptions } from './creation.js';
 // The creation functions, with PyTorch's argument forms (zeros(2, 3)) and checked arguments.
 export {

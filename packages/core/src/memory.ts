@@ -32,6 +32,11 @@ export function allocStorage(backend: Backend<Storage>, n: number): Storage {
   return s;
 }
 
+/** Whether `s` was allocated since the current record began (a temporary of the backward pass running). */
+export function isTemporary(s: Storage): boolean {
+  return taken?.has(s) ?? false;
+}
+
 /** Starts recording the storage allocated (by a backward pass); returns the enclosing record, if any. */
 export function beginTemporaries(): Set<Storage> | null {
   const outer = taken;

@@ -8,7 +8,7 @@ import { NablaError, ShapeError, fmtShape } from './errors.js';
 import { formatTensor } from './format.js';
 import { contiguousStrides, isContiguous, sizeOf } from './shape.js';
 import { getBackend, getBackendByName } from './registry.js';
-import { allocStorage, checkMemory, memoryOf, peek } from './memory.js';
+import { allocStorage, checkMemory, isTemporary, memoryOf, peek } from './memory.js';
 import { coalesceViews } from './plan.js';
 import * as ew from './ops/elementwise.js';
 import * as red from './ops/reduce.js';
@@ -35,8 +35,22 @@ export class Tensor implements View<Storage> {
   /** A small increasing integer: tells tensors apart, and counts tensors made (tests check that steps make none). */
   readonly id: number;
   requiresGrad = false;
-  /** The gradient accumulated by backward(), for leaves (and for tensors that called retainGrad()). */
-  grad: Tensor | null = null;
+  /** @internal The gradient; read it through `grad` (user code) or gradOf() (nabla's own packages). */
+  gradValue: Tensor | null = null;
+
+  /**
+   * The gradient accumulated by backward(), for leaves (and for tensors that called retainGrad()). Reading
+   * it hands the tensor to the caller, who may keep it: its memory is then never recycled (see dropGrad).
+   */
+  get grad(): Tensor | null {
+    const g = this.gradValue;
+    if (g !== null) handedOut.add(g);
+    return g;
+  }
+
+  set grad(g: Tensor | null) {
+    this.gradValue = g;
+  }
   /** The op that produced this tensor, when it was recorded for autograd; null for leaves. */
   gradFn: GradNode | null = null;
   retainsGrad = false;
@@ -266,6 +280,34 @@ function flatArgs(args: number[] | [number[]]): number[] {
   return Array.isArray(args[0]) ? args[0] : (args as number[]);
 }
 
+// Gradients whose memory nabla may recycle when an optimizer drops them: the storage was made during the
+// backward pass that set it (a temporary that became the .grad, or the copy made for it), so nothing but the
+// .grad tensor reaches it, until code outside nabla's packages reads .grad (handedOut): the reader may keep it.
+const recyclable = new WeakSet<Tensor>();
+const handedOut = new WeakSet<Tensor>();
+
+/**
+ * `t`'s gradient, read by nabla's own packages (an optimizer's step, gradient clipping), which do not keep it:
+ * unlike reading `t.grad`, this leaves its memory recyclable.
+ */
+export function gradOf(t: Tensor): Tensor | null {
+  return t.gradValue;
+}
+
+/**
+ * Sets `t.grad` to null, as zeroGrad({ setToNone: true }) does, and hands the gradient's memory back to its
+ * backend for the next gradient of that size when nothing outside nabla can reach it: it was made by the
+ * backward pass that set it and nobody has read `t.grad` since. So a training loop reuses warm memory for its
+ * gradients step after step, as with setToNone: false, while a gradient the caller did read keeps its values.
+ */
+export function dropGrad(t: Tensor): void {
+  const g = t.gradValue;
+  t.gradValue = null;
+  if (g === null || !recyclable.has(g) || handedOut.has(g)) return;
+  recyclable.delete(g);
+  memoryOf(g.storage).release(g.storage);
+}
+
 const backwardHelpers = {
   onesLike(t: Tensor): Tensor {
     const backend = getBackend();
@@ -282,10 +324,11 @@ const backwardHelpers = {
    * Later gradients add in place, so an optimizer that zeroes grads keeps one buffer per parameter.
    */
   accumulate(leaf: Tensor, g: Tensor, owned: Set<Storage>): void {
-    const acc = leaf.grad;
+    const acc = leaf.gradValue;
     if (acc === null && g.isContiguous && g.offset === 0 && g.storage.length === g.size && !owned.has(g.storage)) {
       owned.add(g.storage);
-      leaf.grad = new Tensor(g.storage, leaf.shape);
+      leaf.gradValue = new Tensor(g.storage, leaf.shape);
+      if (isTemporary(g.storage)) recyclable.add(leaf.gradValue);
       return;
     }
     const backend = getBackend();
@@ -297,6 +340,7 @@ const backwardHelpers = {
     backend.copy(g, own);
     owned.add(own);
     const t = new Tensor(own, leaf.shape);
-    leaf.grad = acc === null ? t : ew.add(acc, t);
+    leaf.gradValue = acc === null ? t : ew.add(acc, t);
+    if (acc === null && isTemporary(own)) recyclable.add(t);
   },
 };

@@ -21,7 +21,7 @@
 //  - Every parameter that requires grad must receive a gradient in every backward (as with PyTorch's
 //    default find_unused_parameters=False): one that does not is reported by name at the next forward.
 
-import { Tensor, ValueError, isGradEnabled } from '@nabla/core';
+import { Tensor, ValueError, dropGrad, gradOf, isGradEnabled } from '@nabla/core';
 import { Module } from '@nabla/layers';
 import { planBuckets, type Bucket, type Slot } from './buckets.js';
 import { getProcessGroup, type ProcessGroup, type Work } from './group.js';
@@ -131,7 +131,7 @@ export class DistributedDataParallel extends Module {
    */
   private restoreBucketViews(): void {
     for (const slot of this.slots.values()) {
-      if (slot.param.grad !== null) continue;
+      if (gradOf(slot.param) !== null) continue;
       slot.view.fill(0);
       slot.param.grad = new Tensor(slot.view, slot.param.shape);
     }
@@ -146,9 +146,10 @@ export class DistributedDataParallel extends Module {
   private onGradReady(param: Tensor): void {
     const slot = this.slots.get(param)!;
     const bucket = this.buckets[slot.bucket]!;
-    const grad = param.grad!;
+    const grad = gradOf(param)!;
     if (grad.storage !== slot.view) {
       slot.view.set(hostView(grad, `gradient of ${slot.name}`));
+      dropGrad(param); // its memory goes back for the next gradient
       param.grad = new Tensor(slot.view, param.shape);
     }
     bucket.ready++;

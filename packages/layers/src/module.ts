@@ -3,7 +3,7 @@
 // parameters(), stateDict(), train()/eval() and zeroGrad(). A module is callable: model(x) runs forward(x)
 // between its forward hooks.
 
-import { NablaError, Tensor } from '@nabla/core';
+import { NablaError, Tensor, dropGrad } from '@nabla/core';
 import { applyStateDict, type LoadResult, type LoadStateDictOptions } from './state.js';
 import { summarize } from './summary.js';
 import { addPostHook, addPreHook, callModule, type ForwardHook, type ForwardPreHook, type HookHandle } from './hooks.js';
@@ -220,9 +220,12 @@ export abstract class Module {
     return this.train(false);
   }
 
-  /** Clears the gradient of every parameter (sets it to null, as PyTorch's default). */
+  /**
+   * Clears the gradient of every parameter (sets it to null, as PyTorch's default; memory that nobody outside
+   * nabla has read goes back for the next gradients, see dropGrad).
+   */
   zeroGrad(): void {
-    for (const p of this.parameters()) p.grad = null;
+    for (const p of this.parameters()) dropGrad(p);
   }
 
   /** Calls fn on every descendant and then on this module (for custom initialisation, like PyTorch's apply). */

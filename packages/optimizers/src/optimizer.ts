@@ -2,7 +2,7 @@
 // step, and a state dict shaped like PyTorch's (state by parameter index + paramGroups).
 
 import {
-  Tensor, ValueError, denseStorage, fmtShape, full, getBackend, tensor, zerosLike, type Storage,
+  Tensor, ValueError, denseStorage, dropGrad, fmtShape, full, getBackend, gradOf, tensor, zerosLike, type Storage,
 } from '@nabla/core';
 import { checkKnownKeys } from './options.js';
 
@@ -126,9 +126,10 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     const setToNone = options.setToNone ?? true;
     for (const group of this.paramGroups) {
       for (const p of group.params) {
-        const g = p.grad;
+        const g = gradOf(p);
         if (g === null) continue;
-        if (setToNone || !p.requiresGrad) p.grad = null;
+        // dropGrad recycles the gradient's memory for the next backward when no caller has read it.
+        if (setToNone || !p.requiresGrad) dropGrad(p);
         else if (g.isContiguous) getBackend().fill(g.storage, 0, g.offset, g.size);
         else p.grad = zerosLike(p);
       }
@@ -144,7 +145,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     for (const group of this.paramGroups) {
       for (let i = 0; i < group.params.length; i++) {
         const p = group.params[i]!;
-        const g = p.grad;
+        const g = gradOf(p);
         if (g === null) continue;
         if (g.shape.length !== p.shape.length || g.shape.some((d, k) => d !== p.shape[k])) {
           throw new ValueError(

@@ -3,7 +3,7 @@
 
 import '@nabla/backend-js';
 import { describe, expect, it } from 'vitest';
-import { Tensor, ValueError, randn, manualSeed, tensor, zeros } from '@nabla/core';
+import { Tensor, ValueError, gradOf, hostMemory, randn, manualSeed, tensor, zeros } from '@nabla/core';
 import {
   ADAGRAD_DEFAULTS, ADAMW_DEFAULTS, ADAM_DEFAULTS, Adagrad, Adam, AdamW, RMSPROP_DEFAULTS, RMSprop, SGD, SGD_DEFAULTS,
   type Optimizer,
@@ -163,6 +163,33 @@ describe('zeroGrad', () => {
     lossOf([w]).backward();
     expect(w.grad).toBe(g);
     expect(Array.from(g.data())).toEqual([-1, 1]);
+  });
+
+  it('recycles a dropped gradient that nobody read for the next backward; one that was read keeps its values', () => {
+    manualSeed(3);
+    // 40 x 64 floats: pooled host memory (small arrays are not pooled).
+    const w = randn([40, 64], { requiresGrad: true });
+    const x = randn([4, 64]);
+    const opt = new SGD([w], { lr: 0.01 });
+    const step = (): void => {
+      opt.zeroGrad();
+      x.matmul(w.T).square().sum().backward();
+      opt.step();
+    };
+    step();
+    step();
+    // Nobody read .grad: each step's gradient goes back to the pool, and steps need no new memory.
+    const allocated = hostMemory.stats.allocated;
+    step();
+    step();
+    expect(hostMemory.stats.allocated - allocated).toBe(0);
+
+    const held = w.grad!; // read by the caller, who may keep it
+    const expected = Array.from(gradOf(w)!.contiguous().data());
+    step();
+    step();
+    expect(gradOf(w) === held).toBe(false);
+    expect(Array.from(held.data())).toEqual(expected);
   });
 
   it('drops the gradient of a parameter that no longer requires grad, even when keeping buffers', () => {

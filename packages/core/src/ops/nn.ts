@@ -102,7 +102,7 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null = null, act: Activ
  * weight's size per step, and no separate pass to add it. Any other case returns false.
  */
 function accumulateWeightGrad(w: Tensor, dpre: Tensor, x: Tensor): boolean {
-  const acc = w.grad;
+  const acc = w.gradValue;
   if (w.gradFn !== null || acc === null || !acc.isContiguous) return false;
   if (acc.storage === w.storage || acc.storage === x.storage || acc.storage === dpre.storage) return false;
   const backend = getBackend();
