@@ -341,6 +341,6 @@ const backwardHelpers = {
     owned.add(own);
     const t = new Tensor(own, leaf.shape);
     leaf.gradValue = acc === null ? t : ew.add(acc, t);
-    if (acc === null && isTemporary(own)) recyclable.add(t);
+    if (acc === null) recyclable.add(t); // `own` was made just now, by this pass
   },
 };

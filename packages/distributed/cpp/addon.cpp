@@ -1,6 +1,6 @@
 // The MPI addon: init with thread support, rank and size, in-place allreduce (sum; blocking, or started and
-// later waited for), broadcast, barrier, buffers in the machine's shared memory, finalize and abort. Buffers are the JavaScript Float32Array (or
-// Float64Array) memory itself: nothing is copied across the boundary. Every entry checks its arguments
+// later waited for), broadcast, barrier, buffers in the machine's shared memory, finalize and abort. Buffers
+// are the JavaScript Float32Array (or Float64Array) memory itself: nothing is copied across the boundary. Every entry checks its arguments
 // before it touches memory or MPI, and throws TypeError/RangeError/Error with a message naming the problem.
 //
 // Collectives run on one communication thread (comm_thread.h). The JavaScript thread waits for each with a

@@ -18,18 +18,11 @@ std::string Job::describe() const {
 
 namespace {
 
-template <typename T>
-void divide(T* d, int count, int n) {
-  const bool power_of_two = (n & (n - 1)) == 0;
-  const T inverse = static_cast<T>(1) / static_cast<T>(n);
-  for (int i = 0; i < count; ++i) d[i] = divide_value(d[i], n, power_of_two, inverse);
-}
-
 void divide(const Job& job) {
   if (job.type == MPI_DOUBLE) {
-    divide(static_cast<double*>(job.data), job.count, job.divisor);
+    divide_all(static_cast<double*>(job.data), job.count, job.divisor);
   } else {
-    divide(static_cast<float*>(job.data), job.count, job.divisor);
+    divide_all(static_cast<float*>(job.data), job.count, job.divisor);
   }
 }
 

@@ -200,8 +200,6 @@ int SharedAllreduce::barrier() {
 
 template <typename T>
 int SharedAllreduce::run_typed(T* data, int count, int divisor) {
-  const bool power_of_two = (divisor & (divisor - 1)) == 0;
-  const T inverse = static_cast<T>(1) / static_cast<T>(divisor);
   // A buffer in the machine's shared memory is summed where it is, in one piece; any other goes through
   // this rank's part of the window, a chunk at a time.
   size_t offset = 0;
@@ -238,9 +236,7 @@ int SharedAllreduce::run_typed(T* data, int count, int divisor) {
         for (int64_t i = 0; i < m; ++i) sum[i] += part[i];
       }
       // With several machines the mean is taken after the sum across them.
-      if (divisor != 1 && machines_ == 1) {
-        for (int64_t i = 0; i < m; ++i) sum[i] = divide_value(sum[i], divisor, power_of_two, inverse);
-      }
+      if (divisor != 1 && machines_ == 1) divide_all(sum, m, divisor);
       for (int r = 0; r < size_; ++r) std::memcpy(seg(r) + b, sum, static_cast<size_t>(m) * sizeof(T));
     }
 
@@ -260,9 +256,7 @@ int SharedAllreduce::run_typed(T* data, int count, int divisor) {
       status = MPI_Reduce(leader == 0 ? MPI_IN_PLACE : first, first, static_cast<int>(n), type, MPI_SUM, 0, leaders_);
       if (status == MPI_SUCCESS) status = MPI_Bcast(first, static_cast<int>(n), type, 0, leaders_);
       if (status != MPI_SUCCESS) return status;
-      if (divisor != 1) {
-        for (int64_t i = 0; i < n; ++i) first[i] = divide_value(first[i], divisor, power_of_two, inverse);
-      }
+      if (divisor != 1) divide_all(first, n, divisor);
     }
     status = barrier();
     if (status != MPI_SUCCESS) return status;

@@ -88,4 +88,12 @@ inline T divide_value(T x, int n, bool power_of_two, T inverse) {
   return static_cast<T>(static_cast<double>(x) / n);
 }
 
+// Every value of d divided by n, as divide_value does.
+template <typename T>
+inline void divide_all(T* d, int64_t count, int n) {
+  const bool power_of_two = (n & (n - 1)) == 0;
+  const T inverse = static_cast<T>(1) / static_cast<T>(n);
+  for (int64_t i = 0; i < count; ++i) d[i] = divide_value(d[i], n, power_of_two, inverse);
+}
+
 }  // namespace nabla_mpi

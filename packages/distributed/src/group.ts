@@ -55,9 +55,8 @@ export class ProcessGroup {
     readonly threadLevel: string,
     timeoutMs: number,
     /**
-     * How allreduce sums: 'shared memory' when every rank is on this machine (a window of MPI shared memory,
-     * measured 3-5x faster than MPI_Allreduce for a training step's gradients), else 'MPI_Allreduce' with
-     * the reason. NABLA_DISTRIBUTED_SHARED_MEMORY=0 (on every rank) keeps MPI_Allreduce.
+     * How allreduce sums: 'shared memory' when ranks share a machine (a window of MPI shared memory; see the
+     * README for what it was measured to save), else 'MPI_Allreduce' with the reason. NABLA_DISTRIBUTED_SHARED_MEMORY=0 (on every rank) keeps MPI_Allreduce.
      */
     readonly allreducePath: string = 'MPI_Allreduce',
   ) {
