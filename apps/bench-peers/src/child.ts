@@ -51,3 +51,17 @@ export function childEnv(settings: Record<string, string | undefined>): NodeJS.P
   }
   return env;
 }
+
+/**
+ * Identical processes run at once, as one result: their samples/s summed (each process times its own steps;
+ * they start together and run the same steps, so their timed phases overlap all but their ends), each
+ * process's result under `processes`. Fails if any of them failed.
+ */
+export function combineConcurrent(results: readonly ChildResult[]): ChildResult {
+  const failed = results.find((r) => !r.ok);
+  if (failed) return { ok: false, error: `one of ${results.length} processes run at once failed: ${failed.error ?? 'no result'}` };
+  const values = results.map((r) => r.value!);
+  const total = values.reduce((sum, v) => sum + Number(v.samplesPerSecond), 0);
+  if (!Number.isFinite(total)) return { ok: false, error: 'a process run at once reported no samples/s' };
+  return { ok: true, value: { samplesPerSecond: total, steps: values[0]!.steps, processes: values } };
+}

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { childEnv, runChild, type ChildResult } from './child.js';
+import { childEnv, combineConcurrent, runChild, type ChildResult } from './child.js';
 import { loadAverage, machine } from './machine.js';
 import { DEFAULTS, GROUPS, QUICK, roundJobs, type DataVariant, type Group, type Job, type Options } from './plan.js';
 import { resultDocument, type Collected, type KeyRatio } from './report.js';
@@ -78,6 +78,10 @@ function mnistFolder(): string {
 function summaryOf(job: Job, r: ChildResult): string {
   if (!r.ok) return `failed: ${r.error}`;
   const v = r.value!;
+  if (Array.isArray(v.processes)) {
+    const each = (v.processes as Record<string, unknown>[]).map((p) => Math.round(Number(p.samplesPerSecond)));
+    return `${Math.round(Number(v.samplesPerSecond))} samples/s in all (${each.join(' + ')}) over ${String(v.steps)} steps each`;
+  }
   if (typeof v.samplesPerSecond === 'number') {
     return `${Math.round(v.samplesPerSecond)} samples/s over ${String(v.steps)} steps, ${Math.round(Number(v.peakRssMb))} MB`;
   }
@@ -141,7 +145,9 @@ async function main(): Promise<void> {
   const run = (job: Job): Promise<ChildResult> => {
     if (job.runner === 'nabla') {
       const threads = job.task.task === 'train' ? job.task.threads : 1;
-      return runChild(process.execPath, [WORKER, JSON.stringify({ ...job.task, backend: job.backend })], nablaEnv(threads));
+      const once = () => runChild(process.execPath, [WORKER, JSON.stringify({ ...job.task, backend: job.backend })], nablaEnv(threads));
+      if ((job.copies ?? 1) > 1) return Promise.all(Array.from({ length: job.copies! }, once)).then(combineConcurrent);
+      return once();
     }
     if (job.runner === 'tfjs') {
       return runChild(process.execPath, [TFJS_WORKER, JSON.stringify({ ...job.task, backend: job.backend, mnistDir: mnist })], childEnv({}));

@@ -51,6 +51,8 @@ export type Job =
   | {
     key: string; runner: 'nabla'; backend: NablaBackend;
     task: TrainTask | { task: 'matmul' | 'wasmKernel'; samples: number } | { task: 'overhead'; ops: number };
+    /** Run this many identical processes at once (samples/s summed): what the cores give independent trainings. */
+    copies?: number;
   }
   | { key: string; runner: 'torch'; coretype: string; ompPassive?: boolean; task: TrainTask | { task: 'overhead'; ops: number } }
   | { key: string; runner: 'sgemm'; coretype?: string; mode: 'ours' | 'blas' | 'peak'; samples: number }
@@ -83,6 +85,11 @@ export function torchSettings(o: Options, threads: number): { side: string; core
 
 export function trainKey(side: string, workload: Workload | string, data: DataVariant, threads: number): string {
   return `train/${side}/${workload}/${data}/${threads === 0 ? 'default' : `${threads}t`}`;
+}
+
+/** The side of `processes` 1-thread nabla processes training at once. */
+export function processesSide(processes: number): string {
+  return `nabla-${processes}-processes`;
 }
 
 function interleave<T>(a: readonly T[], b: readonly T[]): T[] {
@@ -144,6 +151,12 @@ function nativeJobs(o: Options, have: Available, zip: Zip, train: MakeTrain): [J
     for (const data of o.data) {
       for (const workload of ['loop', 'fit'] as const) {
         nablaTrain.push({ key: trainKey('nabla', workload, data, threads), runner: 'nabla', backend: 'native', task: train(workload, data, threads) });
+      }
+      // The ceiling of any split of one training over `threads` cores: as many 1-thread trainings at once.
+      if (threads > 1 && o.threads.includes(1)) {
+        nablaTrain.push({
+          key: trainKey(processesSide(threads), 'loop', data, 1), runner: 'nabla', backend: 'native', task: train('loop', data, 1), copies: threads,
+        });
       }
       if (!have.torch) continue;
       for (const t of torchSettings(o, threads)) {

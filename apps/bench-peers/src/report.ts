@@ -2,7 +2,7 @@
 // Pure: no processes, no clock, no files (tested in test/report.test.ts).
 
 import type { DataVariant, Options } from './plan.js';
-import { GROUPS, TFJS_WORKLOAD, torchSettings, trainKey } from './plan.js';
+import { GROUPS, TFJS_WORKLOAD, processesSide, torchSettings, trainKey } from './plan.js';
 import { GEMM_SHAPES, STEP_SHAPES, WIDTHS, stepGflops } from './shapes.js';
 import { fastest, ratios, stepFlopsPerSample, summarize, type Better, type Summary } from './stats.js';
 import { fmt, fmtRatio, markdownTable } from './table.js';
@@ -118,6 +118,7 @@ function nativeRows(c: Collected, o: Options): Row[] {
       peer: peer ? rounds(c, peer.key, (v) => num(v, 'peakRssMb'), 'lower') : undefined,
     });
   }
+  rows.push(...scalingRows(c, o));
   if (o.torchDefaultThreads) {
     const data = o.data[0]!;
     const peer = fastest(candidates(c, torchKeys(data, 0), sps, 'higher'), 'higher');
@@ -159,6 +160,30 @@ function nativeRows(c: Collected, o: Options): Row[] {
     rows.push({ what: `FMA peak of one core (${peak.isa}, 12 independent FMA chains)`, unit: 'GFLOP/s', better: 'higher', peerLabel: '', nabla: peak.summary });
   }
   return rows;
+}
+
+/**
+ * nabla at n threads against nabla at 1 thread, and beside it n 1-thread processes at once against one: how
+ * much of what the cores give independent work one training's threads turn into speed.
+ */
+function scalingRows(c: Collected, o: Options): Row[] {
+  if (!o.threads.includes(1)) return [];
+  const sps = (v: Value) => num(v, 'samplesPerSecond');
+  return o.threads.filter((t) => t > 1).flatMap((threads) => o.data.flatMap((data): Row[] => {
+    const one = rounds(c, trainKey('nabla', 'loop', data, 1), sps, 'higher');
+    return [
+      {
+        id: `scaling-threads-${data}-${threads}`, what: `the README loop, ${DATA_LABEL[data]}: ${threads} threads against 1 thread`,
+        unit: 'samples/s', better: 'higher', peerLabel: 'nabla, 1 thread', nabla: rounds(c, trainKey('nabla', 'loop', data, threads), sps, 'higher'), peer: one,
+      },
+      {
+        id: `scaling-processes-${data}-${threads}`,
+        what: `the README loop, ${DATA_LABEL[data]}: ${threads} processes of 1 thread at once (samples/s summed) against 1 process`,
+        unit: 'samples/s', better: 'higher', peerLabel: 'nabla, 1 thread',
+        nabla: rounds(c, trainKey(processesSide(threads), 'loop', data, 1), sps, 'higher'), peer: one,
+      },
+    ];
+  }));
 }
 
 const TFJS_LABEL = { wasm: 'TensorFlow.js wasm (tf.layers, trainOnBatch)', cpu: 'TensorFlow.js cpu (tf.layers, trainOnBatch)' } as const;

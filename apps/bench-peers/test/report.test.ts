@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, QUICK, TFJS_WORKLOAD, roundJobs, trainKey, type Options } from '../src/plan.js';
+import { combineConcurrent } from '../src/child.js';
+import { DEFAULTS, QUICK, TFJS_WORKLOAD, processesSide, roundJobs, trainKey, type Options } from '../src/plan.js';
 import { keyRatios, markdown, resultDocument, tableRows, type Collected } from '../src/report.js';
 import { GEMM_SHAPES } from '../src/shapes.js';
 import { fmt, markdownTable } from '../src/table.js';
@@ -101,6 +102,41 @@ describe('plan', () => {
     ]);
     const noTfjs = roundJobs({ ...DEFAULTS, groups: ['wasm'] }, { ...have, tfjs: false, wasm: false });
     expect(noTfjs.map((j) => j.key)).toEqual([trainKey('nabla-js', 'loop', 'x255', 1)]);
+  });
+});
+
+describe('scaling over threads', () => {
+  const two: Options = { ...options, threads: [1, 2] };
+
+  it('runs as many 1-thread processes at once as the most threads measured, per data variant', () => {
+    const jobs = roundJobs({ ...two, groups: ['native'], data: ['x255', 'std'] }, { torch: false, sgemm: false, openblas: false });
+    const together = jobs.filter((j) => j.runner === 'nabla' && (j.copies ?? 1) > 1);
+    expect(together.map((j) => j.key)).toEqual([
+      trainKey(processesSide(2), 'loop', 'x255', 1), trainKey(processesSide(2), 'loop', 'std', 1),
+    ]);
+    expect(together.every((j) => j.runner === 'nabla' && j.copies === 2 && j.task.task === 'train' && j.task.threads === 1)).toBe(true);
+    expect(roundJobs({ ...two, threads: [2] }, { torch: false, sgemm: false, openblas: false }).some((j) => j.runner === 'nabla' && j.copies)).toBe(false);
+  });
+
+  it('compares 2 threads and 2 processes at once with 1 thread', () => {
+    const c: Collected = {
+      [trainKey('nabla', 'loop', 'x255', 1)]: { rounds: [train(80_000), train(70_000)], errors: [] },
+      [trainKey('nabla', 'loop', 'x255', 2)]: { rounds: [train(120_000), train(100_000)], errors: [] },
+      [trainKey(processesSide(2), 'loop', 'x255', 1)]: { rounds: [train(150_000), train(140_000)], errors: [] },
+    };
+    const ratios = keyRatios(tableRows(c, two));
+    expect(ratios.find((r) => r.id === 'scaling-threads-x255-2')).toMatchObject({ best: 1.5, median: 110_000 / 75_000 });
+    expect(ratios.find((r) => r.id === 'scaling-processes-x255-2')).toMatchObject({ best: 150_000 / 80_000, median: 145_000 / 75_000 });
+    expect(tableRows(c, options).some((r) => r.id?.startsWith('scaling'))).toBe(false);
+  });
+
+  it('sums the samples/s of processes run at once, and fails if one of them failed', () => {
+    const ok = (samplesPerSecond: number) => ({ ok: true, value: { samplesPerSecond, steps: 100 } });
+    expect(combineConcurrent([ok(70_000), ok(75_000)])).toEqual({
+      ok: true, value: { samplesPerSecond: 145_000, steps: 100, processes: [{ samplesPerSecond: 70_000, steps: 100 }, { samplesPerSecond: 75_000, steps: 100 }] },
+    });
+    const failed = combineConcurrent([ok(70_000), { ok: false, error: 'exit code 1' }]);
+    expect(failed).toEqual({ ok: false, error: 'one of 2 processes run at once failed: exit code 1' });
   });
 });
 
