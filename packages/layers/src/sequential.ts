@@ -6,6 +6,7 @@ import { Module } from './module.js';
 import { Linear } from './linear.js';
 import { isFusableActivation } from './activations.js';
 import { reportFused } from './fusion.js';
+import { withLayerPath } from './errorPath.js';
 
 export class Sequential extends Module {
   private readonly layers: Module[] = [];
@@ -48,16 +49,22 @@ export class Sequential extends Module {
     checkTensor('Sequential.forward', 'input', x);
     let y = x;
     const layers = this.layers;
-    for (let i = 0; i < layers.length; i++) {
-      const m = layers[i]!;
-      const next = layers[i + 1];
-      if (m instanceof Linear && next !== undefined && isFusableActivation(next) && m.canFuse()) {
-        y = m.forwardWithActivation(y, next.fused.act, next.fused.alpha);
-        reportFused(m, next, y);
-        i++;
-      } else {
-        y = m(y);
+    let i = 0;
+    try {
+      for (; i < layers.length; i++) {
+        const m = layers[i]!;
+        const next = layers[i + 1];
+        if (m instanceof Linear && next !== undefined && isFusableActivation(next) && m.canFuse()) {
+          y = m.forwardWithActivation(y, next.fused.act, next.fused.alpha);
+          reportFused(m, next, y);
+          i++;
+        } else {
+          y = m(y);
+        }
       }
+    } catch (err) {
+      // Which of several alike layers failed: the message gains its position ('2', or '1.0' when nested).
+      throw withLayerPath(err, String(i), layers[i]!);
     }
     return y;
   }

@@ -34,7 +34,13 @@ export function applyStateDict(
   owner: string, current: Map<string, Tensor>, dict: Map<string, Tensor> | Record<string, Tensor>,
   options: LoadStateDictOptions,
 ): LoadResult {
+  if (options === null || typeof options !== 'object') {
+    throw new NablaError(`${owner}.loadStateDict: options must be an object such as { strict: false }, got ${describeValue(options)}`);
+  }
   const strict = options.strict ?? true;
+  if (typeof strict !== 'boolean') {
+    throw new NablaError(`${owner}.loadStateDict: strict must be true or false, got ${describeValue(strict)}`);
+  }
   const given = new Map(entriesOf(dict));
   const missingKeys = [...current.keys()].filter((k) => !given.has(k));
   const unexpectedKeys = [...given.keys()].filter((k) => !current.has(k));
