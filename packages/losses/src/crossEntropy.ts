@@ -4,11 +4,11 @@
 // - categoricalCrossEntropyLoss: probabilities [N, C] and one-hot (or soft) rows [N, C], -sum_k y log p.
 
 import {
-  ShapeError, Tensor, ValueError, fmtShape, log, logSoftmax, maximum, mul, neg, noGrad, oneHotOf,
+  ShapeError, Tensor, ValueError, describeValue, fmtShape, log, logSoftmax, maximum, mul, neg, noGrad, oneHotOf,
   softmaxCrossEntropy, sum,
 } from '@nabla/core';
 import {
-  GRAD_EPS, LOG_FLOOR, asTensor, checkPrediction, checkRange, checkReduction, checkSameShape, reduce, withGradient,
+  GRAD_EPS, LOG_FLOOR, asTensor, checkOptionalTensor, checkOptions, checkPrediction, checkRange, checkReduction, checkSameShape, reduce, withGradient,
   type ReductionOptions, type TargetLike,
 } from './common.js';
 
@@ -47,30 +47,47 @@ function checkWeight(op: string, weight: Tensor, classes: number): void {
 }
 
 /** Softmax cross-entropy of logits against class indices, as torch.nn.functional.cross_entropy. */
-export function crossEntropyLoss(logits: Tensor, targets: TargetLike, options: CrossEntropyOptions = {}): Tensor {
+export function crossEntropyLoss(logits: Tensor, targets: TargetLike, rawOptions: CrossEntropyOptions = {}): Tensor {
   const op = 'crossEntropyLoss';
+  const options = checkOptions(op, rawOptions, ['reduction', 'labelSmoothing', 'weight']);
   const reduction = checkReduction(op, options.reduction);
   checkPrediction(op, 'logits', logits);
   const t = asTensor(op, 'targets', targets);
   const [, classes] = checkLogitsAndTargets(op, logits, t);
   const smoothing = options.labelSmoothing ?? 0;
-  if (!(smoothing >= 0 && smoothing <= 1)) throw new ValueError(`${op}: labelSmoothing must be in [0, 1], got ${smoothing}`);
-  const weight = options.weight ?? null;
+  if (typeof smoothing !== 'number' || !(smoothing >= 0 && smoothing <= 1)) {
+    throw new ValueError(`${op}: labelSmoothing must be a number in [0, 1], got ${typeof smoothing === 'number' ? smoothing : describeValue(smoothing)}`);
+  }
+  const weight = checkOptionalTensor(op, 'weight', options.weight);
   if (weight) checkWeight(op, weight, classes);
 
   let nll = softmaxCrossEntropy(logits, t); // [N], fused when the backend has the kernel
-  if (!weight && smoothing === 0) return reduce(nll, reduction);
+  if (!weight && smoothing === 0) return reduce(op, nll, reduction);
 
   // Weight of each row's target class; 'mean' normalises by their sum (PyTorch's weighted mean).
   const rowWeight = weight ? noGrad(() => sum(mul(oneHotOf(t, classes), weight), 1)) : null;
   if (rowWeight) nll = mul(nll, rowWeight);
-  const meanOf = (perRow: Tensor): Tensor => (rowWeight ? perRow.sum().div(rowWeight.sum()) : perRow.mean());
-  const reduceRows = (perRow: Tensor): Tensor => (reduction === 'mean' ? meanOf(perRow) : reduce(perRow, reduction));
+  if (rowWeight && reduction === 'mean') checkWeightSum(op, rowWeight, t);
+  const meanOf = (perRow: Tensor): Tensor => (rowWeight ? perRow.sum().div(rowWeight.sum()) : reduce(op, perRow, 'mean'));
+  const reduceRows = (perRow: Tensor): Tensor => (reduction === 'mean' ? meanOf(perRow) : reduce(op, perRow, reduction));
   if (smoothing === 0) return reduceRows(nll);
   // The smoothing term: -sum_c w_c log p_c per row, reduced the same way, scaled by s / C.
   const logp = logSoftmax(logits, 1);
   const smooth = neg(sum(weight ? mul(logp, weight) : logp, 1));
   return reduceRows(nll).mul(1 - smoothing).add(reduceRows(smooth).mul(smoothing / classes));
+}
+
+/**
+ * A weighted mean divides by the sum of the targets' class weights: when that is 0 (every target in a class
+ * of weight 0, or no rows) PyTorch returns NaN; this names the cause instead.
+ */
+function checkWeightSum(op: string, rowWeight: Tensor, targets: Tensor): void {
+  if (rowWeight.sum().item() > 0) return;
+  const classes = [...new Set(targets.data())].sort((a, b) => a - b);
+  throw new ValueError(
+    `${op}: reduction 'mean' divides by the sum of the targets' class weights, which is 0 ` +
+    `(${classes.length === 0 ? 'an empty batch' : `classes ${classes.join(', ')} all have weight 0`}); use reduction 'sum' for this batch`,
+  );
 }
 
 /**
@@ -82,7 +99,7 @@ export function categoricalCrossEntropyLoss(
   probs: Tensor, targets: TargetLike, options: ReductionOptions = {},
 ): Tensor {
   const op = 'categoricalCrossEntropyLoss';
-  const reduction = checkReduction(op, options.reduction);
+  const reduction = checkReduction(op, checkOptions(op, options, ['reduction']).reduction);
   checkPrediction(op, 'probabilities', probs);
   const y = asTensor(op, 'targets', targets);
   if (probs.rank !== 2) throw new ShapeError(`${op}: probabilities have shape ${fmtShape(probs.shape)}, expected [batch, classes]`);
@@ -98,7 +115,7 @@ export function categoricalCrossEntropyLoss(
       y.requiresGrad ? mul(gRow, neg(logp)) : null,
     ];
   });
-  return reduce(perRow, reduction);
+  return reduce(op, perRow, reduction);
 }
 
 /** Each target row holds values in [0, 1] that sum to 1 (one-hot, or soft labels). */
