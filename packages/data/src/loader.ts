@@ -6,7 +6,7 @@
 // hold. x comes from host memory without a zero fill, since the dataset's copy writes every value.
 
 import { Tensor, ValueError, hostMemory, tensor } from '@nabla/core';
-import { checkPositiveInteger, describe, sizeOfShape } from './checks.js';
+import { checkOptions, checkPositiveInteger, describe, sizeOfShape } from './checks.js';
 import { ArrayDataset, Subset, copySamples, type Dataset } from './dataset.js';
 import { ByteImageDataset } from './byte-image-dataset.js';
 import { permutation, toSeed32 } from './random.js';
@@ -51,11 +51,19 @@ export class DataLoader implements Iterable<Batch>, AsyncIterable<Batch> {
   /** The epoch the next iteration runs; starts at 0 and counts up each time an iteration begins. */
   epoch = 0;
 
-  constructor(readonly dataset: Dataset, options: DataLoaderOptions = {}) {
+  /** `new DataLoader(dataset, 32)` is `new DataLoader(dataset, { batchSize: 32 })`, as PyTorch's positional batch_size. */
+  constructor(readonly dataset: Dataset, batchSizeOrOptions: DataLoaderOptions | number = {}) {
     if (dataset === null || typeof dataset !== 'object' || typeof dataset.get !== 'function' ||
         !Number.isInteger(dataset.length)) {
       throw new TypeError('DataLoader: expected a dataset with a length and get(index)');
     }
+    const options = typeof batchSizeOrOptions === 'number'
+      ? { batchSize: batchSizeOrOptions }
+      : checkOptions('DataLoader', batchSizeOrOptions, ['batchSize', 'shuffle', 'dropLast', 'seed', 'sampler'], {
+        generator: "the shuffle's generator is seeded by 'seed'",
+        num_workers: 'batches are built in this process; there are no workers',
+        numWorkers: 'batches are built in this process; there are no workers',
+      });
     this.batchSize = checkPositiveInteger('DataLoader', 'batchSize', options.batchSize ?? 1);
     this.shuffle = checkBoolean('shuffle', options.shuffle ?? false);
     this.dropLast = checkBoolean('dropLast', options.dropLast ?? false);
