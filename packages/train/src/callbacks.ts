@@ -6,6 +6,7 @@ import { ValueError, type Tensor } from '@nabla/core';
 import type { EpochLog, History } from './history.js';
 import { valueOf } from './history.js';
 import type { OptimizerLike, ParallelContext, TrainableModel } from './types.js';
+import { checkOptions } from './options.js';
 
 export interface TrainContext {
   readonly model: TrainableModel;
@@ -115,12 +116,15 @@ export class EarlyStopping implements Callback {
   private bestWeights: Float32Array[] | null = null;
 
   constructor(private readonly options: EarlyStoppingOptions = {}) {
-    this.monitor = options.monitor ?? 'val_loss';
-    this.patience = options.patience ?? 0;
+    this.options = checkOptions('EarlyStopping', options, ['monitor', 'mode', 'patience', 'minDelta', 'restoreBestWeights'], {
+      baseline: 'not supported; stop on patience and minDelta',
+    });
+    this.monitor = this.options.monitor ?? 'val_loss';
+    this.patience = this.options.patience ?? 0;
     if (!Number.isInteger(this.patience) || this.patience < 0) {
       throw new ValueError(`EarlyStopping: patience must be a non-negative integer, got ${this.patience}`);
     }
-    this.tracker = new BestTracker(options.mode ?? 'auto', this.monitor, options.minDelta ?? 0);
+    this.tracker = new BestTracker(this.options.mode ?? 'auto', this.monitor, this.options.minDelta ?? 0);
   }
 
   get best(): number {

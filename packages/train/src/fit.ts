@@ -4,13 +4,15 @@
 // Everything else per step reuses memory: metrics read the output tensor's memory, per-step values go into
 // growable Float64Arrays, and the logs object passed to onBatchEnd is the same object every step.
 
-import { NablaError, ValueError, concat, setGradEnabled, slice, type Tensor } from '@nabla/core';
+import { NablaError, Tensor, ValueError, concat, setGradEnabled, slice } from '@nabla/core';
 import { type BatchLogs, type Callback, type TrainContext } from './callbacks.js';
 import { History, type EpochLog } from './history.js';
 import { resolveMetric, type Metric, type MetricSpec } from './metrics.js';
 import { ProgressBar, type ProgressOptions } from './progress.js';
 import { saveModes } from './modes.js';
 import { NonFiniteLossWarning } from './terminateOnNaN.js';
+import { KERAS_FIT_HINTS, checkOptions } from './options.js';
+import { withContext } from './errorContext.js';
 import {
   callLoss, type BatchSource, type LossLike, type OptimizerLike, type ParallelContext, type SchedulerLike, type TrainableModel,
 } from './types.js';
@@ -67,6 +69,55 @@ function checkBatch(where: string, batch: unknown, index: number): void {
   }
 }
 
+const FIT_KEYS = [
+  'loss', 'optimizer', 'epochs', 'validation', 'metrics', 'scheduler', 'callbacks', 'progress', 'setToNone', 'parallel',
+];
+
+/** A loss object or function; a loss class passed without `new` gets its own message. */
+function checkLoss(where: string, loss: unknown, required: boolean): void {
+  if (loss === undefined && !required) return;
+  if (typeof loss === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(loss))) {
+    throw new ValueError(`${where}: options.loss is the class ${(loss as { name: string }).name}; pass an instance: new ${(loss as { name: string }).name}()`);
+  }
+  if (typeof loss !== 'function' && typeof (loss as { forward?: unknown } | null)?.forward !== 'function') {
+    throw new ValueError(`${where}: options.loss must be a loss object with forward(pred, target) or a function`);
+  }
+}
+
+/**
+ * An optimizer built over another model's parameters would step them while this model never changes: the
+ * loss stays flat with no error. When the optimizer lists its parameters, one of the model's must be there.
+ */
+function checkOptimizerHoldsModel(model: TrainableModel, optimizer: OptimizerLike): void {
+  const groups = (optimizer as { paramGroups?: readonly { params?: unknown }[] }).paramGroups;
+  if (!Array.isArray(groups) || !groups.every((g) => Array.isArray(g?.params))) return;
+  const held = new Set<unknown>(groups.flatMap((g) => g.params as unknown[]));
+  const params = [...model.parameters()];
+  if (params.length === 0 || params.some((p) => held.has(p))) return;
+  throw new ValueError(
+    `fit: the optimizer holds none of the model's ${params.length} parameters; was it built over another model ` +
+    '(or over the model before its layers were replaced)? Build it with new Optimizer(model.parameters(), ...)',
+  );
+}
+
+/** fit backpropagates from the loss: it must be one number, as with reduction 'mean' or 'sum'. */
+function checkScalarLoss(loss: unknown): void {
+  if (!(loss instanceof Tensor)) {
+    throw new ValueError(`the loss must return a Tensor, got ${loss === null ? 'null' : typeof loss}`);
+  }
+  if (loss.size !== 1) {
+    throw new ValueError(
+      `the loss returned a tensor of shape [${loss.shape.join(', ')}]; training needs a single number ` +
+      "(use reduction 'mean' or 'sum', not 'none')",
+    );
+  }
+}
+
+function scalarLoss(loss: Tensor): Tensor {
+  checkScalarLoss(loss);
+  return loss;
+}
+
 function resolveMetrics(specs: readonly MetricSpec[] | undefined): Metric[] {
   const metrics = (specs ?? []).map(resolveMetric);
   const names = new Set<string>();
@@ -88,12 +139,19 @@ export async function fit(model: TrainableModel, data: BatchSource, options: Fit
   checkModel('fit', model);
   checkSource('fit', 'training data', data);
   if (!options || typeof options !== 'object') throw new ValueError('fit: options {loss, optimizer, ...} are required');
+  checkOptions('fit', options, FIT_KEYS, KERAS_FIT_HINTS);
   const { loss, optimizer } = options;
-  if (typeof loss !== 'function' && typeof loss?.forward !== 'function') {
-    throw new ValueError('fit: options.loss must be a loss object with forward(pred, target) or a function');
-  }
+  checkLoss('fit', loss, true);
   if (typeof optimizer?.step !== 'function' || typeof optimizer.zeroGrad !== 'function') {
     throw new ValueError('fit: options.optimizer must have zeroGrad() and step()');
+  }
+  checkOptimizerHoldsModel(model, optimizer);
+  if (options.scheduler !== undefined && typeof options.scheduler?.step !== 'function') {
+    throw new ValueError('fit: options.scheduler must have step(metric?) (a scheduler of @nabla/optimizers)');
+  }
+  const progressOption: unknown = options.progress;
+  if (progressOption !== undefined && typeof progressOption !== 'boolean' && (progressOption === null || typeof progressOption !== 'object')) {
+    throw new ValueError(`fit: progress must be true, false or progress options, got ${String(progressOption)}`);
   }
   const epochs = options.epochs ?? 1;
   if (options.setToNone !== undefined && typeof options.setToNone !== 'boolean') {
@@ -134,8 +192,15 @@ export async function fit(model: TrainableModel, data: BatchSource, options: Fit
     for await (const batch of data) {
       if (step === 0) checkBatch('fit', batch, 0);
       optimizer.zeroGrad(zeroGradOptions);
-      const pred = model.forward(batch.x);
-      const lossTensor = callLoss(loss, pred, batch.y);
+      let lossTensor: Tensor;
+      let pred: Tensor;
+      try {
+        pred = model.forward(batch.x);
+        lossTensor = callLoss(loss, pred, batch.y);
+        if (step === 0) checkScalarLoss(lossTensor);
+      } catch (err) {
+        throw withContext(err, `fit: epoch ${epoch + 1}/${epochs}, batch ${step + 1}`);
+      }
       lossTensor.backward();
       optimizer.step();
       const value = lossTensor.item();
@@ -181,7 +246,7 @@ export async function fit(model: TrainableModel, data: BatchSource, options: Fit
     }
     if (lr !== undefined) log.lr = lr;
     if (options.validation !== undefined) {
-      const val = await evaluateWith(model, options.validation, loss, metrics, 'fit (validation)');
+      const val = await evaluateWith(model, options.validation, loss, metrics, 'fit, validation');
       const combined = parallel ? combineAcrossProcesses(parallel, val.loss, val.metrics, val.samples, false) : val;
       log.valLoss = combined.loss;
       log.valMetrics = combined.metrics;
@@ -246,9 +311,11 @@ export interface EvaluateResult {
  * Runs `model` in eval mode without gradients over `data` and returns the mean loss and the metrics. The
  * mode of every module is put back as it was when it ends.
  */
-export async function evaluate(model: TrainableModel, data: BatchSource, options: EvaluateOptions = {}): Promise<EvaluateResult> {
+export async function evaluate(model: TrainableModel, data: BatchSource, rawOptions: EvaluateOptions = {}): Promise<EvaluateResult> {
   checkModel('evaluate', model);
   checkSource('evaluate', 'data', data);
+  const options = checkOptions('evaluate', rawOptions, ['loss', 'metrics', 'parallel'], KERAS_FIT_HINTS);
+  if (options.loss !== undefined) checkLoss('evaluate', options.loss, false);
   const parallel = checkParallel(options.parallel, 'evaluate');
   const result = await evaluateWith(model, data, options.loss, resolveMetrics(options.metrics), 'evaluate');
   if (!parallel) return result;
@@ -271,11 +338,15 @@ async function evaluateWith(
   try {
     for await (const batch of data) {
       if (index++ === 0) checkBatch(where, batch, 0);
-      const pred = model.forward(batch.x);
-      const n = batch.x.shape[0] ?? 1;
-      if (loss !== undefined) lossSum += callLoss(loss, pred, batch.y).item() * n;
-      for (const m of metrics) m.update(pred, batch.y);
-      samples += n;
+      try {
+        const pred = model.forward(batch.x);
+        const n = batch.x.shape[0] ?? 1;
+        if (loss !== undefined) lossSum += scalarLoss(callLoss(loss, pred, batch.y)).item() * n;
+        for (const m of metrics) m.update(pred, batch.y);
+        samples += n;
+      } catch (err) {
+        throw withContext(err, `${where}: batch ${index}`);
+      }
     }
   } finally {
     setGradEnabled(previous);
@@ -299,8 +370,9 @@ export interface PredictOptions {
  * The model's outputs for every row of x (in eval mode, without gradients), batch by batch. The mode of
  * every module is put back as it was when it ends.
  */
-export function predict(model: TrainableModel, x: Tensor, options: PredictOptions = {}): Tensor {
+export function predict(model: TrainableModel, x: Tensor, rawOptions: PredictOptions = {}): Tensor {
   checkModel('predict', model);
+  const options = checkOptions('predict', rawOptions, ['batchSize'], { batch_size: "did you mean 'batchSize'?" });
   const batchSize = options.batchSize ?? 256;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new ValueError(`predict: batchSize must be a positive integer, got ${batchSize}`);

@@ -4,6 +4,7 @@
 import { ValueError } from '@nabla/core';
 import { BestTracker, monitoredValue, type Callback, type Mode, type TrainContext } from './callbacks.js';
 import { save, type StatefulModel, type StatefulOptimizer } from './checkpoint.js';
+import { checkOptions } from './options.js';
 import type { EpochLog } from './history.js';
 
 export interface ModelCheckpointOptions {
@@ -40,6 +41,11 @@ export class ModelCheckpoint implements Callback {
     if (!options || typeof options.path !== 'string' || options.path.length === 0) {
       throw new ValueError('ModelCheckpoint: options.path must be a non-empty string');
     }
+    checkOptions('ModelCheckpoint', options, ['path', 'monitor', 'mode', 'saveBestOnly', 'saveOptimizer'], {
+      filepath: "Keras' filepath is path here",
+      saveWeightsOnly: 'checkpoints hold the weights; saveOptimizer: false leaves out the optimizer state',
+      save_weights_only: 'checkpoints hold the weights; saveOptimizer: false leaves out the optimizer state',
+    });
     this.monitor = options.monitor ?? 'val_loss';
     this.tracker = new BestTracker(options.mode ?? 'auto', this.monitor);
   }

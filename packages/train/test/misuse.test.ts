@@ -1,0 +1,142 @@
+// What a Keras or PyTorch user gets wrong with fit and checkpoints: Keras' option names, a loss with reduction
+// 'none', a loss class without `new`, an optimizer built over another model, a scheduler that is not one, a
+// bad batch deep in an epoch, checkpoint folders that do not exist, files that are not there, and a restore
+// into another architecture. Each is an error saying what and where, and a failed restore changes nothing.
+import '@nabla/backend-js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ValueError, manualSeed, tensor } from '@nabla/core';
+import { Linear, ReLU, Sequential } from '@nabla/layers';
+import { CrossEntropyLoss } from '@nabla/losses';
+import { Adam, SGD } from '@nabla/optimizers';
+import {
+  EarlyStopping, ModelCheckpoint, ProgressBar, SafetensorsError, evaluate, fit, load, loadSafetensors, predict, restore, save,
+  type Batch,
+} from '../src/index.js';
+
+let dir: string;
+beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'nabla-misuse-')); });
+afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+
+function model(hidden = 4): Sequential {
+  return new Sequential(new Linear(2, hidden), new ReLU(), new Linear(hidden, 2));
+}
+
+const batches: Batch[] = [
+  { x: tensor([[1, 0], [0, 1]]), y: tensor([0, 1]) },
+  { x: tensor([[1, 1], [0, 0]]), y: tensor([1, 0]) },
+];
+
+function options(m: Sequential): { loss: CrossEntropyLoss; optimizer: SGD; progress: false } {
+  return { loss: new CrossEntropyLoss(), optimizer: new SGD(m.parameters(), 0.1), progress: false };
+}
+
+describe('fit misuse', () => {
+  it("Keras' argument names are errors naming ours, not ignored", async () => {
+    manualSeed(0);
+    const m = model();
+    await expect(fit(m, batches, { ...options(m), epoch: 3 } as never)).rejects.toThrow(/fit: unknown option 'epoch' \(the number of epochs is epochs\)/);
+    await expect(fit(m, batches, { ...options(m), batch_size: 32 } as never)).rejects.toThrow(/unknown option 'batch_size' \(batches come from the DataLoader/);
+    await expect(fit(m, batches, { ...options(m), verbose: 0 } as never)).rejects.toThrow(/unknown option 'verbose' \(progress: false silences/);
+    await expect(evaluate(m, batches, { batchSize: 2 } as never)).rejects.toThrow(/evaluate: unknown option 'batchSize'/);
+    expect(() => predict(m, tensor([[1, 2]]), { batch_size: 2 } as never)).toThrow(/predict: unknown option 'batch_size' \(did you mean 'batchSize'\?\)/);
+    expect(() => new EarlyStopping({ min_delta: 0.1 } as never)).toThrow(/EarlyStopping: unknown option 'min_delta' \(did you mean 'minDelta'\?\)/);
+    expect(() => new ModelCheckpoint({ path: 'x', save_best_only: true } as never)).toThrow(/did you mean 'saveBestOnly'\?/);
+    expect(() => new ProgressBar({ verbose: 1 } as never)).toThrow(/ProgressBar: unknown option 'verbose'/);
+  });
+
+  it("a loss with reduction 'none', or a loss class without new, is named before training goes wrong", async () => {
+    const m = model();
+    await expect(fit(m, batches, { ...options(m), loss: new CrossEntropyLoss({ reduction: 'none' }) }))
+      .rejects.toThrow(/the loss returned a tensor of shape \[2\]; training needs a single number \(use reduction 'mean' or 'sum', not 'none'\) \(fit: epoch 1\/1, batch 1\)/);
+    await expect(fit(m, batches, { ...options(m), loss: CrossEntropyLoss as never }))
+      .rejects.toThrow(/fit: options.loss is the class CrossEntropyLoss; pass an instance: new CrossEntropyLoss\(\)/);
+    await expect(evaluate(m, batches, { loss: new CrossEntropyLoss({ reduction: 'none' }) })).rejects.toThrow(/evaluate: batch 1/);
+  });
+
+  it('an optimizer over another model is an error, not a loss that never moves', async () => {
+    const m = model();
+    const other = model();
+    await expect(fit(m, batches, { ...options(other), progress: false })).rejects.toThrow(ValueError);
+    await expect(fit(m, batches, { ...options(other), progress: false })).rejects.toThrow(/fit: the optimizer holds none of the model's 4 parameters/);
+    // Some of the model's parameters (the rest frozen) is fine.
+    const partial = new SGD(m.at(2).parameters(), 0.1);
+    await expect(fit(m, batches, { ...options(m), optimizer: partial })).resolves.toBeDefined();
+  });
+
+  it('a scheduler without step and a progress option of the wrong kind are refused before training', async () => {
+    const m = model();
+    await expect(fit(m, batches, { ...options(m), scheduler: {} as never })).rejects.toThrow(/fit: options.scheduler must have step/);
+    await expect(fit(m, batches, { ...options(m), progress: 'yes' as never })).rejects.toThrow(/fit: progress must be true, false or progress options, got yes/);
+  });
+
+  it('an error in a batch says which epoch and batch, or that it was the validation pass', async () => {
+    const m = model();
+    const bad = [...batches, { x: tensor([[1, 1]]), y: tensor([7]) }];
+    await expect(fit(m, bad, { ...options(m), epochs: 2 })).rejects.toThrow(/target 0 is 7, expected a class index in 0\.\.1 \(fit: epoch 1\/2, batch 3\)/);
+    const wide = [{ x: tensor([[1, 1, 1]]), y: tensor([0]) }];
+    await expect(fit(m, batches, { ...options(m), validation: wide }))
+      .rejects.toThrow(/Linear\(2 → 4\): input has shape \[1, 3\]; .*got 3 \(in layer 0: Linear\) \(fit, validation: batch 1\)/);
+  });
+});
+
+describe('checkpoint misuse', () => {
+  it('saving into a folder that does not exist makes it, as Keras does; ModelCheckpoint too', async () => {
+    const m = model();
+    const path = join(dir, 'runs', 'today', 'model.safetensors');
+    await save(path, m);
+    expect([...(await load(path)).model.keys()]).toEqual([...m.stateDict().keys()]);
+    await fit(m, batches, { ...options(m), callbacks: [new ModelCheckpoint({ path: join(dir, 'ckpt', 'e{epoch}.safetensors') })] });
+    expect((await load(join(dir, 'ckpt', 'e1.safetensors'))).optimizer?.kind).toBe('SGD');
+  });
+
+  it('file errors name the file given (not a temporary file) and say what the code means', async () => {
+    const m = model();
+    const err = await save(dir, m).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SafetensorsError);
+    expect((err as Error).message).toBe(`saveSafetensors(${dir}): cannot write the file: the path is a folder (EISDIR)`);
+    const blocker = join(dir, 'a-file');
+    await writeFile(blocker, 'x');
+    await expect(save(join(blocker, 'm.safetensors'), m)).rejects.toThrow(/cannot create the folder .*a-file: a file of that name is in the way \(EEXIST\)/);
+    const missing = await loadSafetensors(join(dir, 'missing.safetensors')).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(SafetensorsError);
+    expect((missing as Error & { code?: string }).code).toBe('ENOENT');
+    expect((missing as Error).message).toMatch(/missing\.safetensors\): cannot open the file: no such file or folder \(ENOENT\)/);
+    await expect(loadSafetensors(dir)).rejects.toThrow(/the path is a folder, not a safetensors file/);
+  });
+
+  it('a restore that fails changes neither the model nor the optimizer', async () => {
+    manualSeed(1);
+    const small = model();
+    const opt = new Adam(small.parameters(), 0.01);
+    await fit(small, batches, { loss: new CrossEntropyLoss(), optimizer: opt, progress: false });
+    const path = join(dir, 'small.safetensors');
+    await save(path, small, { optimizer: opt });
+
+    // Not strict, a deeper model takes the first layers, but its optimizer has more parameters: refused.
+    const deep = new Sequential(new Linear(2, 4), new ReLU(), new Linear(4, 2), new ReLU(), new Linear(2, 2));
+    const deepOpt = new Adam(deep.parameters(), 0.01);
+    const before = deep.parameters().map((p) => Float32Array.from(p.data()));
+    await expect(restore(path, deep, { strict: false, optimizer: deepOpt }))
+      .rejects.toThrow(/param group 0 has 4 parameters in the state dict, 6 here \(restoring the optimizer from .*small\.safetensors\)/);
+    deep.parameters().forEach((p, i) => expect(p.data()).toEqual(before[i]));
+
+    // The optimizer's state fits (same parameter shapes), the model's names do not (no ReLU between the
+    // layers, so the second Linear is '1.' instead of '2.'): the optimizer gets its own state back.
+    const renamed = new Sequential(new Linear(2, 4), new Linear(4, 2));
+    const renamedOpt = new Adam(renamed.parameters(), 0.01);
+    await fit(renamed, batches, { loss: new CrossEntropyLoss(), optimizer: renamedOpt, progress: false });
+    const expAvgBefore = renamed.parameters().map((p) => Float32Array.from((renamedOpt.state.get(p)!.exp_avg as { data(): Float32Array }).data()));
+    const weightsBefore = renamed.parameters().map((p) => Float32Array.from(p.data()));
+    await expect(restore(path, renamed, { optimizer: renamedOpt })).rejects.toThrow(/missing keys: '1\.weight', '1\.bias'.*\(restoring the model from/s);
+    renamed.parameters().forEach((p, i) => {
+      expect(p.data()).toEqual(weightsBefore[i]);
+      expect((renamedOpt.state.get(p)!.exp_avg as { data(): Float32Array }).data()).toEqual(expAvgBefore[i]);
+      expect(renamedOpt.state.get(p)!.step).toBe(2);
+    });
+    await expect(restore(path, model(), { optimizer: new SGD(model().parameters(), 0.1) })).rejects.toThrow(/holds Adam state, which cannot be loaded into SGD/);
+    await expect(restore(path, model(), { strcit: false } as never)).rejects.toThrow(/restore: unknown option 'strcit'/);
+  });
+});
