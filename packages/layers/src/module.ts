@@ -3,7 +3,7 @@
 // parameters(), stateDict(), train()/eval() and zeroGrad(). A module is callable: model(x) runs forward(x)
 // between its forward hooks.
 
-import { NablaError, Tensor, dropGrad } from '@nabla/core';
+import { NablaError, Tensor, describeValue, dropGrad } from '@nabla/core';
 import { applyStateDict, type LoadResult, type LoadStateDictOptions } from './state.js';
 import { summarize } from './summary.js';
 import { addPostHook, addPreHook, callModule, type ForwardHook, type ForwardPreHook, type HookHandle } from './hooks.js';
@@ -212,6 +212,8 @@ export abstract class Module {
 
   /** Sets training mode on this module and every descendant. */
   train(mode = true): this {
+    // Keras' model(x, training) habit passes other things here; a string 'false' would mean training.
+    if (typeof mode !== 'boolean') throw new NablaError(`${this.constructor.name}.train: mode must be true or false, got ${describeValue(mode)}`);
     for (const m of this.modules()) m.training = mode;
     return this;
   }

@@ -79,3 +79,12 @@ describe('layer input checks', () => {
     expect(() => new LeakyReLU(Number.NaN)).toThrow(/LeakyReLU: alpha must be a finite number, got NaN/);
   });
 });
+
+describe('modes', () => {
+  it('train(mode) takes a boolean only', () => {
+    const model = new Sequential(new Linear(2, 2));
+    expect(() => model.train('false' as never)).toThrow(/Sequential\.train: mode must be true or false, got a string \("false"\)/);
+    expect(model.train(false).training).toBe(false);
+    expect(model.at(0).training).toBe(false);
+  });
+});

@@ -230,7 +230,13 @@ export async function fit(model: TrainableModel, data: BatchSource, options: Fit
       // Processes stop together, at the end of the epoch (each step is a collective in every process).
       if (ctx.stopTraining && !parallel) break;
     }
-    if (step === 0) throw new NablaError('fit: the training data produced no batches');
+    if (step === 0) {
+      // A generator (or any one-shot iterator) is used up by the first epoch.
+      throw new NablaError(epoch === 0
+        ? 'fit: the training data produced no batches'
+        : `fit: the training data produced no batches in epoch ${epoch + 1} after ${history.epochs[0]?.steps ?? 0} in epoch 1; ` +
+          'a generator or iterator can be read only once: pass a DataLoader or an array of batches');
+    }
     const seconds = (performance.now() - start) / 1000;
     const log: EpochLog = {
       epoch, loss: lossSum / samples, metrics: metricResults(metrics), seconds, samples,

@@ -140,3 +140,12 @@ describe('checkpoint misuse', () => {
     await expect(restore(path, model(), { strcit: false } as never)).rejects.toThrow(/restore: unknown option 'strcit'/);
   });
 });
+
+describe('one-shot data', () => {
+  it('a generator used up by the first epoch is named as such in the second', async () => {
+    const m = model();
+    function* once(): Generator<Batch> { yield* batches; }
+    await expect(fit(m, once(), { ...options(m), epochs: 2 }))
+      .rejects.toThrow(/fit: the training data produced no batches in epoch 2 after 2 in epoch 1; a generator or iterator can be read only once/);
+  });
+});
