@@ -25,8 +25,10 @@ function checkLogitsAndTargets(op: string, logits: Tensor, targets: Tensor): [nu
   }
   const [rows, classes] = logits.shape as [number, number];
   if (targets.rank !== 1 || targets.size !== rows) {
+    const column = targets.rank === 2 && targets.shape[0] === rows && targets.shape[1] === 1;
     throw new ShapeError(
-      `${op}: targets have shape ${fmtShape(targets.shape)}, expected [${rows}] (one class index per row of the logits)`,
+      `${op}: targets have shape ${fmtShape(targets.shape)}, expected [${rows}] (one class index per row of the logits)` +
+      (column ? ' or [batch, classes] of class probabilities; a column of indices becomes [batch] with .reshape(-1)' : ''),
     );
   }
   const t = targets.data();
@@ -37,6 +39,13 @@ function checkLogitsAndTargets(op: string, logits: Tensor, targets: Tensor): [nu
     }
   }
   return [rows, classes];
+}
+
+function checkSmoothing(op: string, smoothing: unknown): number {
+  if (typeof smoothing !== 'number' || !(smoothing >= 0 && smoothing <= 1)) {
+    throw new ValueError(`${op}: labelSmoothing must be a number in [0, 1], got ${typeof smoothing === 'number' ? smoothing : describeValue(smoothing)}`);
+  }
+  return smoothing;
 }
 
 function checkWeight(op: string, weight: Tensor, classes: number): void {
@@ -53,11 +62,11 @@ export function crossEntropyLoss(logits: Tensor, targets: TargetLike, rawOptions
   const reduction = checkReduction(op, options.reduction);
   checkPrediction(op, 'logits', logits);
   const t = asTensor(op, 'targets', targets);
-  const [, classes] = checkLogitsAndTargets(op, logits, t);
-  const smoothing = options.labelSmoothing ?? 0;
-  if (typeof smoothing !== 'number' || !(smoothing >= 0 && smoothing <= 1)) {
-    throw new ValueError(`${op}: labelSmoothing must be a number in [0, 1], got ${typeof smoothing === 'number' ? smoothing : describeValue(smoothing)}`);
+  if (logits.rank === 2 && t.rank === 2 && t.shape[0] === logits.shape[0] && t.shape[1] === logits.shape[1]) {
+    return probabilityTargets(op, logits, t, options, reduction);
   }
+  const [, classes] = checkLogitsAndTargets(op, logits, t);
+  const smoothing = checkSmoothing(op, options.labelSmoothing ?? 0);
   const weight = checkOptionalTensor(op, 'weight', options.weight);
   if (weight) checkWeight(op, weight, classes);
 
@@ -75,6 +84,24 @@ export function crossEntropyLoss(logits: Tensor, targets: TargetLike, rawOptions
   const logp = logSoftmax(logits, 1);
   const smooth = neg(sum(weight ? mul(logp, weight) : logp, 1));
   return reduceRows(nll).mul(1 - smoothing).add(reduceRows(smooth).mul(smoothing / classes));
+}
+
+/**
+ * Targets shaped like the logits are class probabilities (one-hot or soft rows), as PyTorch >= 1.10 takes
+ * them: per row -sum_c w_c y'_c log softmax(x)_c with y' = (1 - s) y + s / C, and 'mean' divides by the
+ * number of rows (not by the weights, unlike class-index targets).
+ */
+function probabilityTargets(
+  op: string, logits: Tensor, y: Tensor, options: CrossEntropyOptions, reduction: 'mean' | 'sum' | 'none',
+): Tensor {
+  checkRange(op, 'targets', y, 0, 1, 'a class probability in [0, 1] (targets shaped like the logits are probability rows)');
+  const classes = logits.shape[1]!;
+  const smoothing = checkSmoothing(op, options.labelSmoothing ?? 0);
+  const weight = checkOptionalTensor(op, 'weight', options.weight);
+  if (weight) checkWeight(op, weight, classes);
+  const target = smoothing === 0 ? y : y.mul(1 - smoothing).add(smoothing / classes);
+  const weighted = weight ? mul(target, weight) : target;
+  return reduce(op, neg(sum(mul(weighted, logSoftmax(logits, 1)), 1)), reduction);
 }
 
 /**
@@ -103,6 +130,12 @@ export function categoricalCrossEntropyLoss(
   checkPrediction(op, 'probabilities', probs);
   const y = asTensor(op, 'targets', targets);
   if (probs.rank !== 2) throw new ShapeError(`${op}: probabilities have shape ${fmtShape(probs.shape)}, expected [batch, classes]`);
+  if (y.rank === 1 && y.size === probs.shape[0]) {
+    throw new ShapeError(
+      `${op}: targets have shape ${fmtShape(y.shape)}, one value per row; this loss takes one-hot rows ${fmtShape(probs.shape)}: ` +
+      'pass oneHot(targets, classes), or use crossEntropyLoss on the logits with the class indices',
+    );
+  }
   checkSameShape(op, probs, y);
   checkRange(op, 'probabilities', probs, 0, 1, 'a probability in [0, 1] (use crossEntropyLoss for logits)');
   checkOneHotRows(op, y);
