@@ -93,7 +93,8 @@ export class BatchNorm1d extends Module {
     if (rows < 2) {
       throw new ValueError(
         `BatchNorm1d: training needs more than one value per feature to estimate a variance, got input of shape ` +
-        `${fmtShape(x.shape)}; use a batch of 2 or more, or call eval()`,
+        `${fmtShape(x.shape)}; use a batch of 2 or more, or call eval() (when it is a DataLoader's last, partial ` +
+        'batch: pass dropLast: true)',
       );
     }
     const { y, mean, variance } = batchNorm(rows2d, this.weight, this.bias, this.eps);

@@ -233,7 +233,7 @@ export async function fit(model: TrainableModel, data: BatchSource, options: Fit
     if (step === 0) {
       // A generator (or any one-shot iterator) is used up by the first epoch.
       throw new NablaError(epoch === 0
-        ? 'fit: the training data produced no batches'
+        ? `fit: the training data produced no batches${droppedEverything(data)}`
         : `fit: the training data produced no batches in epoch ${epoch + 1} after ${history.epochs[0]?.steps ?? 0} in epoch 1; ` +
           'a generator or iterator can be read only once: pass a DataLoader or an array of batches');
     }
@@ -264,6 +264,14 @@ export async function fit(model: TrainableModel, data: BatchSource, options: Fit
   }
   for (const cb of callbacks) await cb.onTrainEnd?.(history, ctx);
   return history;
+}
+
+/** Why a DataLoader yields nothing when dropLast drops its only batch, or ''. */
+function droppedEverything(data: BatchSource): string {
+  const loader = data as { dropLast?: unknown; batchSize?: unknown; dataset?: { length?: unknown } };
+  const n = loader.dataset?.length;
+  if (loader.dropLast !== true || typeof loader.batchSize !== 'number' || typeof n !== 'number' || n === 0 || n >= loader.batchSize) return '';
+  return ` (dropLast drops the only batch: the dataset has ${n} samples, fewer than batchSize ${loader.batchSize})`;
 }
 
 function checkParallel(p: ParallelContext | undefined, where = 'fit'): ParallelContext | undefined {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValueError, manualSeed, tensor } from '@nabla/core';
 import { Linear, ReLU, Sequential } from '@nabla/layers';
 import { CrossEntropyLoss } from '@nabla/losses';
+import { DataLoader, TensorDataset } from '@nabla/data';
 import { Adam, SGD } from '@nabla/optimizers';
 import {
   EarlyStopping, ModelCheckpoint, ProgressBar, SafetensorsError, evaluate, fit, load, loadSafetensors, predict, restore, save,
@@ -147,5 +148,14 @@ describe('one-shot data', () => {
     function* once(): Generator<Batch> { yield* batches; }
     await expect(fit(m, once(), { ...options(m), epochs: 2 }))
       .rejects.toThrow(/fit: the training data produced no batches in epoch 2 after 2 in epoch 1; a generator or iterator can be read only once/);
+  });
+});
+
+describe('loaders that yield nothing', () => {
+  it('dropLast with a dataset smaller than one batch is named', async () => {
+    const m = model();
+    const loader = new DataLoader(new TensorDataset(tensor([[1, 0], [0, 1], [1, 1]]), tensor([0, 1, 1])), { batchSize: 4, dropLast: true });
+    await expect(fit(m, loader, options(m)))
+      .rejects.toThrow(/fit: the training data produced no batches \(dropLast drops the only batch: the dataset has 3 samples, fewer than batchSize 4\)/);
   });
 });
