@@ -80,6 +80,9 @@ export abstract class Module {
   protected registerParameter(name: string, value: Tensor | null): Tensor | null {
     checkName('parameter', this, name);
     if (value !== null) {
+      if (!(value instanceof Tensor)) {
+        throw new NablaError(`${this.constructor.name}: parameter '${name}' must be a Tensor or null, got ${describeValue(value)}`);
+      }
       if (value.gradFn !== null) {
         throw new NablaError(`${this.constructor.name}: parameter '${name}' must be a leaf tensor (use .detach())`);
       }
@@ -92,6 +95,9 @@ export abstract class Module {
   /** Adds a buffer: state saved in stateDict() but not returned by parameters(). */
   protected registerBuffer(name: string, value: Tensor | null): Tensor | null {
     checkName('buffer', this, name);
+    if (value !== null && !(value instanceof Tensor)) {
+      throw new NablaError(`${this.constructor.name}: buffer '${name}' must be a Tensor or null, got ${describeValue(value)}`);
+    }
     registryOf(this).buffers.set(name, value);
     return value;
   }

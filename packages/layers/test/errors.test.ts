@@ -88,3 +88,17 @@ describe('modes', () => {
     expect(model.at(0).training).toBe(false);
   });
 });
+
+describe('registration', () => {
+  it('a parameter or buffer that is not a tensor is named as such', () => {
+    class Bad extends Sequential {
+      constructor(kind: 'parameter' | 'buffer') {
+        super();
+        if (kind === 'parameter') this.registerParameter('w', [1, 2] as never);
+        else this.registerBuffer('stats', 3 as never);
+      }
+    }
+    expect(() => new Bad('parameter')).toThrow(/Bad: parameter 'w' must be a Tensor or null, got an array of length 2/);
+    expect(() => new Bad('buffer')).toThrow(/Bad: buffer 'stats' must be a Tensor or null, got the number 3/);
+  });
+});

@@ -93,6 +93,12 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   /** Adds a group of parameters (for example layers unfrozen during fine-tuning). */
   addParamGroup(group: ParamGroupInput<O>): void {
     const where = `${this.kind}: param group ${this.paramGroups.length}`;
+    if (Array.isArray(group) && group.length === 2 && typeof group[0] === 'string' && group[1] instanceof Tensor) {
+      throw new ValueError(
+        `${where}: got the pair ['${group[0]}', Tensor]; pass model.parameters() (not namedParameters() or stateDict(), ` +
+        'whose tensors are names and detached copies)',
+      );
+    }
     if (group === null || typeof group !== 'object' || group instanceof Tensor || !isTensorIterable(group.params)) {
       throw new ValueError(`${where}: expected {params: Tensor[], ...options}, got ${group instanceof Tensor ? 'a Tensor mixed with groups' : String(group)}`);
     }

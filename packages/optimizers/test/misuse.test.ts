@@ -17,6 +17,12 @@ describe('optimizer misuse', () => {
     expect(() => new Adam(model.parameters as never)).toThrow(/Adam: params .*got a function/);
   });
 
+  it('named parameters or a state dict where parameters are expected say to pass model.parameters()', () => {
+    const named: [string, Tensor][] = [['0.weight', param([2])], ['0.bias', param([1])]];
+    expect(() => new SGD(named as never, 0.1)).toThrow(/SGD: param group 0: got the pair \['0\.weight', Tensor\]; pass model\.parameters\(\)/);
+    expect(() => new SGD(new Map(named) as never, 0.1)).toThrow(/got the pair \['0\.weight', Tensor\]/);
+  });
+
   it('RMSprop alpha above 1 is an error: the running average of g² would turn negative and the step NaN', () => {
     expect(() => new RMSprop([param([2])], { alpha: 1.5 })).toThrow(/RMSprop: alpha must be in \[0, 1\] \(the decay of the running average of g²\), got 1.5/);
     const w = param([2]);
