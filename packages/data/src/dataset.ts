@@ -3,7 +3,7 @@
 // dataset such as MNIST is one allocation, whatever the loader or the split does with it.
 
 import { Tensor, ValueError, ShapeError, fmtShape, tensor } from '@nabla/core';
-import { checkAllFinite, sizeOfShape } from './checks.js';
+import { checkAllFinite, describe, sizeOfShape } from './checks.js';
 import { gatherRows } from './gather.js';
 
 /** One sample. x and y may be views into a larger storage: copy them before writing. */
@@ -58,6 +58,11 @@ export class ArrayDataset implements Dataset {
         `y ${fmtShape(yShape)}`);
     }
     for (const [name, data, shape] of [['x', x, xShape], ['y', y, yShape]] as const) {
+      if (!(data instanceof Float32Array)) {
+        throw new ValueError(`${where}: ${name} must be a Float32Array, got ${describe(data)}; use Float32Array.from(${name}), ` +
+          'or fromArrays(xs, ys) for nested arrays');
+      }
+      if (!Array.isArray(shape)) throw new ShapeError(`${where}: ${name} shape must be an array of sizes, got ${describe(shape)}`);
       if (!shape.every((d) => Number.isInteger(d) && d >= 0)) {
         throw new ShapeError(`${where}: ${name} shape ${fmtShape(shape)} must hold non-negative integers`);
       }

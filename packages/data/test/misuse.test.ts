@@ -76,3 +76,12 @@ describe('CSV files off the happy path', () => {
     expect(() => readCsv(path)).toThrow(/utf16\.csv: the file is UTF-16 \(it starts with the byte-order mark FF FE\); save it as UTF-8 CSV/);
   });
 });
+
+describe('datasets from plain arrays', () => {
+  test('ArrayDataset needs Float32Arrays and says how to get them', async () => {
+    const { ArrayDataset } = await import('../src/index.js');
+    expect(() => new ArrayDataset([1, 2, 3, 4] as never, [2, 2], new Float32Array(2), [2]))
+      .toThrow(/ArrayDataset: x must be a Float32Array, got an array of length 4; use Float32Array.from\(x\), or fromArrays\(xs, ys\)/);
+    expect(() => new ArrayDataset(new Float32Array(4), [2, 2], [0, 1] as never, [2])).toThrow(/y must be a Float32Array/);
+  });
+});

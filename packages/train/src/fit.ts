@@ -4,7 +4,7 @@
 // Everything else per step reuses memory: metrics read the output tensor's memory, per-step values go into
 // growable Float64Arrays, and the logs object passed to onBatchEnd is the same object every step.
 
-import { NablaError, Tensor, ValueError, concat, setGradEnabled, slice } from '@nabla/core';
+import { NablaError, Tensor, ValueError, concat, describeValue, setGradEnabled, slice } from '@nabla/core';
 import { type BatchLogs, type Callback, type TrainContext } from './callbacks.js';
 import { History, type EpochLog } from './history.js';
 import { resolveMetric, type Metric, type MetricSpec } from './metrics.js';
@@ -59,7 +59,11 @@ function checkModel(where: string, model: TrainableModel): void {
 function checkSource(where: string, name: string, data: unknown): asserts data is BatchSource {
   const ok = data !== null && typeof data === 'object' &&
     (Symbol.iterator in data || Symbol.asyncIterator in data);
-  if (!ok) throw new ValueError(`${where}: ${name} must be a DataLoader or an iterable of {x, y} batches`);
+  if (!ok) {
+    const tensors = data !== null && typeof data === 'object' && 'x' in data && 'y' in data;
+    throw new ValueError(`${where}: ${name} must be a DataLoader or an iterable of {x, y} batches` +
+      (tensors ? '; for whole tensors x and y: new DataLoader(new TensorDataset(x, y), { batchSize })' : ''));
+  }
 }
 
 function checkBatch(where: string, batch: unknown, index: number): void {
@@ -119,6 +123,9 @@ function scalarLoss(loss: Tensor): Tensor {
 }
 
 function resolveMetrics(specs: readonly MetricSpec[] | undefined): Metric[] {
+  if (specs !== undefined && !Array.isArray(specs)) {
+    throw new ValueError(`metrics must be an array such as ['accuracy'], got ${describeValue(specs)}`);
+  }
   const metrics = (specs ?? []).map(resolveMetric);
   const names = new Set<string>();
   for (const m of metrics) {
@@ -158,14 +165,16 @@ export async function fit(model: TrainableModel, data: BatchSource, options: Fit
     throw new ValueError(`fit: setToNone must be true or false, got ${String(options.setToNone)}`);
   }
   const zeroGradOptions = { setToNone: options.setToNone ?? false };
-  if (!Number.isInteger(epochs) || epochs < 1) throw new ValueError(`fit: epochs must be a positive integer, got ${epochs}`);
+  if (!Number.isInteger(epochs) || epochs < 1) {
+    throw new ValueError(`fit: epochs must be a positive integer, got ${typeof epochs === 'number' ? epochs : describeValue(epochs)}`);
+  }
   if (options.validation !== undefined) checkSource('fit', 'validation data', options.validation);
 
   const metrics = resolveMetrics(options.metrics);
   const stepsPerEpoch = typeof data.length === 'number' ? data.length : undefined;
   const history = new History(metrics.map((m) => m.name), (stepsPerEpoch ?? 256) * epochs);
   const parallel = checkParallel(options.parallel);
-  const callbacks: Callback[] = [...(options.callbacks ?? [])];
+  const callbacks: Callback[] = checkCallbacks(options.callbacks);
   if (options.progress !== false && (parallel?.isMain ?? true)) {
     callbacks.push(new ProgressBar(typeof options.progress === 'object' ? options.progress : {}));
   }
@@ -264,6 +273,18 @@ export async function fit(model: TrainableModel, data: BatchSource, options: Fit
   }
   for (const cb of callbacks) await cb.onTrainEnd?.(history, ctx);
   return history;
+}
+
+/** The callbacks: an array of objects (a single callback gets a message saying to wrap it). */
+function checkCallbacks(callbacks: readonly Callback[] | undefined): Callback[] {
+  if (callbacks === undefined) return [];
+  if (!Array.isArray(callbacks)) {
+    throw new ValueError(`fit: callbacks must be an array, got ${describeValue(callbacks)}${callbacks !== null && typeof callbacks === 'object' ? ' (wrap a single callback in [ ])' : ''}`);
+  }
+  callbacks.forEach((cb, i) => {
+    if (cb === null || typeof cb !== 'object') throw new ValueError(`fit: callback ${i} is ${describeValue(cb)}, expected an object with on... methods`);
+  });
+  return [...callbacks];
 }
 
 /** Why a DataLoader yields nothing when dropLast drops its only batch, or ''. */

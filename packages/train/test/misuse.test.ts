@@ -159,3 +159,16 @@ describe('loaders that yield nothing', () => {
       .rejects.toThrow(/fit: the training data produced no batches \(dropLast drops the only batch: the dataset has 3 samples, fewer than batchSize 4\)/);
   });
 });
+
+describe('fit arguments of the wrong kind', () => {
+  it('metrics, callbacks and epochs of the wrong kind, and whole tensors as validation data', async () => {
+    const m = model();
+    await expect(fit(m, batches, { ...options(m), metrics: 'accuracy' as never })).rejects.toThrow(/metrics must be an array such as \['accuracy'\], got a string/);
+    await expect(fit(m, batches, { ...options(m), callbacks: new EarlyStopping({ monitor: 'loss' }) as never }))
+      .rejects.toThrow(/fit: callbacks must be an array, got a EarlyStopping \(wrap a single callback in \[ \]\)/);
+    await expect(fit(m, batches, { ...options(m), callbacks: [null as never] })).rejects.toThrow(/fit: callback 0 is null/);
+    await expect(fit(m, batches, { ...options(m), epochs: '3' as never })).rejects.toThrow(/epochs must be a positive integer, got a string \("3"\)/);
+    await expect(fit(m, batches, { ...options(m), validation: { x: tensor([[1, 2]]), y: tensor([1]) } as never }))
+      .rejects.toThrow(/validation data must be a DataLoader .*; for whole tensors x and y: new DataLoader\(new TensorDataset\(x, y\), \{ batchSize \}\)/);
+  });
+});
