@@ -188,90 +188,96 @@ export async function fit(model: TrainableModel, data: BatchSource, options: Fit
   const stepSeries = metrics.map((m) => history.stepMetrics[m.name]!);
   const nonFinite = new NonFiniteLossWarning(callbacks);
 
-  for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
-  for (let epoch = 0; epoch < epochs && !ctx.stopTraining; epoch++) {
-    model.train?.();
-    for (const m of metrics) m.reset();
-    for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);
-    const lr = optimizer.paramGroups?.[0]?.lr;
-    let lossSum = 0;
-    let samples = 0;
-    let step = 0;
-    const start = performance.now();
-    for await (const batch of data) {
-      if (step === 0) checkBatch('fit', batch, 0);
-      optimizer.zeroGrad(zeroGradOptions);
-      let lossTensor: Tensor;
-      let pred: Tensor;
-      try {
-        pred = model.forward(batch.x);
-        lossTensor = callLoss(loss, pred, batch.y);
-        if (step === 0) checkScalarLoss(lossTensor);
-      } catch (err) {
-        throw withContext(err, `fit: epoch ${epoch + 1}/${epochs}, batch ${step + 1}`);
+  try {
+    for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
+    for (let epoch = 0; epoch < epochs && !ctx.stopTraining; epoch++) {
+      model.train?.();
+      for (const m of metrics) m.reset();
+      for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);
+      const lr = optimizer.paramGroups?.[0]?.lr;
+      let lossSum = 0;
+      let samples = 0;
+      let step = 0;
+      const start = performance.now();
+      for await (const batch of data) {
+        if (step === 0) checkBatch('fit', batch, 0);
+        optimizer.zeroGrad(zeroGradOptions);
+        let lossTensor: Tensor;
+        let pred: Tensor;
+        try {
+          pred = model.forward(batch.x);
+          lossTensor = callLoss(loss, pred, batch.y);
+          if (step === 0) checkScalarLoss(lossTensor);
+        } catch (err) {
+          throw withContext(err, `fit: epoch ${epoch + 1}/${epochs}, batch ${step + 1}`);
+        }
+        lossTensor.backward();
+        optimizer.step();
+        const value = lossTensor.item();
+        if (value - value !== 0) nonFinite.check(value, epoch, step);
+        const n = batch.x.shape[0] ?? 1;
+        lossSum += value * n;
+        samples += n;
+        history.stepLoss.push(value);
+        for (let i = 0; i < metrics.length; i++) {
+          const m = metrics[i]!;
+          stepSeries[i]!.push(m.update(pred, batch.y));
+          logs.metrics[m.name] = m.result();
+        }
+        const elapsed = (performance.now() - start) / 1000;
+        logs.epoch = epoch;
+        logs.step = step;
+        logs.batchSize = n;
+        logs.loss = value;
+        logs.meanLoss = lossSum / samples;
+        logs.samples = samples;
+        logs.elapsed = elapsed;
+        logs.samplesPerSecond = elapsed > 0 ? samples / elapsed : 0;
+        // Indexed loops: no iterator objects on the hot path.
+        for (let i = 0; i < callbacks.length; i++) callbacks[i]!.onBatchEnd?.(logs, ctx);
+        logs.globalStep++;
+        step++;
+        // Processes stop together, at the end of the epoch (each step is a collective in every process).
+        if (ctx.stopTraining && !parallel) break;
       }
-      lossTensor.backward();
-      optimizer.step();
-      const value = lossTensor.item();
-      if (value - value !== 0) nonFinite.check(value, epoch, step);
-      const n = batch.x.shape[0] ?? 1;
-      lossSum += value * n;
-      samples += n;
-      history.stepLoss.push(value);
-      for (let i = 0; i < metrics.length; i++) {
-        const m = metrics[i]!;
-        stepSeries[i]!.push(m.update(pred, batch.y));
-        logs.metrics[m.name] = m.result();
+      if (step === 0) {
+        // A generator (or any one-shot iterator) is used up by the first epoch.
+        throw new NablaError(epoch === 0
+          ? `fit: the training data produced no batches${droppedEverything(data)}`
+          : `fit: the training data produced no batches in epoch ${epoch + 1} after ${history.epochs[0]?.steps ?? 0} in epoch 1; ` +
+            'a generator or iterator can be read only once: pass a DataLoader or an array of batches');
       }
-      const elapsed = (performance.now() - start) / 1000;
-      logs.epoch = epoch;
-      logs.step = step;
-      logs.batchSize = n;
-      logs.loss = value;
-      logs.meanLoss = lossSum / samples;
-      logs.samples = samples;
-      logs.elapsed = elapsed;
-      logs.samplesPerSecond = elapsed > 0 ? samples / elapsed : 0;
-      // Indexed loops: no iterator objects on the hot path.
-      for (let i = 0; i < callbacks.length; i++) callbacks[i]!.onBatchEnd?.(logs, ctx);
-      logs.globalStep++;
-      step++;
-      // Processes stop together, at the end of the epoch (each step is a collective in every process).
-      if (ctx.stopTraining && !parallel) break;
+      const seconds = (performance.now() - start) / 1000;
+      const log: EpochLog = {
+        epoch, loss: lossSum / samples, metrics: metricResults(metrics), seconds, samples,
+        samplesPerSecond: seconds > 0 ? samples / seconds : NaN, steps: step,
+      };
+      if (parallel) {
+        const combined = combineAcrossProcesses(parallel, log.loss, log.metrics, samples, ctx.stopTraining);
+        log.loss = combined.loss;
+        log.metrics = combined.metrics;
+        log.samples = combined.samples;
+        log.samplesPerSecond = seconds > 0 ? combined.samples / seconds : NaN;
+        ctx.stopTraining = combined.stop;
+      }
+      if (lr !== undefined) log.lr = lr;
+      if (options.validation !== undefined) {
+        const val = await evaluateWith(model, options.validation, loss, metrics, 'fit, validation');
+        const combined = parallel ? combineAcrossProcesses(parallel, val.loss, val.metrics, val.samples, false) : val;
+        log.valLoss = combined.loss;
+        log.valMetrics = combined.metrics;
+      }
+      options.scheduler?.step(log.valLoss ?? log.loss);
+      history.epochs.push(log);
+      for (const cb of callbacks) await cb.onEpochEnd?.(log, ctx);
+      if (ctx.stopTraining && epoch < epochs - 1) history.stoppedEarly = true;
     }
-    if (step === 0) {
-      // A generator (or any one-shot iterator) is used up by the first epoch.
-      throw new NablaError(epoch === 0
-        ? `fit: the training data produced no batches${droppedEverything(data)}`
-        : `fit: the training data produced no batches in epoch ${epoch + 1} after ${history.epochs[0]?.steps ?? 0} in epoch 1; ` +
-          'a generator or iterator can be read only once: pass a DataLoader or an array of batches');
-    }
-    const seconds = (performance.now() - start) / 1000;
-    const log: EpochLog = {
-      epoch, loss: lossSum / samples, metrics: metricResults(metrics), seconds, samples,
-      samplesPerSecond: seconds > 0 ? samples / seconds : NaN, steps: step,
-    };
-    if (parallel) {
-      const combined = combineAcrossProcesses(parallel, log.loss, log.metrics, samples, ctx.stopTraining);
-      log.loss = combined.loss;
-      log.metrics = combined.metrics;
-      log.samples = combined.samples;
-      log.samplesPerSecond = seconds > 0 ? combined.samples / seconds : NaN;
-      ctx.stopTraining = combined.stop;
-    }
-    if (lr !== undefined) log.lr = lr;
-    if (options.validation !== undefined) {
-      const val = await evaluateWith(model, options.validation, loss, metrics, 'fit, validation');
-      const combined = parallel ? combineAcrossProcesses(parallel, val.loss, val.metrics, val.samples, false) : val;
-      log.valLoss = combined.loss;
-      log.valMetrics = combined.metrics;
-    }
-    options.scheduler?.step(log.valLoss ?? log.loss);
-    history.epochs.push(log);
-    for (const cb of callbacks) await cb.onEpochEnd?.(log, ctx);
-    if (ctx.stopTraining && epoch < epochs - 1) history.stoppedEarly = true;
+    for (const cb of callbacks) await cb.onTrainEnd?.(history, ctx);
+  } catch (err) {
+    // A progress bar redraws on a timer: left running, it would keep printing and keep the process alive.
+    for (const cb of callbacks) if (cb instanceof ProgressBar) cb.stop();
+    throw err;
   }
-  for (const cb of callbacks) await cb.onTrainEnd?.(history, ctx);
   return history;
 }
 

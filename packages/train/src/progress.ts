@@ -92,6 +92,16 @@ export class ProgressBar implements Callback {
   }
 
   onTrainEnd(): void {
+    this.stop();
+  }
+
+  /** True while a bar is drawn (between the start of an epoch and its end). */
+  get active(): boolean {
+    return this.bar !== null;
+  }
+
+  /** Stops the bar (and its redraw timer) where it is; fit calls it when training ends with an error. */
+  stop(): void {
     this.bar?.stop();
     this.bar = null;
   }

@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureStream } from './helpers.js';
 import { ValueError, manualSeed, tensor } from '@nabla/core';
 import { Linear, ReLU, Sequential } from '@nabla/layers';
 import { CrossEntropyLoss } from '@nabla/losses';
@@ -170,5 +171,20 @@ describe('fit arguments of the wrong kind', () => {
     await expect(fit(m, batches, { ...options(m), epochs: '3' as never })).rejects.toThrow(/epochs must be a positive integer, got a string \("3"\)/);
     await expect(fit(m, batches, { ...options(m), validation: { x: tensor([[1, 2]]), y: tensor([1]) } as never }))
       .rejects.toThrow(/validation data must be a DataLoader .*; for whole tensors x and y: new DataLoader\(new TensorDataset\(x, y\), \{ batchSize \}\)/);
+  });
+});
+
+describe('training that ends with an error', () => {
+  it('stops the progress bar, whose redraw timer would otherwise keep printing and keep the process alive', async () => {
+    const m = model();
+    const { stream } = captureStream(true);
+    const bar = new ProgressBar({ mode: 'bar', stream });
+    const many = [...batches, ...batches, ...batches];
+    const boom = { onBatchEnd(logs: { step: number }): void { if (logs.step === 2) throw new Error('boom'); } };
+    await expect(fit(m, many, { ...options(m), callbacks: [bar, boom] })).rejects.toThrow('boom');
+    expect(bar.active).toBe(false);
+    const bad = [...batches, { x: tensor([[1, 2, 3]]), y: tensor([0]) }];
+    await expect(fit(m, bad, { ...options(m), callbacks: [bar] })).rejects.toThrow(/Linear\(2 → 4\)/);
+    expect(bar.active).toBe(false);
   });
 });
