@@ -5,10 +5,14 @@ import { ValueError } from '@nabla/core';
 import { BestTracker, monitoredValue, type Callback, type Mode, type TrainContext } from './callbacks.js';
 import { save, type StatefulModel, type StatefulOptimizer } from './checkpoint.js';
 import { checkOptions } from './options.js';
+import { checkPathTemplate, formatPath } from './checkpointPath.js';
 import type { EpochLog } from './history.js';
 
 export interface ModelCheckpointOptions {
-  /** Where to write. "{epoch}" becomes the 1-based epoch number, e.g. "ckpt/epoch-{epoch}.safetensors". */
+  /**
+   * Where to write. "{epoch}" becomes the 1-based epoch number, e.g. "ckpt/epoch-{epoch}.safetensors"; as in
+   * Keras, "{epoch:02d}" pads it and a logged value may be named: "ckpt/{epoch:03d}-{val_loss:.4f}.safetensors".
+   */
   path: string;
   /** Key to watch for saveBestOnly: 'val_loss' (default), 'loss', 'val_accuracy'... */
   monitor?: string;
@@ -46,6 +50,7 @@ export class ModelCheckpoint implements Callback {
       saveWeightsOnly: 'checkpoints hold the weights; saveOptimizer: false leaves out the optimizer state',
       save_weights_only: 'checkpoints hold the weights; saveOptimizer: false leaves out the optimizer state',
     });
+    checkPathTemplate('ModelCheckpoint', options.path);
     this.monitor = options.monitor ?? 'val_loss';
     this.tracker = new BestTracker(options.mode ?? 'auto', this.monitor);
   }
@@ -59,7 +64,7 @@ export class ModelCheckpoint implements Callback {
 
   async onEpochEnd(log: EpochLog, ctx: TrainContext): Promise<void> {
     if (this.options.saveBestOnly && !this.tracker.improves(monitoredValue('ModelCheckpoint', log, this.monitor))) return;
-    const path = this.options.path.replaceAll('{epoch}', String(log.epoch + 1));
+    const path = formatPath('ModelCheckpoint', this.options.path, log);
     const withOptimizer = (this.options.saveOptimizer ?? true) && isStatefulOptimizer(ctx.optimizer);
     // Data-parallel: the replicas are identical, so one process writes, and the others wait until the
     // file is complete, so any of them may load it next.

@@ -188,3 +188,22 @@ describe('training that ends with an error', () => {
     expect(bar.active).toBe(false);
   });
 });
+
+describe("ModelCheckpoint paths with Keras' placeholders", () => {
+  it('formats {epoch:02d} and logged values instead of writing one file with the braces in its name', async () => {
+    const m = model();
+    const cb = new ModelCheckpoint({ path: join(dir, 'keras', 'w.{epoch:02d}-{loss:.2f}.safetensors'), monitor: 'loss' });
+    await fit(m, batches, { ...options(m), epochs: 2, callbacks: [cb] });
+    expect(cb.saved).toHaveLength(2);
+    expect(cb.saved[0]).toMatch(/keras\/w\.01-\d\.\d\d\.safetensors$/);
+    expect(cb.saved[1]).toMatch(/keras\/w\.02-\d\.\d\d\.safetensors$/);
+    await expect(load(cb.saved[1]!)).resolves.toBeDefined();
+  });
+
+  it('a placeholder it cannot format, or a value that is not logged, is an error', async () => {
+    expect(() => new ModelCheckpoint({ path: 'w.{epoch:%d}.safetensors' })).toThrow(/ModelCheckpoint: cannot format \{epoch:%d\} in path/);
+    const m = model();
+    const cb = new ModelCheckpoint({ path: join(dir, 'w-{val_loss}.safetensors'), monitor: 'loss' });
+    await expect(fit(m, batches, { ...options(m), callbacks: [cb] })).rejects.toThrow(/ModelCheckpoint: monitor "val_loss" is not logged; available: loss/);
+  });
+});
