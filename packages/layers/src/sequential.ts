@@ -11,9 +11,11 @@ import { withLayerPath } from './errorPath.js';
 export class Sequential extends Module {
   private readonly layers: Module[] = [];
 
-  constructor(...modules: Module[]) {
+  /** `new Sequential(a, b, c)`, as PyTorch; `new Sequential([a, b, c])`, as Keras, is the same. */
+  constructor(...modules: Module[] | [Module[]]) {
     super();
-    for (const m of modules) this.add(m);
+    const list = modules.length === 1 && Array.isArray(modules[0]) ? modules[0] : (modules as Module[]);
+    for (const m of list) this.add(m);
   }
 
   /** Appends a module (chainable). */

@@ -41,6 +41,10 @@ export function applyStateDict(
   if (typeof strict !== 'boolean') {
     throw new NablaError(`${owner}.loadStateDict: strict must be true or false, got ${describeValue(strict)}`);
   }
+  // What @nabla/train's load() returns holds the state dict under 'model'.
+  if (!(dict instanceof Map) && dict !== null && typeof dict === 'object' && (dict as Record<string, unknown>).model instanceof Map) {
+    throw new NablaError(`${owner}.loadStateDict: got a checkpoint ({ model, optimizer, metadata }); pass its state dict: checkpoint.model`);
+  }
   const given = new Map(entriesOf(dict));
   const missingKeys = [...current.keys()].filter((k) => !given.has(k));
   const unexpectedKeys = [...given.keys()].filter((k) => !current.has(k));

@@ -102,3 +102,18 @@ describe('registration', () => {
     expect(() => new Bad('buffer')).toThrow(/Bad: buffer 'stats' must be a Tensor or null, got the number 3/);
   });
 });
+
+describe('Keras habits', () => {
+  it('Sequential takes an array of layers, as Keras does', () => {
+    const model = new Sequential([new Linear(2, 3), new ReLU(), new Linear(3, 1)]);
+    expect(model.length).toBe(3);
+    expect(model(zeros([4, 2])).shape).toEqual([4, 1]);
+    expect(() => new Sequential([new Linear(2, 3), 'relu' as never])).toThrow(/Sequential.add: argument 1 is not a Module/);
+  });
+
+  it('loading a whole checkpoint object instead of its state dict says to pass checkpoint.model', () => {
+    const lin = new Linear(2, 1);
+    const checkpoint = { model: lin.stateDict(), optimizer: null, metadata: {} };
+    expect(() => lin.loadStateDict(checkpoint as never)).toThrow(/Linear\.loadStateDict: got a checkpoint \(\{ model, optimizer, metadata \}\); pass its state dict: checkpoint\.model/);
+  });
+});

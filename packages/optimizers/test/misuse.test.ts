@@ -41,3 +41,15 @@ describe('optimizer misuse', () => {
     expect(() => other.loadStateDict(opt.stateDict())).toThrow(/state 0: 'exp_avg' has shape \[2, 3\], the parameter has shape \[3, 2\]/);
   });
 });
+
+describe('gradient clipping misuse', () => {
+  it('a model or its parameters method instead of the parameters says to call parameters()', async () => {
+    const { clipGradNorm, clipGradValue } = await import('../src/index.js');
+    const model = Object.assign(() => null, { parameters: (): Tensor[] => [param([2])] });
+    expect(() => clipGradNorm(model as never, 1)).toThrow(/clipGradNorm: expected the parameters \(model\.parameters\(\)\), got a function/);
+    expect(() => clipGradValue([[1, 2]] as never, 1)).toThrow(/clipGradValue: parameter 0 is not a Tensor; pass model\.parameters\(\)/);
+    const w = param([2]);
+    w.grad = tensor([3, 4]);
+    expect(clipGradNorm(w, 1)).toBeCloseTo(5);
+  });
+});

@@ -61,7 +61,7 @@ interface OptimizerMetadata {
 /** Saves the model's state dict, and the optimizer's state if given, atomically to one safetensors file. */
 export async function save(path: string, model: StatefulModel, rawOptions: SaveOptions = {}): Promise<void> {
   if (!model || typeof model.stateDict !== 'function') throw new SafetensorsError('save: model must have a stateDict() method');
-  const options = checkOptions('save', rawOptions, ['optimizer', 'metadata']);
+  const options = checkOptions('save', notAnOptimizer('save', rawOptions), ['optimizer', 'metadata']);
   const tensors = new Map<string, Tensor>();
   for (const [name, t] of model.stateDict()) {
     if (name.startsWith(OPTIMIZER_PREFIX)) {
@@ -151,7 +151,7 @@ export async function load(path: string): Promise<Checkpoint> {
  * state back when the model then refuses the file).
  */
 export async function restore(path: string, model: StatefulModel, options: RestoreOptions = {}): Promise<Checkpoint> {
-  const { optimizer, strict = true } = checkOptions('restore', options, ['optimizer', 'strict']);
+  const { optimizer, strict = true } = checkOptions('restore', notAnOptimizer('restore', options), ['optimizer', 'strict']);
   if (!model || typeof model.loadStateDict !== 'function') throw new SafetensorsError('restore: model must have a loadStateDict() method');
   const checkpoint = await load(path);
   if (!optimizer) {
@@ -175,6 +175,15 @@ export async function restore(path: string, model: StatefulModel, options: Resto
     throw err;
   }
   return checkpoint;
+}
+
+/** An optimizer passed where the options go (`save(path, model, opt)`) gets a message saying to wrap it. */
+function notAnOptimizer<T extends object>(where: string, options: T): T {
+  const o = options as Partial<StatefulOptimizer> | null;
+  if (o !== null && typeof o === 'object' && typeof o.stateDict === 'function' && typeof o.kind === 'string') {
+    throw new SafetensorsError(`${where}: the third argument is a ${o.kind} optimizer; pass it as { optimizer }`);
+  }
+  return options;
 }
 
 function loadModel(path: string, model: StatefulModel, checkpoint: Checkpoint, strict: boolean): void {

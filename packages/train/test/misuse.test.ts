@@ -207,3 +207,13 @@ describe("ModelCheckpoint paths with Keras' placeholders", () => {
     await expect(fit(m, batches, { ...options(m), callbacks: [cb] })).rejects.toThrow(/ModelCheckpoint: monitor "val_loss" is not logged; available: loss/);
   });
 });
+
+describe('save and restore called the PyTorch way', () => {
+  it('an optimizer passed where the options go is named', async () => {
+    const m = model();
+    const opt = new SGD(m.parameters(), 0.1);
+    await expect(save(join(dir, 'x.safetensors'), m, opt as never)).rejects.toThrow(/save: the third argument is a SGD optimizer; pass it as \{ optimizer \}/);
+    await save(join(dir, 'x.safetensors'), m, { optimizer: opt });
+    await expect(restore(join(dir, 'x.safetensors'), m, opt as never)).rejects.toThrow(/restore: the third argument is a SGD optimizer/);
+  });
+});
