@@ -114,7 +114,9 @@ export function hingeLoss(pred: Tensor, target: TargetLike, options: ReductionOp
   const y = prepare(op, pred, target);
   const d = y.data();
   for (let i = 0; i < d.length; i++) {
-    if (d[i] !== 1 && d[i] !== -1) throw new ValueError(`${op}: target element ${i} is ${d[i]}, expected -1 or +1`);
+    if (d[i] !== 1 && d[i] !== -1) {
+      throw new ValueError(`${op}: target element ${i} is ${d[i]}, expected -1 or +1${d[i] === 0 ? ' (labels 0/1 become -1/+1 as 2 * y - 1)' : ''}`);
+    }
   }
   return reduce(op, clamp(sub(1, mul(y, pred)), 0), reduction);
 }

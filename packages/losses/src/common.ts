@@ -97,9 +97,21 @@ export function checkPrediction(op: string, name: string, x: unknown): asserts x
 export function checkSameShape(op: string, pred: Tensor, target: Tensor): void {
   if (pred.rank !== target.rank || pred.shape.some((d, i) => d !== target.shape[i])) {
     throw new ShapeError(
-      `${op}: prediction has shape ${fmtShape(pred.shape)} but target has shape ${fmtShape(target.shape)}; they must match`,
+      `${op}: prediction has shape ${fmtShape(pred.shape)} but target has shape ${fmtShape(target.shape)}; they must match` +
+      columnHint(pred.shape, target.shape),
     );
   }
+}
+
+/**
+ * The usual regression mismatch, a model output [N, 1] against targets [N] (which PyTorch broadcasts to an
+ * [N, N] loss with only a warning): say which reshape makes them match.
+ */
+function columnHint(pred: readonly number[], target: readonly number[]): string {
+  const same = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+  if (pred.at(-1) === 1 && same(pred.slice(0, -1), target)) return ' (reshape the target with .reshape(-1, 1), or the prediction with .reshape(-1))';
+  if (target.at(-1) === 1 && same(target.slice(0, -1), pred)) return ' (reshape the target with .reshape(-1))';
+  return '';
 }
 
 /** A weight tensor must broadcast to exactly `shape` (it may not enlarge the loss). */

@@ -63,3 +63,15 @@ describe('loss options', () => {
     expect(new CrossEntropyLoss({ weight: tensor([0, 0, 1]), reduction: 'sum' })(tensor([[1, 2, 3]]), [0]).item()).toBe(0);
   });
 });
+
+describe('shape and label hints', () => {
+  it('a column of predictions against a flat target says which reshape makes them match', () => {
+    expect(() => mseLoss(zeros([3, 1]), [1, 2, 3])).toThrow(/mseLoss: prediction has shape \[3, 1\] but target has shape \[3\]; they must match \(reshape the target with \.reshape\(-1, 1\), or the prediction with \.reshape\(-1\)\)/);
+    expect(() => bceLoss(zeros([3]), [[1], [0], [1]])).toThrow(/\(reshape the target with \.reshape\(-1\)\)/);
+    expect(() => maeLoss(zeros([3, 2]), [1, 2, 3])).toThrow(/they must match$/);
+  });
+
+  it('hinge targets 0/1 say how to make them -1/+1', () => {
+    expect(() => hingeLoss(zeros([2]), [1, 0])).toThrow(/hingeLoss: target element 1 is 0, expected -1 or \+1 \(labels 0\/1 become -1\/\+1 as 2 \* y - 1\)/);
+  });
+});

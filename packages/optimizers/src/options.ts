@@ -3,14 +3,21 @@
 
 import { ValueError } from '@nabla/core';
 
+/** Keras' names of options (lower-cased, without underscores) and ours. */
+const KERAS_NAMES: Record<string, string> = {
+  learningrate: 'lr', epsilon: 'eps', beta1: 'betas', beta2: 'betas', rho: 'alpha',
+};
+
 /** Rejects keys that the class does not know (a typo such as `weight_decay` would otherwise be ignored). */
 export function checkKnownKeys(where: string, options: object, known: readonly string[]): void {
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
       // weight_decay -> weightDecay; PyTorch's T_max -> tMax (compared without case).
       const camel = key.replace(/_([a-z])/gi, (_m, c: string) => c.toUpperCase()).toLowerCase();
+      const alias = KERAS_NAMES[key.replace(/_/g, '').toLowerCase()];
       const match = key.includes('_') ? known.find((k) => k.toLowerCase() === camel) : undefined;
-      const hint = match !== undefined ? ` (did you mean '${match}'?)` : '';
+      const suggestion = match ?? (alias !== undefined && known.includes(alias) ? alias : undefined);
+      const hint = suggestion !== undefined ? ` (did you mean '${suggestion}'?)` : '';
       throw new ValueError(`${where}: unknown option '${key}'${hint}; known options: ${known.join(', ')}`);
     }
   }

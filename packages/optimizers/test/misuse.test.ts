@@ -53,3 +53,14 @@ describe('gradient clipping misuse', () => {
     expect(clipGradNorm(w, 1)).toBeCloseTo(5);
   });
 });
+
+describe("Keras' option names", () => {
+  it('name ours', () => {
+    expect(() => new Adam([param([2])], { learning_rate: 0.01 } as never)).toThrow(/Adam: unknown option 'learning_rate' \(did you mean 'lr'\?\)/);
+    expect(() => new Adam([param([2])], { learningRate: 0.01 } as never)).toThrow(/did you mean 'lr'\?/);
+    expect(() => new Adam([param([2])], { epsilon: 1e-7 } as never)).toThrow(/did you mean 'eps'\?/);
+    expect(() => new Adam([param([2])], { beta_1: 0.8 } as never)).toThrow(/did you mean 'betas'\?/);
+    expect(() => new RMSprop([param([2])], { rho: 0.9 } as never)).toThrow(/did you mean 'alpha'\?/);
+    expect(() => new SGD([param([2])], { rho: 0.9 } as never)).toThrow(/unknown option 'rho'; known options/);
+  });
+});
