@@ -25,6 +25,17 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
+/** The prefix that turns every missing key into an unexpected one ('module.'), or null. */
+function sharedPrefix(missing: readonly string[], unexpected: readonly string[]): string | null {
+  if (missing.length === 0 || missing.length !== unexpected.length) return null;
+  const first = unexpected.find((k) => k.endsWith(missing[0]!));
+  if (first === undefined) return null;
+  const prefix = first.slice(0, first.length - missing[0]!.length);
+  if (prefix === '') return null;
+  const wanted = new Set(missing.map((k) => prefix + k));
+  return unexpected.every((k) => wanted.has(k)) ? prefix : null;
+}
+
 /** Writes the elements of `src` into the storage of `dst` (same shape), whatever the layout of either. */
 function copyInto(dst: Tensor, src: Tensor): void {
   dst.copy_(src);
@@ -61,6 +72,13 @@ export function applyStateDict(
   if (strict && missingKeys.length > 0) problems.push(`missing keys: ${missingKeys.map((k) => `'${k}'`).join(', ')}`);
   if (strict && unexpectedKeys.length > 0) {
     problems.push(`unexpected keys: ${unexpectedKeys.map((k) => `'${k}'`).join(', ')}`);
+  }
+  const prefix = strict ? sharedPrefix(missingKeys, unexpectedKeys) : null;
+  if (prefix !== null) {
+    problems.push(
+      `every unexpected key is a missing key with '${prefix}' in front (a state dict saved from a wrapper such as ` +
+      `DataParallel or torch.compile): remove the prefix from its keys`,
+    );
   }
   if (problems.length > 0) {
     throw new NablaError(`${owner}.loadStateDict: nothing was loaded because:\n  ${problems.join('\n  ')}`);

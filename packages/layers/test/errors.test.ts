@@ -117,3 +117,12 @@ describe('Keras habits', () => {
     expect(() => lin.loadStateDict(checkpoint as never)).toThrow(/Linear\.loadStateDict: got a checkpoint \(\{ model, optimizer, metadata \}\); pass its state dict: checkpoint\.model/);
   });
 });
+
+describe('state dicts from wrapped models', () => {
+  it("keys under a wrapper's prefix ('module.') are named as such", () => {
+    const model = new Sequential(new Linear(2, 2));
+    const wrapped = new Map([...model.stateDict()].map(([k, v]) => [`module.${k}`, v]));
+    expect(() => model.loadStateDict(wrapped)).toThrow(/every unexpected key is a missing key with 'module\.' in front .*remove the prefix/s);
+    expect(() => model.loadStateDict(new Map([['0.weight', zeros([2, 2])], ['x.bias', zeros([2])]]))).not.toThrow(/in front/);
+  });
+});
