@@ -66,7 +66,7 @@ export class Sequential extends Module {
       }
     } catch (err) {
       // Which of several alike layers failed: the message gains its position ('2', or '1.0' when nested).
-      throw withLayerPath(err, String(i), layers[i]!);
+      throw withLayerPath(err, this, String(i), layers[i]!);
     }
     return y;
   }

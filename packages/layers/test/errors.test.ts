@@ -1,8 +1,8 @@
 // Bad input is a clear error naming the layer and what was wrong.
 import '@nabla/backend-js';
 import { describe, expect, it } from 'vitest';
-import { ShapeError, ValueError, tensor, zeros } from '@nabla/core';
-import { BatchNorm1d, Dropout, ELU, LeakyReLU, Linear, type Module, PReLU, ReLU, Sequential } from '../src/index.js';
+import { ShapeError, type Tensor, ValueError, tensor, zeros } from '@nabla/core';
+import { BatchNorm1d, Dropout, ELU, LeakyReLU, Linear, Module, PReLU, ReLU, Sequential } from '../src/index.js';
 
 describe('layer input checks', () => {
   it('BatchNorm1d: a batch of one in training, wrong feature count, bad options', () => {
@@ -124,5 +124,19 @@ describe('state dicts from wrapped models', () => {
     const wrapped = new Map([...model.stateDict()].map(([k, v]) => [`module.${k}`, v]));
     expect(() => model.loadStateDict(wrapped)).toThrow(/every unexpected key is a missing key with 'module\.' in front .*remove the prefix/s);
     expect(() => model.loadStateDict(new Map([['0.weight', zeros([2, 2])], ['x.bias', zeros([2])]]))).not.toThrow(/in front/);
+  });
+});
+
+describe('layer paths through modules of ones own', () => {
+  it("name the modules between Sequentials, as the failing layer's state-dict prefix", () => {
+    class Block extends Module {
+      inner = new Sequential(new Linear(3, 3), new Linear(5, 2));
+      forward(x: Tensor): Tensor {
+        return this.inner(x);
+      }
+    }
+    const model = new Sequential(new Linear(4, 3), new Block());
+    expect(() => model(zeros([2, 4]))).toThrow(/got 3 \(in layer 1\.inner\.1: Linear\)$/);
+    expect(model.stateDict().has('1.inner.1.weight')).toBe(true);
   });
 });

@@ -217,3 +217,19 @@ describe('save and restore called the PyTorch way', () => {
     await expect(restore(join(dir, 'x.safetensors'), m, opt as never)).rejects.toThrow(/restore: the third argument is a SGD optimizer/);
   });
 });
+
+describe('file errors that cannot be made here (the tests may run as root)', () => {
+  it('a read-only folder or file system is named in words, with the code and the cause kept', async () => {
+    const { fileError } = await import('../src/fileErrors.js');
+    const cause = Object.assign(new Error("EACCES: permission denied, open '/x/.m.safetensors.1.ab.tmp'"), { code: 'EACCES' });
+    const err = fileError('saveSafetensors(/x/m.safetensors)', 'cannot write the file', cause) as Error & { code?: string };
+    expect(err).toBeInstanceOf(SafetensorsError);
+    expect(err.message).toBe('saveSafetensors(/x/m.safetensors): cannot write the file: permission denied (EACCES)');
+    expect(err.code).toBe('EACCES');
+    expect(err.cause).toBe(cause);
+    const rofs = fileError('w', 'cannot write the file', Object.assign(new Error('x'), { code: 'EROFS' })) as Error;
+    expect(rofs.message).toBe('w: cannot write the file: the file system is read-only (EROFS)');
+    const plain = new Error('not a file error');
+    expect(fileError('w', 'x', plain)).toBe(plain);
+  });
+});
