@@ -85,3 +85,20 @@ describe('datasets from plain arrays', () => {
     expect(() => new ArrayDataset(new Float32Array(4), [2, 2], [0, 1] as never, [2])).toThrow(/y must be a Float32Array/);
   });
 });
+
+describe('datasets of ones own written the PyTorch way', () => {
+  const own = (get: (i: number) => unknown): { length: number; xShape: number[]; yShape: number[]; get: (i: number) => never } =>
+    ({ length: 4, xShape: [2], yShape: [], get: get as (i: number) => never });
+
+  test('a class label as a plain number fills its row, as a PyTorch dataset returns it', () => {
+    const loader = new DataLoader(own((i) => ({ x: Float32Array.of(i, i), y: i % 2 })), 4);
+    const [batch] = [...loader];
+    expect(Array.from(batch!.y.data())).toEqual([0, 1, 0, 1]);
+  });
+
+  test('a [x, y] pair, a missing x and missing shapes are errors saying what a dataset returns', () => {
+    expect(() => [...new DataLoader(own((i) => [Float32Array.of(i, i), 0]), 2)]).toThrow(/DataLoader: get\(0\) returned an array of length 2; a dataset's get\(index\) returns \{ x, y \} \(an object, not a PyTorch-style \[x, y\] pair\)/);
+    expect(() => [...new DataLoader(own(() => ({ y: 0 })), 2)]).toThrow(/sample 0 has x of undefined values and y of 1/);
+    expect(() => new DataLoader({ length: 2, get: () => ({ x: [1], y: [1] }) } as never)).toThrow(/DataLoader: the dataset's xShape must be the shape of one sample's x \(e\.g\. \[784\], or \[\] for a class label\), got undefined/);
+  });
+});
