@@ -17,6 +17,8 @@ export interface TrainContext {
   readonly history: History;
   /** Set when fit runs data-parallel (FitOptions.parallel). */
   readonly parallel?: ParallelContext;
+  /** Whether fit evaluates validation data after each epoch (fit sets it; the val_ keys exist only then). */
+  readonly hasValidation?: boolean;
   /**
    * Set to true to stop training at the end of the current batch. With `parallel`, the processes must stop
    * together: a request made during an epoch takes effect at its end, when any process asked.
@@ -71,6 +73,24 @@ export function monitoredValue(where: string, log: EpochLog, monitor: string): n
       (monitor.startsWith('val_') ? ' (pass validation data to fit to get val_ keys)' : ''));
   }
   return v;
+}
+
+/**
+ * A val_ key is logged only when fit has validation data: say so before the first epoch rather than after it
+ * (an epoch of MNIST is a minute). Without a context (a callback driven by hand) nothing is known yet.
+ */
+export function checkMonitorLogged(where: string, monitor: string, ctx: TrainContext | undefined): void {
+  if (ctx?.hasValidation === undefined) return;
+  if (!ctx.hasValidation && monitor.startsWith('val_')) {
+    throw new ValueError(`${where}: monitor ${JSON.stringify(monitor)} needs validation data, and fit has none: ` +
+      `pass validation to fit, or monitor '${monitor.slice(4)}'`);
+  }
+  const names = ['loss', ...Object.keys(ctx.history.stepMetrics)];
+  const available = ctx.hasValidation ? [...names, ...names.map((n) => `val_${n}`)] : names;
+  if (!available.includes(monitor)) {
+    throw new ValueError(`${where}: monitor ${JSON.stringify(monitor)} is not logged; available: ${available.join(', ')}` +
+      (monitor.includes('acc') && !names.includes('accuracy') ? " (pass metrics: ['accuracy'] to fit)" : ''));
+  }
 }
 
 /** Tracks the best value of a monitored key. */
@@ -131,7 +151,8 @@ export class EarlyStopping implements Callback {
     return this.tracker.best;
   }
 
-  onTrainBegin(): void {
+  onTrainBegin(ctx?: TrainContext): void {
+    checkMonitorLogged('EarlyStopping', this.monitor, ctx);
     this.tracker = new BestTracker(this.options.mode ?? 'auto', this.monitor, this.options.minDelta ?? 0);
     this.wait = 0;
     this.stoppedEpoch = -1;

@@ -180,6 +180,7 @@ export async function fit(model: TrainableModel, data: BatchSource, options: Fit
   }
   const ctx: TrainContext = {
     model, optimizer, epochs, stepsPerEpoch, history, stopTraining: false, ...(parallel ? { parallel } : {}),
+    hasValidation: options.validation !== undefined,
   };
   const logs: BatchLogs = {
     epoch: 0, step: 0, globalStep: 0, batchSize: 0, loss: NaN, meanLoss: NaN, metrics: {}, samples: 0,

@@ -2,7 +2,7 @@
 // or only when the monitored value improves, through save() of checkpoint.ts.
 
 import { ValueError } from '@nabla/core';
-import { BestTracker, monitoredValue, type Callback, type Mode, type TrainContext } from './callbacks.js';
+import { BestTracker, checkMonitorLogged, monitoredValue, type Callback, type Mode, type TrainContext } from './callbacks.js';
 import { save, type StatefulModel, type StatefulOptimizer } from './checkpoint.js';
 import { checkOptions } from './options.js';
 import { checkPathTemplate, formatPath } from './checkpointPath.js';
@@ -59,6 +59,7 @@ export class ModelCheckpoint implements Callback {
     if (!isStatefulModel(ctx.model)) {
       throw new ValueError('ModelCheckpoint: the model needs stateDict() and loadStateDict() (a Module of @nabla/layers)');
     }
+    if (this.options.saveBestOnly) checkMonitorLogged('ModelCheckpoint', this.monitor, ctx);
     this.tracker = new BestTracker(this.options.mode ?? 'auto', this.monitor);
   }
 

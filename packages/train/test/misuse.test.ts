@@ -233,3 +233,20 @@ describe('file errors that cannot be made here (the tests may run as root)', () 
     expect(fileError('w', 'x', plain)).toBe(plain);
   });
 });
+
+describe('monitoring a val_ key without validation data', () => {
+  it('is an error before the first epoch, not after it', async () => {
+    const m = model();
+    let batchesRun = 0;
+    const count = { onBatchEnd(): void { batchesRun++; } };
+    await expect(fit(m, batches, { ...options(m), callbacks: [count, new EarlyStopping()] }))
+      .rejects.toThrow(/EarlyStopping: monitor "val_loss" needs validation data, and fit has none: pass validation to fit, or monitor 'loss'/);
+    await expect(fit(m, batches, { ...options(m), callbacks: [count, new ModelCheckpoint({ path: join(dir, 'b.safetensors'), saveBestOnly: true, monitor: 'val_accuracy' })] }))
+      .rejects.toThrow(/ModelCheckpoint: monitor "val_accuracy" needs validation data/);
+    expect(batchesRun).toBe(0);
+    await expect(fit(m, batches, { ...options(m), validation: batches, callbacks: [new EarlyStopping()] })).resolves.toBeDefined();
+    await expect(fit(m, batches, { ...options(m), validation: batches, callbacks: [new EarlyStopping({ monitor: 'val_accuracy' })] }))
+      .rejects.toThrow(/EarlyStopping: monitor "val_accuracy" is not logged; available: loss, val_loss \(pass metrics: \['accuracy'\] to fit\)/);
+    expect(batchesRun).toBe(0);
+  });
+});
