@@ -140,3 +140,14 @@ describe('layer paths through modules of ones own', () => {
     expect(model.stateDict().has('1.inner.1.weight')).toBe(true);
   });
 });
+
+describe('initializers', () => {
+  it('a NaN or infinite mean, bound or value, and a generator that is not one, are errors rather than NaN weights', async () => {
+    const { init } = await import('../src/index.js');
+    expect(() => init.normal(zeros([2]), Number.NaN)).toThrow(/init\.normal: mean must be a finite number, got NaN/);
+    expect(() => init.normal(zeros([2]), 0, Infinity)).toThrow(/std must be a finite number >= 0, got Infinity/);
+    expect(() => init.constant(zeros([2]), Number.NaN)).toThrow(/init\.constant: value must be a finite number, got NaN/);
+    expect(() => init.uniform(zeros([2]), -Infinity, 1)).toThrow(/init\.uniform: low must be a finite number, got -Infinity/);
+    expect(() => new Linear(2, 2, { generator: 42 as never })).toThrow(/generator must be a Generator \(new Generator\(seed\)\), got the number 42/);
+  });
+});
