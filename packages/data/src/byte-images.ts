@@ -3,14 +3,16 @@
 import { ByteImageDataset } from './byte-image-dataset.js';
 import { DataFormatError, readIdx, readIdxFloat32 } from './idx.js';
 import { checkLabels } from './labels.js';
-import { mnistFile, type LoadMnistOptions } from './mnist.js';
+import { MNIST_HINTS, mnistFile, type LoadMnistOptions } from './mnist.js';
+import { checkOptions } from './checks.js';
 
 export { ByteImageDataset } from './byte-image-dataset.js';
 
 /** An images file of uint8 pixels and its labels file (IDX, gzipped or not) as a ByteImageDataset. */
 export function loadIdxBytes(
-  imagesPath: string, labelsPath: string, options: { divisor?: number; classes?: number } = {},
+  imagesPath: string, labelsPath: string, rawOptions: { divisor?: number; classes?: number } = {},
 ): ByteImageDataset {
+  const options = checkOptions('loadIdxBytes', rawOptions, ['divisor', 'classes']);
   const images = readIdx(imagesPath);
   if (images.dtype !== 'uint8') {
     throw new DataFormatError(`${imagesPath}: holds ${images.dtype} values; a ByteImageDataset needs uint8 pixels (use loadIdx)`);
@@ -31,7 +33,8 @@ export function loadIdxBytes(
  * The real MNIST as a ByteImageDataset: 60000 (train) or 10000 (test) images of 784 pixels, scaled by 1/255
  * (or left 0..255 with normalize: false) as they are loaded into batches.
  */
-export function loadMnistBytes(options: Omit<LoadMnistOptions, 'flatten'> = {}): ByteImageDataset {
+export function loadMnistBytes(rawOptions: Omit<LoadMnistOptions, 'flatten'> = {}): ByteImageDataset {
+  const options = checkOptions('loadMnistBytes', rawOptions, ['split', 'normalize'], MNIST_HINTS);
   const split = options.split ?? 'train';
   return loadIdxBytes(mnistFile(split, 'images'), mnistFile(split, 'labels'), {
     divisor: options.normalize === false ? 1 : 255, classes: 10,

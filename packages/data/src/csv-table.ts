@@ -6,6 +6,7 @@
 import type { Options } from 'csv-parse';
 import { Tensor, ValueError, tensor } from '@nabla/core';
 import { DataFormatError } from './idx-format.js';
+import { checkOptions } from './checks.js';
 
 export interface ReadCsvOptions {
   /** The first line holds column names. Default true. */
@@ -49,8 +50,14 @@ export type CsvParse = (input: string | Uint8Array, options: Options) => string[
  * a URL or 'CSV data') in error messages.
  */
 export function csvTable(
-  fn: string, path: string, text: string | Uint8Array, options: ReadCsvOptions, parse: CsvParse,
+  fn: string, path: string, text: string | Uint8Array, rawOptions: ReadCsvOptions, parse: CsvParse,
 ): CsvData {
+  const known = ['header', 'columns', 'label', 'labelType', 'delimiter', ...(fn === 'parseCsv' ? ['source'] : [])];
+  const options = checkOptions(fn, rawOptions, known, {
+    sep: "pandas' sep is delimiter here",
+    usecols: "pandas' usecols is columns here",
+    labels: 'the label column is label (one name or index)',
+  });
   const header = options.header ?? true;
   const labelType = options.labelType ?? 'number';
   if (labelType !== 'number' && labelType !== 'category') {
@@ -83,9 +90,10 @@ export function csvTable(
   const n = dataRows.length;
   const f = featureIndices.length;
   const x = new Float32Array(n * f);
+  const delimiter = options.delimiter ?? ',';
   for (let r = 0; r < n; r++) {
     const row = dataRows[r];
-    for (let j = 0; j < f; j++) x[r * f + j] = toNumber(path, row, featureIndices[j], names);
+    for (let j = 0; j < f; j++) x[r * f + j] = toNumber(path, row, featureIndices[j], names, delimiter);
   }
 
   const result: CsvData = {
@@ -97,8 +105,14 @@ export function csvTable(
   if (labelIndex >= 0) {
     const y = new Float32Array(n);
     if (labelType === 'number') {
-      for (let r = 0; r < n; r++) y[r] = toNumber(path, dataRows[r], labelIndex, names);
+      for (let r = 0; r < n; r++) y[r] = toNumber(path, dataRows[r], labelIndex, names, delimiter);
     } else {
+      // An empty cell is a missing label, not a class named "".
+      const blank = dataRows.find((row) => row.fields[labelIndex].trim() === '');
+      if (blank) {
+        throw new DataFormatError(`${path}: line ${blank.line}, column "${names[labelIndex]}" (${labelIndex}): an empty ` +
+          'label cell; every row needs a class name');
+      }
       const classes = [...new Set(dataRows.map((row) => row.fields[labelIndex].trim()))].sort();
       const classOf = new Map(classes.map((name, i) => [name, i]));
       for (let r = 0; r < n; r++) y[r] = classOf.get(dataRows[r].fields[labelIndex].trim())!;
@@ -119,6 +133,8 @@ function parseRows(path: string, text: string | Uint8Array, delimiter: string, p
       skip_empty_lines: true,
       relax_column_count: true,
       on_record: (record: string[], context: { lines: number }) => {
+        // A line of nothing but spaces is blank too (skip_empty_lines only skips lines with no characters).
+        if (record.length === 1 && record[0].trim() === '') return null;
         lines.push(context.lines); // the file line each record ends on, for error messages
         return record;
       },
@@ -147,6 +163,12 @@ function columnIndex(
     throw new ValueError(`${fn}: ${path}: no column named "${column}" (${option}); the header has ` +
       names.map((name) => `"${name}"`).join(', '));
   }
+  const others = names.flatMap((name, i) => (name === column && i !== index ? [i] : []));
+  if (others.length > 0) {
+    const all = [index, ...others];
+    throw new ValueError(`${fn}: ${path}: columns ${all.slice(0, -1).join(', ')} and ${all.at(-1)} are all named ` +
+      `"${column}" (${option}); select one of them by index`);
+  }
   return index;
 }
 
@@ -159,14 +181,17 @@ function quoted(cell: string): string {
   return JSON.stringify(cell).replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-function toNumber(path: string, row: Row, column: number, names: readonly string[]): number {
+function toNumber(path: string, row: Row, column: number, names: readonly string[], delimiter: string): number {
   const cell = row.fields[column].trim();
   // Number('') is 0 and Number('0x1f') is 31: only plain decimal notation counts as a number here.
   const value = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(cell) ? Number(cell) : NaN;
   if (!Number.isFinite(value)) {
     const what = cell === '' ? 'an empty cell' : quoted(cell);
+    // A cell holding "1;2" usually means a file written with another delimiter (or a decimal comma).
+    const other = [';', '\t', '|'].find((d) => d !== delimiter && cell.includes(d));
+    const hint = other === undefined ? '' : ` (is the file delimited by ${JSON.stringify(other)}? pass { delimiter: ${JSON.stringify(other)} })`;
     throw new DataFormatError(`${path}: line ${row.line}, column "${names[column]}" (${column}): ${what} is not ` +
-      'a finite number');
+      `a finite number${hint}`);
   }
   return value;
 }

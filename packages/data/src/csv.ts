@@ -17,6 +17,11 @@ export function readCsv(path: string, options: ReadCsvOptions = {}): CsvData {
   } catch (err) {
     throw new DataFormatError(`${path}: cannot read CSV file (${(err as NodeJS.ErrnoException).code ?? err})`);
   }
+  // Excel's "Unicode text" export: UTF-16 with a byte-order mark, which would parse as a single garbled column.
+  if (text.length >= 2 && ((text[0] === 0xff && text[1] === 0xfe) || (text[0] === 0xfe && text[1] === 0xff))) {
+    throw new DataFormatError(`${path}: the file is UTF-16 (it starts with the byte-order mark ` +
+      `${text[0].toString(16).toUpperCase()} ${text[1].toString(16).toUpperCase()}); save it as UTF-8 CSV`);
+  }
   return csvTable('readCsv', path, text, options, parse as CsvParse);
 }
 

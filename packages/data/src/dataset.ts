@@ -3,7 +3,7 @@
 // dataset such as MNIST is one allocation, whatever the loader or the split does with it.
 
 import { Tensor, ValueError, ShapeError, fmtShape, tensor } from '@nabla/core';
-import { checkAllFinite, sizeOfShape } from './checks.js';
+import { checkAllFinite, describe, sizeOfShape } from './checks.js';
 import { gatherRows } from './gather.js';
 
 /** One sample. x and y may be views into a larger storage: copy them before writing. */
@@ -58,6 +58,11 @@ export class ArrayDataset implements Dataset {
         `y ${fmtShape(yShape)}`);
     }
     for (const [name, data, shape] of [['x', x, xShape], ['y', y, yShape]] as const) {
+      if (!(data instanceof Float32Array)) {
+        throw new ValueError(`${where}: ${name} must be a Float32Array, got ${describe(data)}; use Float32Array.from(${name}), ` +
+          'or fromArrays(xs, ys) for nested arrays');
+      }
+      if (!Array.isArray(shape)) throw new ShapeError(`${where}: ${name} shape must be an array of sizes, got ${describe(shape)}`);
       if (!shape.every((d) => Number.isInteger(d) && d >= 0)) {
         throw new ShapeError(`${where}: ${name} shape ${fmtShape(shape)} must hold non-negative integers`);
       }
@@ -177,12 +182,22 @@ export function copySamples(
   const yRow = sizeOfShape(dataset.yShape);
   for (let r = 0; r < count; r++) {
     const index = indices[start + r];
-    const sample = dataset.get(index);
-    if (sample.x.length !== xRow || sample.y.length !== yRow) {
-      throw new ShapeError(`${where}: sample ${index} has x of ${sample.x.length} values and y of ${sample.y.length}; ` +
+    const sample = dataset.get(index) as Sample | readonly unknown[] | null | undefined;
+    if (sample === null || typeof sample !== 'object' || Array.isArray(sample)) {
+      throw new ValueError(`${where}: get(${index}) returned ${describe(sample)}; a dataset's get(index) returns { x, y }` +
+        (Array.isArray(sample) ? ' (an object, not a PyTorch-style [x, y] pair)' : ''));
+    }
+    const { x: sx, y: sy } = sample as Sample;
+    // A class label as a plain number (as a PyTorch dataset returns it) fills a row of one value.
+    const xLength = typeof sx === 'number' ? 1 : sx?.length;
+    const yLength = typeof sy === 'number' ? 1 : sy?.length;
+    if (xLength !== xRow || yLength !== yRow) {
+      throw new ShapeError(`${where}: sample ${index} has x of ${xLength ?? describe(sx)} values and y of ${yLength ?? describe(sy)}; ` +
         `the dataset declares x ${fmtShape(dataset.xShape)} (${xRow}) and y ${fmtShape(dataset.yShape)} (${yRow})`);
     }
-    x.set(sample.x, r * xRow);
-    y.set(sample.y, r * yRow);
+    if (typeof sx === 'number') x[r * xRow] = sx;
+    else x.set(sx, r * xRow);
+    if (typeof sy === 'number') y[r * yRow] = sy;
+    else y.set(sy, r * yRow);
   }
 }

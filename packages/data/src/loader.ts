@@ -6,7 +6,7 @@
 // hold. x comes from host memory without a zero fill, since the dataset's copy writes every value.
 
 import { Tensor, ValueError, hostMemory, tensor } from '@nabla/core';
-import { checkPositiveInteger, describe, sizeOfShape } from './checks.js';
+import { checkOptions, checkPositiveInteger, describe, sizeOfShape } from './checks.js';
 import { ArrayDataset, Subset, copySamples, type Dataset } from './dataset.js';
 import { ByteImageDataset } from './byte-image-dataset.js';
 import { permutation, toSeed32 } from './random.js';
@@ -51,11 +51,26 @@ export class DataLoader implements Iterable<Batch>, AsyncIterable<Batch> {
   /** The epoch the next iteration runs; starts at 0 and counts up each time an iteration begins. */
   epoch = 0;
 
-  constructor(readonly dataset: Dataset, options: DataLoaderOptions = {}) {
+  /** `new DataLoader(dataset, 32)` is `new DataLoader(dataset, { batchSize: 32 })`, as PyTorch's positional batch_size. */
+  constructor(readonly dataset: Dataset, batchSizeOrOptions: DataLoaderOptions | number = {}) {
     if (dataset === null || typeof dataset !== 'object' || typeof dataset.get !== 'function' ||
         !Number.isInteger(dataset.length)) {
       throw new TypeError('DataLoader: expected a dataset with a length and get(index)');
     }
+    for (const key of ['xShape', 'yShape'] as const) {
+      const shape: unknown = dataset[key];
+      if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+        throw new TypeError(`DataLoader: the dataset's ${key} must be the shape of one sample's ${key[0]} (e.g. [784], or [] ` +
+          `for a class label), got ${describe(shape)}`);
+      }
+    }
+    const options = typeof batchSizeOrOptions === 'number'
+      ? { batchSize: batchSizeOrOptions }
+      : checkOptions('DataLoader', batchSizeOrOptions, ['batchSize', 'shuffle', 'dropLast', 'seed', 'sampler'], {
+        generator: "the shuffle's generator is seeded by 'seed'",
+        num_workers: 'batches are built in this process; there are no workers',
+        numWorkers: 'batches are built in this process; there are no workers',
+      });
     this.batchSize = checkPositiveInteger('DataLoader', 'batchSize', options.batchSize ?? 1);
     this.shuffle = checkBoolean('shuffle', options.shuffle ?? false);
     this.dropLast = checkBoolean('dropLast', options.dropLast ?? false);
@@ -119,11 +134,28 @@ export class DataLoader implements Iterable<Batch>, AsyncIterable<Batch> {
       if (!overwritten) x.fill(0);
       const y = new Float32Array(rows * yRow);
       copySamples('DataLoader', dataset, order, start, rows, x, y);
-      // A dataset that checked every value when it was built needs no second scan per batch.
-      const options = { allowNonFinite: dataset.checkedFinite === true };
+      // A dataset that checked every value when it was built needs no second scan per batch; for the others
+      // the scan here names the sample (tensor()'s own would name only a flat index into the batch).
+      if (dataset.checkedFinite !== true) {
+        checkFiniteSamples(x, xRow, 'x', order, start);
+        checkFiniteSamples(y, yRow, 'y', order, start);
+      }
+      const options = { allowNonFinite: true };
       const xt = tensor(x, [rows, ...xShape], options);
       if (xt.storage !== x) hostMemory.release(x); // copied into the backend's own memory
       yield { x: xt, y: tensor(y, [rows, ...yShape], options) };
+    }
+  }
+}
+
+/** Throws at the first NaN or ±Infinity, naming the dataset index of its sample and its position. */
+function checkFiniteSamples(data: Float32Array, row: number, name: string, order: Uint32Array, start: number): void {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v - v !== 0) {
+      const r = row > 0 ? Math.floor(i / row) : 0;
+      throw new ValueError(`DataLoader: sample ${order[start + r]} has ${String(v)} in ${name} at position ${row > 0 ? i % row : 0}; ` +
+        'expected finite numbers');
     }
   }
 }

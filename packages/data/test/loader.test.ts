@@ -115,13 +115,13 @@ describe('DataLoader', () => {
 });
 
 describe('DataLoader and non-finite values', () => {
-  test('a dataset of its own that yields NaN fails at the batch, naming the value', () => {
+  test('a dataset of its own that yields NaN fails at the batch, naming the sample', () => {
     const dataset = {
       length: 4, xShape: [2], yShape: [],
       get: (i: number) => ({ x: Float32Array.of(i, i === 2 ? NaN : 1), y: Float32Array.of(0) }),
     };
     const loader = new DataLoader(dataset, { batchSize: 4 });
-    expect(() => [...loader]).toThrow(/value at flat index 5 is NaN/);
+    expect(() => [...loader]).toThrow(/DataLoader: sample 2 has NaN in x at position 1; expected finite numbers/);
   });
 
   test('checked datasets (and subsets of them) skip the per-batch scan', () => {

@@ -4,6 +4,7 @@
 import { ValueError, activation, checkTensor, full, prelu, type Activation, type Tensor } from '@nabla/core';
 import { Module } from './module.js';
 import { forwardIn } from './fusion.js';
+import { checkFinite, checkOptions } from './options.js';
 
 /**
  * Implemented by activations that core can fuse into `linear` (one pass over the output instead of two):
@@ -21,9 +22,10 @@ export function isFusableActivation(m: Module): m is Module & FusableActivation 
   return forwardIn(m, fusableForwards);
 }
 
-function checkFinite(layer: string, name: string, v: number): number {
-  if (!Number.isFinite(v)) throw new ValueError(`${layer}: ${name} must be a finite number, got ${v}`);
-  return v;
+/** An options object, or the one number PyTorch takes positionally (`LeakyReLU(0.2)`) as that option. */
+function optionsOf<T extends object>(layer: string, options: T | number | undefined, key: keyof T & string, known: readonly string[]): T {
+  if (typeof options === 'number') return { [key]: options } as T;
+  return checkOptions(layer, options, known, `{ ${key}: ... }`);
 }
 
 export class Sigmoid extends Module implements FusableActivation {
@@ -62,9 +64,11 @@ export class LeakyReLU extends Module implements FusableActivation {
     return { act: 'leakyRelu', alpha: this.alpha };
   }
 
-  constructor(options: LeakyReLUOptions = {}) {
+  /** `new LeakyReLU(0.2)` is `new LeakyReLU({ alpha: 0.2 })`, as PyTorch's positional negative_slope. */
+  constructor(options: LeakyReLUOptions | number = {}) {
     super();
-    this.alpha = checkFinite('LeakyReLU', 'alpha', options.alpha ?? 0.01);
+    const o = optionsOf('LeakyReLU', options, 'alpha', ['alpha']);
+    this.alpha = checkFinite('LeakyReLU', 'alpha', o.alpha ?? 0.01);
   }
 
   forward(x: Tensor): Tensor {
@@ -88,9 +92,11 @@ export class ELU extends Module implements FusableActivation {
     return { act: 'elu', alpha: this.alpha };
   }
 
-  constructor(options: ELUOptions = {}) {
+  /** `new ELU(0.5)` is `new ELU({ alpha: 0.5 })`, as PyTorch's positional alpha. */
+  constructor(options: ELUOptions | number = {}) {
     super();
-    this.alpha = checkFinite('ELU', 'alpha', options.alpha ?? 1);
+    const o = optionsOf('ELU', options, 'alpha', ['alpha']);
+    this.alpha = checkFinite('ELU', 'alpha', o.alpha ?? 1);
   }
 
   forward(x: Tensor): Tensor {
@@ -125,12 +131,14 @@ export interface PReLUOptions {
 export class PReLU extends Module {
   readonly numParameters: number;
 
-  constructor(options: PReLUOptions = {}) {
+  /** `new PReLU(3)` is `new PReLU({ numParameters: 3 })`, as PyTorch's positional num_parameters. */
+  constructor(options: PReLUOptions | number = {}) {
     super();
-    const n = options.numParameters ?? 1;
-    if (!Number.isInteger(n) || n < 1) throw new ValueError(`PReLU: numParameters must be a positive integer, got ${n}`);
+    const o = optionsOf('PReLU', options, 'numParameters', ['numParameters', 'init']);
+    const n = o.numParameters ?? 1;
+    if (!Number.isInteger(n) || n < 1) throw new ValueError(`PReLU: numParameters must be a positive integer, got ${String(n)}`);
     this.numParameters = n;
-    this.registerParameter('weight', full([n], checkFinite('PReLU', 'init', options.init ?? 0.25)));
+    this.registerParameter('weight', full([n], checkFinite('PReLU', 'init', o.init ?? 0.25)));
   }
 
   /** The slopes, shape [numParameters]. */

@@ -5,6 +5,7 @@
 
 import { ValueError, ShapeError, batchNorm, checkTensor, fmtShape, ones, zeros, add, mul, sub, noGrad, type Tensor } from '@nabla/core';
 import { Module } from './module.js';
+import { checkBoolean, checkOptions } from './options.js';
 
 export interface BatchNorm1dOptions {
   /** Added to the variance before the square root (default 1e-5). */
@@ -27,19 +28,21 @@ export class BatchNorm1d extends Module {
   constructor(numFeatures: number, options: BatchNorm1dOptions = {}) {
     super();
     if (!Number.isInteger(numFeatures) || numFeatures < 1) {
-      throw new ValueError(`BatchNorm1d: numFeatures must be a positive integer, got ${numFeatures}`);
+      throw new ValueError(`BatchNorm1d: numFeatures must be a positive integer, got ${String(numFeatures)}`);
     }
-    const eps = options.eps ?? 1e-5;
-    if (!(eps > 0)) throw new ValueError(`BatchNorm1d: eps must be positive, got ${eps}`);
-    const momentum = options.momentum === undefined ? 0.1 : options.momentum;
-    if (momentum !== null && !(momentum >= 0 && momentum <= 1)) {
-      throw new ValueError(`BatchNorm1d: momentum must be in [0, 1] or null, got ${momentum}`);
+    const o = checkOptions('BatchNorm1d', options, ['eps', 'momentum', 'affine', 'trackRunningStats'], '{ eps: 1e-3 }');
+    const eps = o.eps ?? 1e-5;
+    // An infinite eps would divide every value by Infinity: a layer that outputs only its bias.
+    if (typeof eps !== 'number' || !(eps > 0 && eps < Infinity)) throw new ValueError(`BatchNorm1d: eps must be a positive finite number, got ${String(eps)}`);
+    const momentum = o.momentum === undefined ? 0.1 : o.momentum;
+    if (momentum !== null && !(typeof momentum === 'number' && momentum >= 0 && momentum <= 1)) {
+      throw new ValueError(`BatchNorm1d: momentum must be in [0, 1] or null, got ${String(momentum)}`);
     }
     this.numFeatures = numFeatures;
     this.eps = eps;
     this.momentum = momentum;
-    this.affine = options.affine ?? true;
-    this.trackRunningStats = options.trackRunningStats ?? true;
+    this.affine = checkBoolean('BatchNorm1d', 'affine', o.affine ?? true);
+    this.trackRunningStats = checkBoolean('BatchNorm1d', 'trackRunningStats', o.trackRunningStats ?? true);
     this.registerParameter('weight', this.affine ? ones([numFeatures]) : null);
     this.registerParameter('bias', this.affine ? zeros([numFeatures]) : null);
     this.registerBuffer('running_mean', this.trackRunningStats ? zeros([numFeatures]) : null);
@@ -90,7 +93,8 @@ export class BatchNorm1d extends Module {
     if (rows < 2) {
       throw new ValueError(
         `BatchNorm1d: training needs more than one value per feature to estimate a variance, got input of shape ` +
-        `${fmtShape(x.shape)}; use a batch of 2 or more, or call eval()`,
+        `${fmtShape(x.shape)}; use a batch of 2 or more, or call eval() (when it is a DataLoader's last, partial ` +
+        'batch: pass dropLast: true)',
       );
     }
     const { y, mean, variance } = batchNorm(rows2d, this.weight, this.bias, this.eps);

@@ -1,11 +1,14 @@
 // Dropout: in training, zeroes each element with probability p and scales the rest by 1/(1-p) (inverted
 // dropout, as PyTorch), so eval mode is the identity. The mask comes from the seeded generator.
 
-import { ValueError, Tensor, checkTensor, defaultGenerator, mul, tensor, zerosLike, type Generator } from '@nabla/core';
+import { ValueError, Tensor, checkTensor, describeValue, defaultGenerator, mul, tensor, zerosLike, type Generator } from '@nabla/core';
 import { Module } from './module.js';
+import { checkOptions } from './options.js';
 
 function checkP(p: number): void {
-  if (!(p >= 0 && p <= 1)) throw new ValueError(`Dropout: p must be a probability in [0, 1], got ${p}`);
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
+    throw new ValueError(`Dropout: p must be a probability in [0, 1], got ${typeof p === 'number' ? p : `${describeValue(p)}${typeof p === 'object' && p !== null ? ' (pass p itself: new Dropout(0.2))' : ''}`}`);
+  }
 }
 
 /** Functional dropout: `training` false (or p = 0) returns x itself. */
@@ -33,7 +36,7 @@ export class Dropout extends Module {
     super();
     checkP(p);
     this.p = p;
-    this.generator = options.generator;
+    this.generator = checkOptions('Dropout', options, ['generator']).generator;
   }
 
   forward(x: Tensor): Tensor {

@@ -1,7 +1,7 @@
 // Initializers that fill a tensor in place (like torch.nn.init.*_), drawing from the seeded generator.
 // Fans follow PyTorch: for a weight of shape [out, in, ...rest], fanIn = in * prod(rest), fanOut = out * prod(rest).
 
-import { NablaError, ValueError, defaultGenerator, fmtShape, type Generator, type Tensor } from '@nabla/core';
+import { NablaError, ValueError, defaultGenerator, describeValue, fmtShape, type Generator, type Tensor } from '@nabla/core';
 
 export type FanMode = 'fanIn' | 'fanOut';
 export type Nonlinearity = 'linear' | 'identity' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'selu';
@@ -49,19 +49,39 @@ export interface RandomInitOptions {
 }
 
 export function uniform(t: Tensor, low = 0, high = 1, options: RandomInitOptions = {}): Tensor {
+  finite('init.uniform', 'low', low);
+  finite('init.uniform', 'high', high);
   if (!(high >= low)) throw new ValueError(`init.uniform: high (${high}) must not be below low (${low})`);
-  const g = options.generator ?? defaultGenerator();
+  const g = generatorOf('init.uniform', options);
   return fill(t, () => low + (high - low) * g.uniform());
 }
 
 export function normal(t: Tensor, mean = 0, std = 1, options: RandomInitOptions = {}): Tensor {
-  if (!(std >= 0)) throw new ValueError(`init.normal: std must be >= 0, got ${std}`);
-  const g = options.generator ?? defaultGenerator();
+  finite('init.normal', 'mean', mean);
+  if (!(std >= 0 && std < Infinity)) throw new ValueError(`init.normal: std must be a finite number >= 0, got ${std}`);
+  const g = generatorOf('init.normal', options);
   return fill(t, () => mean + std * g.normal());
 }
 
 export function constant(t: Tensor, value: number): Tensor {
+  finite('init.constant', 'value', value);
   return fill(t, () => value);
+}
+
+/** A NaN or infinite bound, mean or value would fill the weights with NaN or Infinity without a word. */
+function finite(where: string, name: string, v: unknown): void {
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new ValueError(`${where}: ${name} must be a finite number, got ${typeof v === 'number' ? v : describeValue(v)}`);
+  }
+}
+
+/** The options' generator (anything with uniform() and normal()), or the global one. */
+function generatorOf(where: string, options: RandomInitOptions): Generator {
+  const g: unknown = options?.generator;
+  if (g === undefined) return defaultGenerator();
+  const ok = g !== null && typeof g === 'object' && typeof (g as Generator).uniform === 'function' && typeof (g as Generator).normal === 'function';
+  if (!ok) throw new ValueError(`${where}: generator must be a Generator (new Generator(seed)), got ${describeValue(g)}`);
+  return g as Generator;
 }
 
 export const zeros = (t: Tensor): Tensor => constant(t, 0);

@@ -1,10 +1,13 @@
 // Linear: y = x · Wᵀ + b with W stored as [out, in] (PyTorch's layout), so weights move between the two as
 // they are. Initialised as PyTorch does: W and b uniform in ±1/sqrt(in) (Kaiming uniform with a = sqrt(5)).
 
-import { ValueError, checkTensor, describeValue, linear, zeros, type Activation, type Generator, type Tensor } from '@nabla/core';
+import {
+  ShapeError, ValueError, checkTensor, describeValue, fmtShape, linear, zeros, type Activation, type Generator, type Tensor,
+} from '@nabla/core';
 import { Module } from './module.js';
 import { kaimingUniform, uniform } from './init.js';
 import { runsOwnForward } from './fusion.js';
+import { checkBoolean, checkOptions } from './options.js';
 
 export interface LinearOptions {
   bias?: boolean;
@@ -24,13 +27,16 @@ export class Linear extends Module {
     super();
     checkFeatures('inFeatures', inFeatures);
     checkFeatures('outFeatures', outFeatures);
+    // PyTorch's Linear(4, 2, False) written as new Linear(4, 2, false) would otherwise keep the bias.
+    const o = checkOptions('Linear', options, ['bias', 'generator'], '{ bias: false }');
+    const withBias = checkBoolean('Linear', 'bias', o.bias ?? true);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
-    const generator = options.generator;
+    const generator = o.generator;
     const weight = kaimingUniform(zeros([outFeatures, inFeatures]), { a: Math.sqrt(5), generator });
     this.registerParameter('weight', weight);
     const bound = 1 / Math.sqrt(inFeatures);
-    this.registerParameter('bias', (options.bias ?? true) ? uniform(zeros([outFeatures]), -bound, bound, { generator }) : null);
+    this.registerParameter('bias', withBias ? uniform(zeros([outFeatures]), -bound, bound, { generator }) : null);
   }
 
   /** [outFeatures, inFeatures]. */
@@ -44,8 +50,20 @@ export class Linear extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    checkTensor('Linear.forward', 'input', x);
+    this.checkInput(x);
     return linear(x, this.weight, this.bias);
+  }
+
+  /** The input's last dimension must be inFeatures: the message names this layer and both sizes. */
+  private checkInput(x: Tensor): void {
+    checkTensor('Linear.forward', 'input', x);
+    const last = x.rank === 0 ? null : x.shape[x.rank - 1]!;
+    if (last !== this.inFeatures) {
+      throw new ShapeError(
+        `Linear(${this.inFeatures} → ${this.outFeatures}): input has shape ${fmtShape(x.shape)}; its last dimension ` +
+        `must be inFeatures = ${this.inFeatures}, got ${last === null ? 'a scalar' : last}`,
+      );
+    }
   }
 
   /**
@@ -58,6 +76,7 @@ export class Linear extends Module {
 
   /** x · Wᵀ + b followed by an activation, in one fused op (what Sequential runs for Linear + ReLU). */
   forwardWithActivation(x: Tensor, act: Activation, alpha: number): Tensor {
+    this.checkInput(x);
     return linear(x, this.weight, this.bias, act, alpha);
   }
 

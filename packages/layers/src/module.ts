@@ -3,7 +3,7 @@
 // parameters(), stateDict(), train()/eval() and zeroGrad(). A module is callable: model(x) runs forward(x)
 // between its forward hooks.
 
-import { NablaError, Tensor, dropGrad } from '@nabla/core';
+import { NablaError, Tensor, describeValue, dropGrad } from '@nabla/core';
 import { applyStateDict, type LoadResult, type LoadStateDictOptions } from './state.js';
 import { summarize } from './summary.js';
 import { addPostHook, addPreHook, callModule, type ForwardHook, type ForwardPreHook, type HookHandle } from './hooks.js';
@@ -80,6 +80,9 @@ export abstract class Module {
   protected registerParameter(name: string, value: Tensor | null): Tensor | null {
     checkName('parameter', this, name);
     if (value !== null) {
+      if (!(value instanceof Tensor)) {
+        throw new NablaError(`${this.constructor.name}: parameter '${name}' must be a Tensor or null, got ${describeValue(value)}`);
+      }
       if (value.gradFn !== null) {
         throw new NablaError(`${this.constructor.name}: parameter '${name}' must be a leaf tensor (use .detach())`);
       }
@@ -92,6 +95,9 @@ export abstract class Module {
   /** Adds a buffer: state saved in stateDict() but not returned by parameters(). */
   protected registerBuffer(name: string, value: Tensor | null): Tensor | null {
     checkName('buffer', this, name);
+    if (value !== null && !(value instanceof Tensor)) {
+      throw new NablaError(`${this.constructor.name}: buffer '${name}' must be a Tensor or null, got ${describeValue(value)}`);
+    }
     registryOf(this).buffers.set(name, value);
     return value;
   }
@@ -212,6 +218,8 @@ export abstract class Module {
 
   /** Sets training mode on this module and every descendant. */
   train(mode = true): this {
+    // Keras' model(x, training) habit passes other things here; a string 'false' would mean training.
+    if (typeof mode !== 'boolean') throw new NablaError(`${this.constructor.name}.train: mode must be true or false, got ${describeValue(mode)}`);
     for (const m of this.modules()) m.training = mode;
     return this;
   }

@@ -6,13 +6,16 @@ import { Module } from './module.js';
 import { Linear } from './linear.js';
 import { isFusableActivation } from './activations.js';
 import { reportFused } from './fusion.js';
+import { withLayerPath } from './errorPath.js';
 
 export class Sequential extends Module {
   private readonly layers: Module[] = [];
 
-  constructor(...modules: Module[]) {
+  /** `new Sequential(a, b, c)`, as PyTorch; `new Sequential([a, b, c])`, as Keras, is the same. */
+  constructor(...modules: Module[] | [Module[]]) {
     super();
-    for (const m of modules) this.add(m);
+    const list = modules.length === 1 && Array.isArray(modules[0]) ? modules[0] : (modules as Module[]);
+    for (const m of list) this.add(m);
   }
 
   /** Appends a module (chainable). */
@@ -48,16 +51,22 @@ export class Sequential extends Module {
     checkTensor('Sequential.forward', 'input', x);
     let y = x;
     const layers = this.layers;
-    for (let i = 0; i < layers.length; i++) {
-      const m = layers[i]!;
-      const next = layers[i + 1];
-      if (m instanceof Linear && next !== undefined && isFusableActivation(next) && m.canFuse()) {
-        y = m.forwardWithActivation(y, next.fused.act, next.fused.alpha);
-        reportFused(m, next, y);
-        i++;
-      } else {
-        y = m(y);
+    let i = 0;
+    try {
+      for (; i < layers.length; i++) {
+        const m = layers[i]!;
+        const next = layers[i + 1];
+        if (m instanceof Linear && next !== undefined && isFusableActivation(next) && m.canFuse()) {
+          y = m.forwardWithActivation(y, next.fused.act, next.fused.alpha);
+          reportFused(m, next, y);
+          i++;
+        } else {
+          y = m(y);
+        }
       }
+    } catch (err) {
+      // Which of several alike layers failed: the message gains its position ('2', or '1.0' when nested).
+      throw withLayerPath(err, this, String(i), layers[i]!);
     }
     return y;
   }

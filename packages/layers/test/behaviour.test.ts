@@ -127,7 +127,7 @@ describe('initializers', () => {
     expect(Array.from(init.ones(t).data())).toEqual([1, 1, 1, 1]);
     expect(Array.from(init.constant(t, 7).data())).toEqual([7, 7, 7, 7]);
     expect(() => kaimingUniform(zeros([5]))).toThrow(/at least 2 dimensions, got shape \[5\]/);
-    expect(() => init.normal(zeros([2, 2]), 0, -1)).toThrow(/std must be >= 0/);
+    expect(() => init.normal(zeros([2, 2]), 0, -1)).toThrow(/std must be a finite number >= 0, got -1/);
   });
 
   it('Module.apply with an initializer re-initialises every Linear', () => {

@@ -5,7 +5,7 @@ import {
   Tensor, ValueError, abs, activation, add, clamp, div, eq, exp, ge, log, maximum, mul, neg, noGrad, sub, where,
 } from '@nabla/core';
 import {
-  GRAD_EPS, LOG_FLOOR, asTensor, checkPrediction, checkRange, checkReduction, checkSameShape, checkWeightShape, reduce, withGradient,
+  GRAD_EPS, LOG_FLOOR, asTensor, checkOptions, checkPrediction, checkRange, checkReduction, checkSameShape, checkWeightShape, reduce, withGradient,
   type ReductionOptions, type TargetLike,
 } from './common.js';
 
@@ -40,7 +40,8 @@ export function bceLoss(pred: Tensor, target: TargetLike, options: BCEOptions = 
   return binaryCrossEntropy('bceLoss', pred, target, options);
 }
 
-function binaryCrossEntropy(op: string, pred: Tensor, target: TargetLike, options: BCEOptions): Tensor {
+function binaryCrossEntropy(op: string, pred: Tensor, target: TargetLike, rawOptions: BCEOptions): Tensor {
+  const options = checkOptions(op, rawOptions, ['reduction', 'weight']);
   const reduction = checkReduction(op, options.reduction);
   const y = prepare(op, pred, target);
   checkRange(op, 'prediction', pred, 0, 1, 'a probability in [0, 1] (use bceWithLogitsLoss for logits)');
@@ -53,7 +54,7 @@ function binaryCrossEntropy(op: string, pred: Tensor, target: TargetLike, option
     pred.requiresGrad ? mul(g, div(sub(pred, y), maximum(mul(pred, sub(1, pred)), GRAD_EPS))) : null,
     y.requiresGrad ? mul(g, sub(log1mP, logP)) : null,
   ]);
-  return reduce(weighted(op, loss, options.weight), reduction);
+  return reduce(op, weighted(op, loss, options.weight), reduction);
 }
 
 /** Binary log loss: the same as bceLoss (mean by default). */
@@ -74,8 +75,9 @@ function log1p(u: Tensor): Tensor {
  * (x >= 0 ? (1 - y) x : -w y x) + (1 + (w - 1) y) log1p(exp(-|x|)); both terms are >= 0, so nothing cancels
  * (with w = 1 this is max(x, 0) - x y + log1p(exp(-|x|))). The gradient is (1 + (w - 1) y) sigmoid(x) - w y.
  */
-export function bceWithLogitsLoss(logits: Tensor, target: TargetLike, options: BCEWithLogitsOptions = {}): Tensor {
+export function bceWithLogitsLoss(logits: Tensor, target: TargetLike, rawOptions: BCEWithLogitsOptions = {}): Tensor {
   const op = 'bceWithLogitsLoss';
+  const options = checkOptions(op, rawOptions, ['reduction', 'weight', 'posWeight']);
   const reduction = checkReduction(op, options.reduction);
   const y = prepare(op, logits, target);
   checkRange(op, 'target', y, 0, 1, 'a target in [0, 1]');
@@ -102,17 +104,19 @@ export function bceWithLogitsLoss(logits: Tensor, target: TargetLike, options: B
       y.requiresGrad ? mul(g, dTarget()) : null,
     ];
   });
-  return reduce(weighted(op, loss, options.weight), reduction);
+  return reduce(op, weighted(op, loss, options.weight), reduction);
 }
 
 /** Hinge loss max(0, 1 - y * pred) for targets y that are -1 or +1. */
 export function hingeLoss(pred: Tensor, target: TargetLike, options: ReductionOptions = {}): Tensor {
   const op = 'hingeLoss';
-  const reduction = checkReduction(op, options.reduction);
+  const reduction = checkReduction(op, checkOptions(op, options, ['reduction']).reduction);
   const y = prepare(op, pred, target);
   const d = y.data();
   for (let i = 0; i < d.length; i++) {
-    if (d[i] !== 1 && d[i] !== -1) throw new ValueError(`${op}: target element ${i} is ${d[i]}, expected -1 or +1`);
+    if (d[i] !== 1 && d[i] !== -1) {
+      throw new ValueError(`${op}: target element ${i} is ${d[i]}, expected -1 or +1${d[i] === 0 ? ' (labels 0/1 become -1/+1 as 2 * y - 1)' : ''}`);
+    }
   }
-  return reduce(clamp(sub(1, mul(y, pred)), 0), reduction);
+  return reduce(op, clamp(sub(1, mul(y, pred)), 0), reduction);
 }

@@ -1,9 +1,9 @@
 // Loss classes: hold the options and call the loss functions. Like PyTorch's criterion objects they are
 // callable: `lossFn(pred, target)` is `lossFn.forward(pred, target)`.
 
-import { ValueError, type Tensor } from '@nabla/core';
-import { checkReduction, type Reduction, type ReductionOptions, type TargetLike } from './common.js';
-import { huberLoss, maeLoss, mseLoss, type HuberOptions } from './regression.js';
+import { ValueError, describeValue, type Tensor } from '@nabla/core';
+import { checkOptionalTensor, checkOptions, checkReduction, type Reduction, type ReductionOptions, type TargetLike } from './common.js';
+import { checkDelta, huberLoss, maeLoss, mseLoss, type HuberOptions } from './regression.js';
 import { categoricalCrossEntropyLoss, crossEntropyLoss, type CrossEntropyOptions } from './crossEntropy.js';
 import {
   bceLoss, bceWithLogitsLoss, hingeLoss, logLoss, type BCEOptions, type BCEWithLogitsOptions,
@@ -19,13 +19,15 @@ export interface Loss {
 export abstract class Loss {
   declare readonly reduction: Reduction;
 
-  constructor(options: ReductionOptions = {}) {
+  /** `known` lists the option keys of the subclass (an unknown key is an error, not ignored). */
+  constructor(options: ReductionOptions = {}, known: readonly string[] = ['reduction']) {
+    const checked = checkOptions(new.target.name, options, known);
     // A function object with the subclass's prototype, so the instance can be called directly.
     const self = ((pred: Tensor, target: TargetLike) => self.forward(pred, target)) as unknown as Loss;
     Object.setPrototypeOf(self, new.target.prototype);
     delete (self as { name?: unknown }).name;
     delete (self as { length?: unknown }).length;
-    (self as { reduction: Reduction }).reduction = checkReduction(new.target.name, options.reduction);
+    (self as { reduction: Reduction }).reduction = checkReduction(new.target.name, checked.reduction);
     return self;
   }
 
@@ -60,11 +62,8 @@ export class HuberLoss extends Loss {
   readonly delta: number;
 
   constructor(options: HuberOptions = {}) {
-    super(options);
-    this.delta = options.delta ?? 1;
-    if (!(this.delta > 0 && Number.isFinite(this.delta))) {
-      throw new ValueError(`HuberLoss: delta must be a positive number, got ${this.delta}`);
-    }
+    super(options, ['reduction', 'delta']);
+    this.delta = checkDelta('HuberLoss', options.delta ?? 1);
   }
 
   forward(pred: Tensor, target: TargetLike): Tensor {
@@ -77,12 +76,13 @@ export class CrossEntropyLoss extends Loss {
   readonly weight: Tensor | null;
 
   constructor(options: CrossEntropyOptions = {}) {
-    super(options);
+    super(options, ['reduction', 'labelSmoothing', 'weight']);
     this.labelSmoothing = options.labelSmoothing ?? 0;
-    this.weight = options.weight ?? null;
+    this.weight = checkOptionalTensor('CrossEntropyLoss', 'weight', options.weight);
     // Checked here too, so a bad option fails where the loss is built rather than at the first batch.
-    if (!(this.labelSmoothing >= 0 && this.labelSmoothing <= 1)) {
-      throw new ValueError(`CrossEntropyLoss: labelSmoothing must be in [0, 1], got ${this.labelSmoothing}`);
+    const s: unknown = this.labelSmoothing;
+    if (typeof s !== 'number' || !(s >= 0 && s <= 1)) {
+      throw new ValueError(`CrossEntropyLoss: labelSmoothing must be a number in [0, 1], got ${typeof s === 'number' ? s : describeValue(s)}`);
     }
     if (this.weight && this.weight.rank !== 1) {
       throw new ValueError(`CrossEntropyLoss: weight must have shape [classes], got [${this.weight.shape.join(', ')}]`);
@@ -106,8 +106,8 @@ export class BCELoss extends Loss {
   readonly weight: Tensor | null;
 
   constructor(options: BCEOptions = {}) {
-    super(options);
-    this.weight = options.weight ?? null;
+    super(options, ['reduction', 'weight']);
+    this.weight = checkOptionalTensor(new.target.name, 'weight', options.weight);
   }
 
   forward(pred: Tensor, target: TargetLike): Tensor {
@@ -120,9 +120,9 @@ export class BCEWithLogitsLoss extends Loss {
   readonly posWeight: Tensor | null;
 
   constructor(options: BCEWithLogitsOptions = {}) {
-    super(options);
-    this.weight = options.weight ?? null;
-    this.posWeight = options.posWeight ?? null;
+    super(options, ['reduction', 'weight', 'posWeight']);
+    this.weight = checkOptionalTensor('BCEWithLogitsLoss', 'weight', options.weight);
+    this.posWeight = checkOptionalTensor('BCEWithLogitsLoss', 'posWeight', options.posWeight);
   }
 
   forward(logits: Tensor, target: TargetLike): Tensor {

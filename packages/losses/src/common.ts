@@ -3,7 +3,7 @@
 // the derivative of a stable composition, e.g. BCE's clamped logs).
 
 import {
-  NablaError, ShapeError, Tensor, ValueError, checkTensor, describeValue, fmtShape, isGradEnabled, record, tensor,
+  ShapeError, Tensor, ValueError, checkTensor, describeValue, fmtShape, isGradEnabled, record, tensor,
   type NestedArray,
 } from '@nabla/core';
 
@@ -28,9 +28,48 @@ export function checkReduction(op: string, reduction: unknown): Reduction {
   return reduction;
 }
 
-export function reduce(loss: Tensor, reduction: Reduction): Tensor {
+/**
+ * Applies the reduction. The mean of nothing is an error rather than PyTorch's NaN: a NaN loss would spread
+ * into every parameter at the next step, far from the empty batch that caused it.
+ */
+export function reduce(op: string, loss: Tensor, reduction: Reduction): Tensor {
   if (reduction === 'none') return loss;
-  return reduction === 'sum' ? loss.sum() : loss.mean();
+  if (reduction === 'sum') return loss.sum();
+  if (loss.size === 0) {
+    throw new ValueError(
+      `${op}: reduction 'mean' of an empty batch (losses of shape ${fmtShape(loss.shape)}) is undefined; ` +
+      "skip empty batches, or use reduction 'sum' (0 for an empty batch)",
+    );
+  }
+  return loss.mean();
+}
+
+/**
+ * The options object of a loss: undefined becomes {}; anything else that is not an object, or a key the loss
+ * does not know (PyTorch's `label_smoothing`, `pos_weight`), is an error, since an ignored option would
+ * silently compute a different loss.
+ */
+export function checkOptions<T extends object>(op: string, options: T | undefined, known: readonly string[]): T {
+  if (options === undefined) return {} as T;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ValueError(`${op}: options must be an object such as { reduction: 'sum' }, got ${describeValue(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const camel = key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+    const hint = known.includes(camel) ? ` (did you mean '${camel}'?)` : '';
+    throw new ValueError(`${op}: unknown option '${key}'${hint}; known options: ${known.join(', ')}`);
+  }
+  return options;
+}
+
+/** An optional weight option must be a Tensor (or null), checked where the loss is built. */
+export function checkOptionalTensor(op: string, name: string, value: unknown): Tensor | null {
+  if (value === undefined || value === null) return null;
+  if (!(value instanceof Tensor)) {
+    throw new TypeError(`${op}: ${name} must be a Tensor (or null), got ${describeValue(value)}${Array.isArray(value) ? ' (make one with tensor(...))' : ''}`);
+  }
+  return value;
 }
 
 /** What a target may be: a Tensor, or numbers that tensor() takes (nested arrays, typed arrays, int64 too). */
@@ -58,14 +97,26 @@ export function checkPrediction(op: string, name: string, x: unknown): asserts x
 export function checkSameShape(op: string, pred: Tensor, target: Tensor): void {
   if (pred.rank !== target.rank || pred.shape.some((d, i) => d !== target.shape[i])) {
     throw new ShapeError(
-      `${op}: prediction has shape ${fmtShape(pred.shape)} but target has shape ${fmtShape(target.shape)}; they must match`,
+      `${op}: prediction has shape ${fmtShape(pred.shape)} but target has shape ${fmtShape(target.shape)}; they must match` +
+      columnHint(pred.shape, target.shape),
     );
   }
 }
 
+/**
+ * The usual regression mismatch, a model output [N, 1] against targets [N] (which PyTorch broadcasts to an
+ * [N, N] loss with only a warning): say which reshape makes them match.
+ */
+function columnHint(pred: readonly number[], target: readonly number[]): string {
+  const same = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+  if (pred.at(-1) === 1 && same(pred.slice(0, -1), target)) return ' (reshape the target with .reshape(-1, 1), or the prediction with .reshape(-1))';
+  if (target.at(-1) === 1 && same(target.slice(0, -1), pred)) return ' (reshape the target with .reshape(-1))';
+  return '';
+}
+
 /** A weight tensor must broadcast to exactly `shape` (it may not enlarge the loss). */
 export function checkWeightShape(op: string, name: string, weight: Tensor, shape: readonly number[]): void {
-  if (!(weight instanceof Tensor)) throw new NablaError(`${op}: ${name} must be a Tensor`);
+  checkOptionalTensor(op, name, weight);
   const fits = weight.rank <= shape.length &&
     weight.shape.every((d, i) => d === 1 || d === shape[shape.length - weight.rank + i]);
   if (!fits) {

@@ -20,7 +20,7 @@ describe('loss input checks', () => {
     expect(() => crossEntropyLoss(zeros([4]), [0])).toThrow(/logits have shape \[4\], expected \[batch, classes\]/);
     expect(() => crossEntropyLoss(zeros([2, 3]), [0, 1], { weight: tensor([1, 1]) })).toThrow(/weight has shape \[2\], expected \[3\]/);
     expect(() => crossEntropyLoss(zeros([2, 3]), [0, 1], { weight: tensor([1, -1, 1]) })).toThrow(/weight element 1 is -1/);
-    expect(() => crossEntropyLoss(zeros([2, 3]), [0, 1], { labelSmoothing: 1.5 })).toThrow(/labelSmoothing must be in \[0, 1\]/);
+    expect(() => crossEntropyLoss(zeros([2, 3]), [0, 1], { labelSmoothing: 1.5 })).toThrow(/labelSmoothing must be a number in \[0, 1\]/);
   });
 
   it('hinge targets must be -1 or +1', () => {
@@ -52,9 +52,9 @@ describe('loss input checks', () => {
   it('bad options', () => {
     expect(() => mseLoss(zeros([2]), zeros([2]), { reduction: 'avg' as Reduction })).toThrow(/reduction must be 'mean', 'sum' or 'none', got "avg"/);
     expect(() => new MSELoss({ reduction: 'total' as Reduction })).toThrow(/MSELoss: reduction must be/);
-    expect(() => new HuberLoss({ delta: 0 })).toThrow(/delta must be a positive number/);
-    expect(() => huberLoss(zeros([2]), zeros([2]), { delta: -1 })).toThrow(/delta must be a positive number/);
-    expect(() => new CrossEntropyLoss({ labelSmoothing: -0.1 })).toThrow(/labelSmoothing must be in \[0, 1\]/);
+    expect(() => new HuberLoss({ delta: 0 })).toThrow(/delta must be a positive finite number/);
+    expect(() => huberLoss(zeros([2]), zeros([2]), { delta: -1 })).toThrow(/delta must be a positive finite number/);
+    expect(() => new CrossEntropyLoss({ labelSmoothing: -0.1 })).toThrow(/labelSmoothing must be a number in \[0, 1\]/);
   });
 
   it('a prediction that is not a tensor', () => {

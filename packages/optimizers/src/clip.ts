@@ -11,10 +11,14 @@ export interface ClipGradNormOptions {
 
 /** Parameter gradients that exist, as writable contiguous arrays. */
 function gradients(where: string, parameters: Iterable<Tensor> | Tensor): Float32Array[] {
+  if (!(parameters instanceof Tensor) &&
+      (typeof parameters === 'function' || parameters === null || typeof parameters !== 'object' || !(Symbol.iterator in parameters))) {
+    throw new ValueError(`${where}: expected the parameters (model.parameters()), got ${typeof parameters === 'function' ? 'a function (a model, or model.parameters without the call)' : String(parameters)}`);
+  }
   const list = parameters instanceof Tensor ? [parameters] : [...parameters];
   const out: Float32Array[] = [];
   list.forEach((p, i) => {
-    if (!(p instanceof Tensor)) throw new ValueError(`${where}: parameter ${i} is not a Tensor`);
+    if (!(p instanceof Tensor)) throw new ValueError(`${where}: parameter ${i} is not a Tensor; pass model.parameters()`);
     const g = p.grad;
     if (g === null) return;
     if (!g.isContiguous) {

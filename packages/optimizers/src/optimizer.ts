@@ -81,7 +81,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     if (params instanceof Tensor || !isTensorIterable(params)) {
       throw new ValueError(
         `${spec.kind}: params must be an iterable of Tensors or of groups {params, ...options}, ` +
-        `got ${params instanceof Tensor ? `a single Tensor ${fmtShape(params.shape)} (wrap it in an array)` : typeof params}`,
+        `got ${describeParams(params)}`,
       );
     }
     const list = [...(params as Iterable<unknown>)];
@@ -93,6 +93,12 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   /** Adds a group of parameters (for example layers unfrozen during fine-tuning). */
   addParamGroup(group: ParamGroupInput<O>): void {
     const where = `${this.kind}: param group ${this.paramGroups.length}`;
+    if (Array.isArray(group) && group.length === 2 && typeof group[0] === 'string' && group[1] instanceof Tensor) {
+      throw new ValueError(
+        `${where}: got the pair ['${group[0]}', Tensor]; pass model.parameters() (not namedParameters() or stateDict(), ` +
+        'whose tensors are names and detached copies)',
+      );
+    }
     if (group === null || typeof group !== 'object' || group instanceof Tensor || !isTensorIterable(group.params)) {
       throw new ValueError(`${where}: expected {params: Tensor[], ...options}, got ${group instanceof Tensor ? 'a Tensor mixed with groups' : String(group)}`);
     }
@@ -260,7 +266,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
         out.step = value;
       } else if (this.spec.stateKeys.includes(key)) {
         if (!(value instanceof Tensor)) throw new ValueError(`${where}: '${key}' must be a Tensor`);
-        if (value.size !== p.size) {
+        if (value.shape.length !== p.shape.length || value.shape.some((d, i) => d !== p.shape[i])) {
           throw new ValueError(`${where}: '${key}' has shape ${fmtShape(value.shape)}, the parameter has shape ${fmtShape(p.shape)}`);
         }
         out[key] = tensor(Float32Array.from(value.data()), p.shape).to(getBackend().name);
@@ -270,6 +276,14 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     }
     return out;
   }
+}
+
+/** What was passed instead of parameters, with the usual fix. */
+function describeParams(params: unknown): string {
+  if (params instanceof Tensor) return `a single Tensor ${fmtShape(params.shape)} (wrap it in an array)`;
+  // A Module is callable, and so is its parameters method: both are functions.
+  if (typeof params === 'function') return 'a function (pass model.parameters(), with the call, rather than model or model.parameters)';
+  return params === null ? 'null' : typeof params;
 }
 
 /** Optimizers update a parameter's storage in place: it must be a leaf that owns all of its storage. */

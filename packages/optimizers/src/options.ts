@@ -3,15 +3,40 @@
 
 import { ValueError } from '@nabla/core';
 
+/** Keras' names of options (lower-cased, without underscores) and ours. */
+const KERAS_NAMES: Record<string, string> = {
+  learningrate: 'lr', epsilon: 'eps', beta1: 'betas', beta2: 'betas', rho: 'alpha',
+};
+
 /** Rejects keys that the class does not know (a typo such as `weight_decay` would otherwise be ignored). */
 export function checkKnownKeys(where: string, options: object, known: readonly string[]): void {
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
-      const camel = key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
-      const hint = camel !== key && known.includes(camel) ? ` (did you mean '${camel}'?)` : '';
+      // weight_decay -> weightDecay; PyTorch's T_max -> tMax (compared without case).
+      const camel = key.replace(/_([a-z])/gi, (_m, c: string) => c.toUpperCase()).toLowerCase();
+      const alias = KERAS_NAMES[key.replace(/_/g, '').toLowerCase()];
+      const match = key.includes('_') ? known.find((k) => k.toLowerCase() === camel) : undefined;
+      const suggestion = match ?? (alias !== undefined && known.includes(alias) ? alias : undefined);
+      const hint = suggestion !== undefined ? ` (did you mean '${suggestion}'?)` : '';
       throw new ValueError(`${where}: unknown option '${key}'${hint}; known options: ${known.join(', ')}`);
     }
   }
+}
+
+/**
+ * A scheduler's options: an object, or the one value PyTorch takes positionally after the optimizer
+ * (`StepLR(opt, 10)` is `{ stepSize: 10 }`), given as `positional`. Anything else is an error with an example.
+ */
+export function schedulerOptions<T extends object>(
+  where: string, options: T | number | readonly number[] | undefined, positional: keyof T & string, known: readonly string[],
+): T {
+  if (options === undefined) return {} as T;
+  if (typeof options === 'number' || Array.isArray(options)) return { [positional]: options } as T;
+  if (options === null || typeof options !== 'object') {
+    throw new ValueError(`${where}: options must be an object such as { ${positional}: ... }, got ${describe(options)}`);
+  }
+  checkKnownKeys(where, options, known);
+  return options as T;
 }
 
 function describe(value: unknown): string {

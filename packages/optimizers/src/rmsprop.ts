@@ -1,7 +1,7 @@
 // RMSprop (torch.optim.RMSprop): a running average of squared gradients, optionally centered (subtracting
 // the squared running mean of the gradient) and with momentum. Steps in the backend's in-place kernel.
 
-import { type Storage, type Tensor } from '@nabla/core';
+import { ValueError, type Storage, type Tensor } from '@nabla/core';
 import * as kernels from './kernels.js';
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
 import { checkBoolean, checkNumber } from './options.js';
@@ -28,6 +28,8 @@ export const RMSPROP_DEFAULTS: Readonly<RMSpropOptions> = Object.freeze({
 function validate(where: string, o: RMSpropOptions): void {
   checkNumber(where, 'lr', o.lr, 0);
   checkNumber(where, 'alpha', o.alpha, 0);
+  // The running average is alpha * avg + (1 - alpha) * g²: above 1 it turns negative and its square root NaN.
+  if (o.alpha > 1) throw new ValueError(`${where}: alpha must be in [0, 1] (the decay of the running average of g²), got ${o.alpha}`);
   checkNumber(where, 'eps', o.eps, 0);
   checkNumber(where, 'weightDecay', o.weightDecay, 0);
   checkNumber(where, 'momentum', o.momentum, 0);

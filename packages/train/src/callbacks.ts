@@ -6,6 +6,7 @@ import { ValueError, type Tensor } from '@nabla/core';
 import type { EpochLog, History } from './history.js';
 import { valueOf } from './history.js';
 import type { OptimizerLike, ParallelContext, TrainableModel } from './types.js';
+import { checkOptions } from './options.js';
 
 export interface TrainContext {
   readonly model: TrainableModel;
@@ -16,6 +17,8 @@ export interface TrainContext {
   readonly history: History;
   /** Set when fit runs data-parallel (FitOptions.parallel). */
   readonly parallel?: ParallelContext;
+  /** Whether fit evaluates validation data after each epoch (fit sets it; the val_ keys exist only then). */
+  readonly hasValidation?: boolean;
   /**
    * Set to true to stop training at the end of the current batch. With `parallel`, the processes must stop
    * together: a request made during an epoch takes effect at its end, when any process asked.
@@ -72,6 +75,24 @@ export function monitoredValue(where: string, log: EpochLog, monitor: string): n
   return v;
 }
 
+/**
+ * A val_ key is logged only when fit has validation data: say so before the first epoch rather than after it
+ * (an epoch of MNIST is a minute). Without a context (a callback driven by hand) nothing is known yet.
+ */
+export function checkMonitorLogged(where: string, monitor: string, ctx: TrainContext | undefined): void {
+  if (ctx?.hasValidation === undefined) return;
+  if (!ctx.hasValidation && monitor.startsWith('val_')) {
+    throw new ValueError(`${where}: monitor ${JSON.stringify(monitor)} needs validation data, and fit has none: ` +
+      `pass validation to fit, or monitor '${monitor.slice(4)}'`);
+  }
+  const names = ['loss', ...Object.keys(ctx.history.stepMetrics)];
+  const available = ctx.hasValidation ? [...names, ...names.map((n) => `val_${n}`)] : names;
+  if (!available.includes(monitor)) {
+    throw new ValueError(`${where}: monitor ${JSON.stringify(monitor)} is not logged; available: ${available.join(', ')}` +
+      (monitor.includes('acc') && !names.includes('accuracy') ? " (pass metrics: ['accuracy'] to fit)" : ''));
+  }
+}
+
 /** Tracks the best value of a monitored key. */
 export class BestTracker {
   best: number;
@@ -115,19 +136,23 @@ export class EarlyStopping implements Callback {
   private bestWeights: Float32Array[] | null = null;
 
   constructor(private readonly options: EarlyStoppingOptions = {}) {
-    this.monitor = options.monitor ?? 'val_loss';
-    this.patience = options.patience ?? 0;
+    this.options = checkOptions('EarlyStopping', options, ['monitor', 'mode', 'patience', 'minDelta', 'restoreBestWeights'], {
+      baseline: 'not supported; stop on patience and minDelta',
+    });
+    this.monitor = this.options.monitor ?? 'val_loss';
+    this.patience = this.options.patience ?? 0;
     if (!Number.isInteger(this.patience) || this.patience < 0) {
       throw new ValueError(`EarlyStopping: patience must be a non-negative integer, got ${this.patience}`);
     }
-    this.tracker = new BestTracker(options.mode ?? 'auto', this.monitor, options.minDelta ?? 0);
+    this.tracker = new BestTracker(this.options.mode ?? 'auto', this.monitor, this.options.minDelta ?? 0);
   }
 
   get best(): number {
     return this.tracker.best;
   }
 
-  onTrainBegin(): void {
+  onTrainBegin(ctx?: TrainContext): void {
+    checkMonitorLogged('EarlyStopping', this.monitor, ctx);
     this.tracker = new BestTracker(this.options.mode ?? 'auto', this.monitor, this.options.minDelta ?? 0);
     this.wait = 0;
     this.stoppedEpoch = -1;

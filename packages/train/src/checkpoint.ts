@@ -9,6 +9,8 @@
 import { Tensor } from '@nabla/core';
 import type { OptimizerStateDict, ParamGroupState, ParamState } from '@nabla/optimizers';
 import { SafetensorsError, loadSafetensors, saveSafetensors } from './safetensors.js';
+import { withContext } from './errorContext.js';
+import { checkOptions } from './options.js';
 
 /** What a checkpoint needs of a model (a @nabla/layers Module fits). */
 export interface StatefulModel {
@@ -57,8 +59,9 @@ interface OptimizerMetadata {
 }
 
 /** Saves the model's state dict, and the optimizer's state if given, atomically to one safetensors file. */
-export async function save(path: string, model: StatefulModel, options: SaveOptions = {}): Promise<void> {
+export async function save(path: string, model: StatefulModel, rawOptions: SaveOptions = {}): Promise<void> {
   if (!model || typeof model.stateDict !== 'function') throw new SafetensorsError('save: model must have a stateDict() method');
+  const options = checkOptions('save', notAnOptimizer('save', rawOptions), ['optimizer', 'metadata']);
   const tensors = new Map<string, Tensor>();
   for (const [name, t] of model.stateDict()) {
     if (name.startsWith(OPTIMIZER_PREFIX)) {
@@ -143,18 +146,50 @@ export async function load(path: string): Promise<Checkpoint> {
 
 /**
  * Loads a checkpoint into a model (and optimizer, if given) and returns it. The optimizer must be of the
- * kind that was saved, over parameters of the same shapes; its state is checked before the model changes.
+ * kind that was saved, over parameters of the same shapes. A restore that fails changes neither the model nor
+ * the optimizer (each checks everything before it copies; the optimizer, loaded first, gets its previous
+ * state back when the model then refuses the file).
  */
 export async function restore(path: string, model: StatefulModel, options: RestoreOptions = {}): Promise<Checkpoint> {
+  const { optimizer, strict = true } = checkOptions('restore', notAnOptimizer('restore', options), ['optimizer', 'strict']);
+  if (!model || typeof model.loadStateDict !== 'function') throw new SafetensorsError('restore: model must have a loadStateDict() method');
   const checkpoint = await load(path);
-  const { optimizer } = options;
-  if (optimizer) {
-    if (!checkpoint.optimizer) fail(path, 'the file holds no optimizer state (it was saved without an optimizer)');
-    if (checkpoint.optimizer.kind !== optimizer.kind) {
-      fail(path, `the file holds ${checkpoint.optimizer.kind} state, which cannot be loaded into ${optimizer.kind}`);
-    }
+  if (!optimizer) {
+    loadModel(path, model, checkpoint, strict);
+    return checkpoint;
   }
-  model.loadStateDict(checkpoint.model, { strict: options.strict ?? true });
-  if (optimizer) optimizer.loadStateDict(checkpoint.optimizer!.stateDict);
+  if (!checkpoint.optimizer) fail(path, 'the file holds no optimizer state (it was saved without an optimizer)');
+  if (checkpoint.optimizer.kind !== optimizer.kind) {
+    fail(path, `the file holds ${checkpoint.optimizer.kind} state, which cannot be loaded into ${optimizer.kind}`);
+  }
+  const previous = optimizer.stateDict();
+  try {
+    optimizer.loadStateDict(checkpoint.optimizer.stateDict);
+  } catch (err) {
+    throw withContext(err, `restoring the optimizer from ${path}`);
+  }
+  try {
+    loadModel(path, model, checkpoint, strict);
+  } catch (err) {
+    optimizer.loadStateDict(previous);
+    throw err;
+  }
   return checkpoint;
+}
+
+/** An optimizer passed where the options go (`save(path, model, opt)`) gets a message saying to wrap it. */
+function notAnOptimizer<T extends object>(where: string, options: T): T {
+  const o = options as Partial<StatefulOptimizer> | null;
+  if (o !== null && typeof o === 'object' && typeof o.stateDict === 'function' && typeof o.kind === 'string') {
+    throw new SafetensorsError(`${where}: the third argument is a ${o.kind} optimizer; pass it as { optimizer }`);
+  }
+  return options;
+}
+
+function loadModel(path: string, model: StatefulModel, checkpoint: Checkpoint, strict: boolean): void {
+  try {
+    model.loadStateDict(checkpoint.model, { strict });
+  } catch (err) {
+    throw withContext(err, `restoring the model from ${path}`);
+  }
 }

@@ -4,13 +4,19 @@
 // Everything else per step reuses memory: metrics read the output tensor's memory, per-step values go into
 // growable Float64Arrays, and the logs object passed to onBatchEnd is the same object every step.
 
-import { NablaError, ValueError, concat, setGradEnabled, slice, type Tensor } from '@nabla/core';
+import { NablaError, Tensor, ValueError, concat, describeValue, setGradEnabled, slice } from '@nabla/core';
 import { type BatchLogs, type Callback, type TrainContext } from './callbacks.js';
 import { History, type EpochLog } from './history.js';
 import { resolveMetric, type Metric, type MetricSpec } from './metrics.js';
 import { ProgressBar, type ProgressOptions } from './progress.js';
 import { saveModes } from './modes.js';
 import { NonFiniteLossWarning } from './terminateOnNaN.js';
+import { KERAS_FIT_HINTS, checkOptions } from './options.js';
+import { withContext } from './errorContext.js';
+import {
+  FIT_KEYS, checkBatch, checkCallbacks, checkLoss, checkModel, checkOptimizerHoldsModel, checkScalarLoss, checkSource,
+  droppedEverything, scalarLoss,
+} from './fitChecks.js';
 import {
   callLoss, type BatchSource, type LossLike, type OptimizerLike, type ParallelContext, type SchedulerLike, type TrainableModel,
 } from './types.js';
@@ -46,28 +52,10 @@ export interface FitOptions {
   parallel?: ParallelContext;
 }
 
-function checkModel(where: string, model: TrainableModel): void {
-  // A Module of @nabla/layers is a callable object (typeof 'function'), so both kinds are accepted.
-  if (model === null || (typeof model !== 'object' && typeof model !== 'function') || typeof model.forward !== 'function' ||
-      typeof model.parameters !== 'function') {
-    throw new ValueError(`${where}: model must have forward(x) and parameters() (a Module of @nabla/layers)`);
-  }
-}
-
-function checkSource(where: string, name: string, data: unknown): asserts data is BatchSource {
-  const ok = data !== null && typeof data === 'object' &&
-    (Symbol.iterator in data || Symbol.asyncIterator in data);
-  if (!ok) throw new ValueError(`${where}: ${name} must be a DataLoader or an iterable of {x, y} batches`);
-}
-
-function checkBatch(where: string, batch: unknown, index: number): void {
-  const b = batch as { x?: { shape?: unknown }; y?: { shape?: unknown } } | null;
-  if (!b || typeof b !== 'object' || !b.x?.shape || !b.y?.shape) {
-    throw new ValueError(`${where}: batch ${index} is not an {x, y} pair of tensors`);
-  }
-}
-
 function resolveMetrics(specs: readonly MetricSpec[] | undefined): Metric[] {
+  if (specs !== undefined && !Array.isArray(specs)) {
+    throw new ValueError(`metrics must be an array such as ['accuracy'], got ${describeValue(specs)}`);
+  }
   const metrics = (specs ?? []).map(resolveMetric);
   const names = new Set<string>();
   for (const m of metrics) {
@@ -88,31 +76,41 @@ export async function fit(model: TrainableModel, data: BatchSource, options: Fit
   checkModel('fit', model);
   checkSource('fit', 'training data', data);
   if (!options || typeof options !== 'object') throw new ValueError('fit: options {loss, optimizer, ...} are required');
+  checkOptions('fit', options, FIT_KEYS, KERAS_FIT_HINTS);
   const { loss, optimizer } = options;
-  if (typeof loss !== 'function' && typeof loss?.forward !== 'function') {
-    throw new ValueError('fit: options.loss must be a loss object with forward(pred, target) or a function');
-  }
+  checkLoss('fit', loss, true);
   if (typeof optimizer?.step !== 'function' || typeof optimizer.zeroGrad !== 'function') {
     throw new ValueError('fit: options.optimizer must have zeroGrad() and step()');
+  }
+  checkOptimizerHoldsModel(model, optimizer);
+  if (options.scheduler !== undefined && typeof options.scheduler?.step !== 'function') {
+    throw new ValueError('fit: options.scheduler must have step(metric?) (a scheduler of @nabla/optimizers)');
+  }
+  const progressOption: unknown = options.progress;
+  if (progressOption !== undefined && typeof progressOption !== 'boolean' && (progressOption === null || typeof progressOption !== 'object')) {
+    throw new ValueError(`fit: progress must be true, false or progress options, got ${String(progressOption)}`);
   }
   const epochs = options.epochs ?? 1;
   if (options.setToNone !== undefined && typeof options.setToNone !== 'boolean') {
     throw new ValueError(`fit: setToNone must be true or false, got ${String(options.setToNone)}`);
   }
   const zeroGradOptions = { setToNone: options.setToNone ?? false };
-  if (!Number.isInteger(epochs) || epochs < 1) throw new ValueError(`fit: epochs must be a positive integer, got ${epochs}`);
+  if (!Number.isInteger(epochs) || epochs < 1) {
+    throw new ValueError(`fit: epochs must be a positive integer, got ${typeof epochs === 'number' ? epochs : describeValue(epochs)}`);
+  }
   if (options.validation !== undefined) checkSource('fit', 'validation data', options.validation);
 
   const metrics = resolveMetrics(options.metrics);
   const stepsPerEpoch = typeof data.length === 'number' ? data.length : undefined;
   const history = new History(metrics.map((m) => m.name), (stepsPerEpoch ?? 256) * epochs);
   const parallel = checkParallel(options.parallel);
-  const callbacks: Callback[] = [...(options.callbacks ?? [])];
+  const callbacks: Callback[] = checkCallbacks(options.callbacks);
   if (options.progress !== false && (parallel?.isMain ?? true)) {
     callbacks.push(new ProgressBar(typeof options.progress === 'object' ? options.progress : {}));
   }
   const ctx: TrainContext = {
     model, optimizer, epochs, stepsPerEpoch, history, stopTraining: false, ...(parallel ? { parallel } : {}),
+    hasValidation: options.validation !== undefined,
   };
   const logs: BatchLogs = {
     epoch: 0, step: 0, globalStep: 0, batchSize: 0, loss: NaN, meanLoss: NaN, metrics: {}, samples: 0,
@@ -121,77 +119,96 @@ export async function fit(model: TrainableModel, data: BatchSource, options: Fit
   const stepSeries = metrics.map((m) => history.stepMetrics[m.name]!);
   const nonFinite = new NonFiniteLossWarning(callbacks);
 
-  for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
-  for (let epoch = 0; epoch < epochs && !ctx.stopTraining; epoch++) {
-    model.train?.();
-    for (const m of metrics) m.reset();
-    for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);
-    const lr = optimizer.paramGroups?.[0]?.lr;
-    let lossSum = 0;
-    let samples = 0;
-    let step = 0;
-    const start = performance.now();
-    for await (const batch of data) {
-      if (step === 0) checkBatch('fit', batch, 0);
-      optimizer.zeroGrad(zeroGradOptions);
-      const pred = model.forward(batch.x);
-      const lossTensor = callLoss(loss, pred, batch.y);
-      lossTensor.backward();
-      optimizer.step();
-      const value = lossTensor.item();
-      if (value - value !== 0) nonFinite.check(value, epoch, step);
-      const n = batch.x.shape[0] ?? 1;
-      lossSum += value * n;
-      samples += n;
-      history.stepLoss.push(value);
-      for (let i = 0; i < metrics.length; i++) {
-        const m = metrics[i]!;
-        stepSeries[i]!.push(m.update(pred, batch.y));
-        logs.metrics[m.name] = m.result();
+  try {
+    for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
+    for (let epoch = 0; epoch < epochs && !ctx.stopTraining; epoch++) {
+      model.train?.();
+      for (const m of metrics) m.reset();
+      for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);
+      const lr = optimizer.paramGroups?.[0]?.lr;
+      let lossSum = 0;
+      let samples = 0;
+      let step = 0;
+      const start = performance.now();
+      for await (const batch of data) {
+        if (step === 0) checkBatch('fit', batch, 0);
+        optimizer.zeroGrad(zeroGradOptions);
+        let lossTensor: Tensor;
+        let pred: Tensor;
+        try {
+          pred = model.forward(batch.x);
+          lossTensor = callLoss(loss, pred, batch.y);
+          if (step === 0) checkScalarLoss(lossTensor);
+        } catch (err) {
+          throw withContext(err, `fit: epoch ${epoch + 1}/${epochs}, batch ${step + 1}`);
+        }
+        lossTensor.backward();
+        optimizer.step();
+        const value = lossTensor.item();
+        if (value - value !== 0) nonFinite.check(value, epoch, step);
+        const n = batch.x.shape[0] ?? 1;
+        lossSum += value * n;
+        samples += n;
+        history.stepLoss.push(value);
+        for (let i = 0; i < metrics.length; i++) {
+          const m = metrics[i]!;
+          stepSeries[i]!.push(m.update(pred, batch.y));
+          logs.metrics[m.name] = m.result();
+        }
+        const elapsed = (performance.now() - start) / 1000;
+        logs.epoch = epoch;
+        logs.step = step;
+        logs.batchSize = n;
+        logs.loss = value;
+        logs.meanLoss = lossSum / samples;
+        logs.samples = samples;
+        logs.elapsed = elapsed;
+        logs.samplesPerSecond = elapsed > 0 ? samples / elapsed : 0;
+        // Indexed loops: no iterator objects on the hot path.
+        for (let i = 0; i < callbacks.length; i++) callbacks[i]!.onBatchEnd?.(logs, ctx);
+        logs.globalStep++;
+        step++;
+        // Processes stop together, at the end of the epoch (each step is a collective in every process).
+        if (ctx.stopTraining && !parallel) break;
       }
-      const elapsed = (performance.now() - start) / 1000;
-      logs.epoch = epoch;
-      logs.step = step;
-      logs.batchSize = n;
-      logs.loss = value;
-      logs.meanLoss = lossSum / samples;
-      logs.samples = samples;
-      logs.elapsed = elapsed;
-      logs.samplesPerSecond = elapsed > 0 ? samples / elapsed : 0;
-      // Indexed loops: no iterator objects on the hot path.
-      for (let i = 0; i < callbacks.length; i++) callbacks[i]!.onBatchEnd?.(logs, ctx);
-      logs.globalStep++;
-      step++;
-      // Processes stop together, at the end of the epoch (each step is a collective in every process).
-      if (ctx.stopTraining && !parallel) break;
+      if (step === 0) {
+        // A generator (or any one-shot iterator) is used up by the first epoch.
+        throw new NablaError(epoch === 0
+          ? `fit: the training data produced no batches${droppedEverything(data)}`
+          : `fit: the training data produced no batches in epoch ${epoch + 1} after ${history.epochs[0]?.steps ?? 0} in epoch 1; ` +
+            'a generator or iterator can be read only once: pass a DataLoader or an array of batches');
+      }
+      const seconds = (performance.now() - start) / 1000;
+      const log: EpochLog = {
+        epoch, loss: lossSum / samples, metrics: metricResults(metrics), seconds, samples,
+        samplesPerSecond: seconds > 0 ? samples / seconds : NaN, steps: step,
+      };
+      if (parallel) {
+        const combined = combineAcrossProcesses(parallel, log.loss, log.metrics, samples, ctx.stopTraining);
+        log.loss = combined.loss;
+        log.metrics = combined.metrics;
+        log.samples = combined.samples;
+        log.samplesPerSecond = seconds > 0 ? combined.samples / seconds : NaN;
+        ctx.stopTraining = combined.stop;
+      }
+      if (lr !== undefined) log.lr = lr;
+      if (options.validation !== undefined) {
+        const val = await evaluateWith(model, options.validation, loss, metrics, 'fit, validation');
+        const combined = parallel ? combineAcrossProcesses(parallel, val.loss, val.metrics, val.samples, false) : val;
+        log.valLoss = combined.loss;
+        log.valMetrics = combined.metrics;
+      }
+      options.scheduler?.step(log.valLoss ?? log.loss);
+      history.epochs.push(log);
+      for (const cb of callbacks) await cb.onEpochEnd?.(log, ctx);
+      if (ctx.stopTraining && epoch < epochs - 1) history.stoppedEarly = true;
     }
-    if (step === 0) throw new NablaError('fit: the training data produced no batches');
-    const seconds = (performance.now() - start) / 1000;
-    const log: EpochLog = {
-      epoch, loss: lossSum / samples, metrics: metricResults(metrics), seconds, samples,
-      samplesPerSecond: seconds > 0 ? samples / seconds : NaN, steps: step,
-    };
-    if (parallel) {
-      const combined = combineAcrossProcesses(parallel, log.loss, log.metrics, samples, ctx.stopTraining);
-      log.loss = combined.loss;
-      log.metrics = combined.metrics;
-      log.samples = combined.samples;
-      log.samplesPerSecond = seconds > 0 ? combined.samples / seconds : NaN;
-      ctx.stopTraining = combined.stop;
-    }
-    if (lr !== undefined) log.lr = lr;
-    if (options.validation !== undefined) {
-      const val = await evaluateWith(model, options.validation, loss, metrics, 'fit (validation)');
-      const combined = parallel ? combineAcrossProcesses(parallel, val.loss, val.metrics, val.samples, false) : val;
-      log.valLoss = combined.loss;
-      log.valMetrics = combined.metrics;
-    }
-    options.scheduler?.step(log.valLoss ?? log.loss);
-    history.epochs.push(log);
-    for (const cb of callbacks) await cb.onEpochEnd?.(log, ctx);
-    if (ctx.stopTraining && epoch < epochs - 1) history.stoppedEarly = true;
+    for (const cb of callbacks) await cb.onTrainEnd?.(history, ctx);
+  } catch (err) {
+    // A progress bar redraws on a timer: left running, it would keep printing and keep the process alive.
+    for (const cb of callbacks) if (cb instanceof ProgressBar) cb.stop();
+    throw err;
   }
-  for (const cb of callbacks) await cb.onTrainEnd?.(history, ctx);
   return history;
 }
 
@@ -246,9 +263,11 @@ export interface EvaluateResult {
  * Runs `model` in eval mode without gradients over `data` and returns the mean loss and the metrics. The
  * mode of every module is put back as it was when it ends.
  */
-export async function evaluate(model: TrainableModel, data: BatchSource, options: EvaluateOptions = {}): Promise<EvaluateResult> {
+export async function evaluate(model: TrainableModel, data: BatchSource, rawOptions: EvaluateOptions = {}): Promise<EvaluateResult> {
   checkModel('evaluate', model);
   checkSource('evaluate', 'data', data);
+  const options = checkOptions('evaluate', rawOptions, ['loss', 'metrics', 'parallel'], KERAS_FIT_HINTS);
+  if (options.loss !== undefined) checkLoss('evaluate', options.loss, false);
   const parallel = checkParallel(options.parallel, 'evaluate');
   const result = await evaluateWith(model, data, options.loss, resolveMetrics(options.metrics), 'evaluate');
   if (!parallel) return result;
@@ -271,11 +290,15 @@ async function evaluateWith(
   try {
     for await (const batch of data) {
       if (index++ === 0) checkBatch(where, batch, 0);
-      const pred = model.forward(batch.x);
-      const n = batch.x.shape[0] ?? 1;
-      if (loss !== undefined) lossSum += callLoss(loss, pred, batch.y).item() * n;
-      for (const m of metrics) m.update(pred, batch.y);
-      samples += n;
+      try {
+        const pred = model.forward(batch.x);
+        const n = batch.x.shape[0] ?? 1;
+        if (loss !== undefined) lossSum += scalarLoss(callLoss(loss, pred, batch.y)).item() * n;
+        for (const m of metrics) m.update(pred, batch.y);
+        samples += n;
+      } catch (err) {
+        throw withContext(err, `${where}: batch ${index}`);
+      }
     }
   } finally {
     setGradEnabled(previous);
@@ -299,8 +322,9 @@ export interface PredictOptions {
  * The model's outputs for every row of x (in eval mode, without gradients), batch by batch. The mode of
  * every module is put back as it was when it ends.
  */
-export function predict(model: TrainableModel, x: Tensor, options: PredictOptions = {}): Tensor {
+export function predict(model: TrainableModel, x: Tensor, rawOptions: PredictOptions = {}): Tensor {
   checkModel('predict', model);
+  const options = checkOptions('predict', rawOptions, ['batchSize'], { batch_size: "did you mean 'batchSize'?" });
   const batchSize = options.batchSize ?? 256;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new ValueError(`predict: batchSize must be a positive integer, got ${batchSize}`);

@@ -2,12 +2,17 @@
 // or only when the monitored value improves, through save() of checkpoint.ts.
 
 import { ValueError } from '@nabla/core';
-import { BestTracker, monitoredValue, type Callback, type Mode, type TrainContext } from './callbacks.js';
+import { BestTracker, checkMonitorLogged, monitoredValue, type Callback, type Mode, type TrainContext } from './callbacks.js';
 import { save, type StatefulModel, type StatefulOptimizer } from './checkpoint.js';
+import { checkOptions } from './options.js';
+import { checkPathTemplate, formatPath } from './checkpointPath.js';
 import type { EpochLog } from './history.js';
 
 export interface ModelCheckpointOptions {
-  /** Where to write. "{epoch}" becomes the 1-based epoch number, e.g. "ckpt/epoch-{epoch}.safetensors". */
+  /**
+   * Where to write. "{epoch}" becomes the 1-based epoch number, e.g. "ckpt/epoch-{epoch}.safetensors"; as in
+   * Keras, "{epoch:02d}" pads it and a logged value may be named: "ckpt/{epoch:03d}-{val_loss:.4f}.safetensors".
+   */
   path: string;
   /** Key to watch for saveBestOnly: 'val_loss' (default), 'loss', 'val_accuracy'... */
   monitor?: string;
@@ -40,6 +45,12 @@ export class ModelCheckpoint implements Callback {
     if (!options || typeof options.path !== 'string' || options.path.length === 0) {
       throw new ValueError('ModelCheckpoint: options.path must be a non-empty string');
     }
+    checkOptions('ModelCheckpoint', options, ['path', 'monitor', 'mode', 'saveBestOnly', 'saveOptimizer'], {
+      filepath: "Keras' filepath is path here",
+      saveWeightsOnly: 'checkpoints hold the weights; saveOptimizer: false leaves out the optimizer state',
+      save_weights_only: 'checkpoints hold the weights; saveOptimizer: false leaves out the optimizer state',
+    });
+    checkPathTemplate('ModelCheckpoint', options.path);
     this.monitor = options.monitor ?? 'val_loss';
     this.tracker = new BestTracker(options.mode ?? 'auto', this.monitor);
   }
@@ -48,12 +59,13 @@ export class ModelCheckpoint implements Callback {
     if (!isStatefulModel(ctx.model)) {
       throw new ValueError('ModelCheckpoint: the model needs stateDict() and loadStateDict() (a Module of @nabla/layers)');
     }
+    if (this.options.saveBestOnly) checkMonitorLogged('ModelCheckpoint', this.monitor, ctx);
     this.tracker = new BestTracker(this.options.mode ?? 'auto', this.monitor);
   }
 
   async onEpochEnd(log: EpochLog, ctx: TrainContext): Promise<void> {
     if (this.options.saveBestOnly && !this.tracker.improves(monitoredValue('ModelCheckpoint', log, this.monitor))) return;
-    const path = this.options.path.replaceAll('{epoch}', String(log.epoch + 1));
+    const path = formatPath('ModelCheckpoint', this.options.path, log);
     const withOptimizer = (this.options.saveOptimizer ?? true) && isStatefulOptimizer(ctx.optimizer);
     // Data-parallel: the replicas are identical, so one process writes, and the others wait until the
     // file is complete, so any of them may load it next.

@@ -5,6 +5,7 @@
 import cliProgress from 'cli-progress';
 import type { BatchLogs, Callback, TrainContext } from './callbacks.js';
 import type { EpochLog } from './history.js';
+import { checkOptions } from './options.js';
 
 export interface ProgressOptions {
   /** 'auto' (default): a bar when the stream is a TTY, else one line per epoch. */
@@ -40,6 +41,8 @@ export class ProgressBar implements Callback {
   private epochs = 0;
 
   constructor(private readonly options: ProgressOptions = {}) {
+    this.options = checkOptions('ProgressBar', options, ['mode', 'stream', 'label']);
+    options = this.options;
     this.stream = options.stream ?? process.stdout;
     const mode = options.mode ?? 'auto';
     this.useBar = mode === 'bar' || (mode === 'auto' && this.stream.isTTY === true);
@@ -89,6 +92,16 @@ export class ProgressBar implements Callback {
   }
 
   onTrainEnd(): void {
+    this.stop();
+  }
+
+  /** True while a bar is drawn (between the start of an epoch and its end). */
+  get active(): boolean {
+    return this.bar !== null;
+  }
+
+  /** Stops the bar (and its redraw timer) where it is; fit calls it when training ends with an error. */
+  stop(): void {
     this.bar?.stop();
     this.bar = null;
   }

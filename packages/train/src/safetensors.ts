@@ -8,10 +8,12 @@
 // Loading treats the file as untrusted: every header field is checked against the file size before any
 // tensor memory is allocated, so a corrupt file is a SafetensorsError, never a crash or a huge allocation.
 
-import { open } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { NablaError, Tensor, describeValue, fmtShape } from '@nabla/core';
 import { writeAtomically } from './atomicWrite.js';
 import { DTYPE_BYTES, isConvertible, readDtype } from './dtypes.js';
+import { fileError } from './fileErrors.js';
 
 export class SafetensorsError extends NablaError {
   override name = 'SafetensorsError';
@@ -115,11 +117,24 @@ export function encodeSafetensors(tensors: NamedTensors, metadata?: Record<strin
  * previous file intact; the next save removes the partial file a crashed one left.
  */
 export async function saveSafetensors(path: string, tensors: NamedTensors, metadata?: Record<string, string>): Promise<void> {
+  const where = `saveSafetensors(${path})`;
+  if (typeof path !== 'string' || path === '') throw new SafetensorsError(`saveSafetensors: path must be a non-empty string, got ${describeValue(path)}`);
   const plan = layout('saveSafetensors', tensors, metadata);
-  await writeAtomically(path, function* chunks() {
-    yield plan.head;
-    for (const [, t] of plan.tensors) yield bytesOf(t);
-  });
+  // A missing folder is made, as Keras' ModelCheckpoint does ('runs/today/epoch-{epoch}.safetensors').
+  const folder = dirname(resolve(path));
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (err) {
+    throw fileError(where, `cannot create the folder ${folder}`, err);
+  }
+  try {
+    await writeAtomically(path, function* chunks() {
+      yield plan.head;
+      for (const [, t] of plan.tensors) yield bytesOf(t);
+    });
+  } catch (err) {
+    throw fileError(where, 'cannot write the file', err);
+  }
 }
 
 // ---- reading --------------------------------------------------------------------------------------
@@ -266,7 +281,13 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsContents {
 /** Reads a safetensors file: only the header first, then each tensor once the header has been validated. */
 export async function loadSafetensors(path: string): Promise<SafetensorsContents> {
   const where = `loadSafetensors(${path})`;
-  const file = await open(path, 'r');
+  if (typeof path !== 'string' || path === '') throw new SafetensorsError(`loadSafetensors: path must be a non-empty string, got ${describeValue(path)}`);
+  let file;
+  try {
+    file = await open(path, 'r');
+  } catch (err) {
+    throw fileError(where, 'cannot open the file', err);
+  }
   try {
     const readExactly = async (into: Uint8Array, position: number): Promise<void> => {
       let done = 0;
@@ -276,7 +297,9 @@ export async function loadSafetensors(path: string): Promise<SafetensorsContents
         done += bytesRead;
       }
     };
-    const size = (await file.stat()).size;
+    const stats = await file.stat();
+    if (stats.isDirectory()) fail(where, 'the path is a folder, not a safetensors file');
+    const size = stats.size;
     const first8 = new Uint8Array(8);
     if (size >= 8) await readExactly(first8, 0);
     const n = headerLength(where, first8, size);

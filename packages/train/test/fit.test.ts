@@ -184,7 +184,7 @@ describe('EarlyStopping', () => {
     const missing = new EarlyStopping(); // val_loss, but no validation data
     await expect(fit(model, blobs(2, 4, 4), {
       loss: meanCrossEntropy, optimizer: new PlainSgd(model.parameters(), 0.1), progress: false, callbacks: [missing],
-    })).rejects.toThrow(/monitor "val_loss" is not logged; available: loss \(pass validation data/);
+    })).rejects.toThrow(/EarlyStopping: monitor "val_loss" needs validation data, and fit has none/);
     expect(() => new EarlyStopping({ patience: -1 })).toThrow(/patience must be a non-negative integer/);
   });
 });

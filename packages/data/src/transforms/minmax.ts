@@ -5,6 +5,7 @@ import { Tensor, ValueError } from '@nabla/core';
 import {
   applyAffine, checkFitData, fitLayout, numberArrayField, parseTransformJson, type FitOptions,
 } from './affine.js';
+import { checkOptions } from '../checks.js';
 
 export interface MinMaxOptions extends FitOptions {
   /** The target range [low, high], low < high. Default [0, 1]. */
@@ -75,7 +76,8 @@ export class MinMaxScaler {
 }
 
 /** Fits min-max scaling on x (the training data): per-feature min and max. */
-export function minMax(x: Tensor, options: MinMaxOptions = {}): MinMaxScaler {
+export function minMax(x: Tensor, rawOptions: MinMaxOptions = {}): MinMaxScaler {
+  const options = checkOptions('minMax', rawOptions, ['perFeature', 'range'], { feature_range: "scikit-learn's feature_range is range here" });
   const perFeature = options.perFeature ?? true;
   const range = options.range ?? [0, 1];
   checkRange('minMax', range);

@@ -5,6 +5,7 @@ import { Tensor, ValueError } from '@nabla/core';
 import {
   applyAffine, checkFitData, fitLayout, numberArrayField, parseTransformJson, type FitOptions,
 } from './affine.js';
+import { checkOptions } from '../checks.js';
 
 export interface StandardizeJson {
   kind: 'standardize';
@@ -61,7 +62,8 @@ export class StandardScaler {
 }
 
 /** Fits standardization on x (the training data): per-feature mean and population standard deviation. */
-export function standardize(x: Tensor, options: FitOptions = {}): StandardScaler {
+export function standardize(x: Tensor, rawOptions: FitOptions = {}): StandardScaler {
+  const options = checkOptions('standardize', rawOptions, ['perFeature']);
   const perFeature = options.perFeature ?? true;
   const layout = fitLayout('standardize', x, perFeature);
   const data = x.data();

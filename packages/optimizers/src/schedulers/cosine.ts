@@ -3,7 +3,7 @@
 // form, which equals the closed form etaMin + (base - etaMin)(1 + cos(pi t / tMax)) / 2 when the lr is
 // changed by nothing else.
 
-import { checkInteger, checkKnownKeys, checkNumber } from '../options.js';
+import { checkInteger, checkNumber, schedulerOptions } from '../options.js';
 import { LRScheduler, type SchedulableOptimizer } from './scheduler.js';
 
 export interface CosineAnnealingLROptions {
@@ -19,9 +19,10 @@ export class CosineAnnealingLR extends LRScheduler {
   readonly etaMin: number;
   private stepCount = 0;
 
-  constructor(optimizer: SchedulableOptimizer, options: CosineAnnealingLROptions) {
-    checkKnownKeys('CosineAnnealingLR', options ?? {}, ['tMax', 'etaMin', 'lastEpoch']);
-    super('CosineAnnealingLR', optimizer, options?.lastEpoch ?? -1);
+  /** `new CosineAnnealingLR(opt, 100)` is `{ tMax: 100 }`, as PyTorch's positional T_max. */
+  constructor(optimizer: SchedulableOptimizer, tMaxOrOptions: CosineAnnealingLROptions | number) {
+    const options = schedulerOptions<CosineAnnealingLROptions>('CosineAnnealingLR', tMaxOrOptions, 'tMax', ['tMax', 'etaMin', 'lastEpoch']);
+    super('CosineAnnealingLR', optimizer, options.lastEpoch ?? -1);
     this.tMax = checkInteger('CosineAnnealingLR', 'tMax', options.tMax, 1);
     this.etaMin = checkNumber('CosineAnnealingLR', 'etaMin', options.etaMin ?? 0, 0);
     this.initialStep();

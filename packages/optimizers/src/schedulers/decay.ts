@@ -1,7 +1,7 @@
 // Multiplicative decays: StepLR, MultiStepLR and ExponentialLR (torch.optim.lr_scheduler).
 
 import { ValueError } from '@nabla/core';
-import { checkInteger, checkKnownKeys, checkNumber } from '../options.js';
+import { checkInteger, checkNumber, schedulerOptions } from '../options.js';
 import { LRScheduler, type SchedulableOptimizer } from './scheduler.js';
 
 export interface StepLROptions {
@@ -18,9 +18,10 @@ export class StepLR extends LRScheduler {
   readonly stepSize: number;
   readonly gamma: number;
 
-  constructor(optimizer: SchedulableOptimizer, options: StepLROptions) {
-    checkKnownKeys('StepLR', options ?? {}, ['stepSize', 'gamma', 'lastEpoch']);
-    super('StepLR', optimizer, options?.lastEpoch ?? -1);
+  /** `new StepLR(opt, 10)` is `{ stepSize: 10 }`, as PyTorch's positional step_size. */
+  constructor(optimizer: SchedulableOptimizer, stepSizeOrOptions: StepLROptions | number) {
+    const options = schedulerOptions<StepLROptions>('StepLR', stepSizeOrOptions, 'stepSize', ['stepSize', 'gamma', 'lastEpoch']);
+    super('StepLR', optimizer, options.lastEpoch ?? -1);
     this.stepSize = checkInteger('StepLR', 'stepSize', options.stepSize, 1);
     this.gamma = checkNumber('StepLR', 'gamma', options.gamma ?? 0.1, 0);
     this.initialStep();
@@ -50,9 +51,10 @@ export class MultiStepLR extends LRScheduler {
   readonly milestones: number[];
   readonly gamma: number;
 
-  constructor(optimizer: SchedulableOptimizer, options: MultiStepLROptions) {
-    checkKnownKeys('MultiStepLR', options ?? {}, ['milestones', 'gamma', 'lastEpoch']);
-    super('MultiStepLR', optimizer, options?.lastEpoch ?? -1);
+  /** `new MultiStepLR(opt, [30, 80])` is `{ milestones: [30, 80] }`, as PyTorch's positional milestones. */
+  constructor(optimizer: SchedulableOptimizer, milestonesOrOptions: MultiStepLROptions | number[]) {
+    const options = schedulerOptions<MultiStepLROptions>('MultiStepLR', milestonesOrOptions, 'milestones', ['milestones', 'gamma', 'lastEpoch']);
+    super('MultiStepLR', optimizer, options.lastEpoch ?? -1);
     if (!Array.isArray(options.milestones)) {
       throw new ValueError(`MultiStepLR: milestones must be an array of epochs, got ${String(options.milestones)}`);
     }
@@ -82,9 +84,10 @@ export interface ExponentialLROptions {
 export class ExponentialLR extends LRScheduler {
   readonly gamma: number;
 
-  constructor(optimizer: SchedulableOptimizer, options: ExponentialLROptions) {
-    checkKnownKeys('ExponentialLR', options ?? {}, ['gamma', 'lastEpoch']);
-    super('ExponentialLR', optimizer, options?.lastEpoch ?? -1);
+  /** `new ExponentialLR(opt, 0.9)` is `{ gamma: 0.9 }`, as PyTorch's positional gamma. */
+  constructor(optimizer: SchedulableOptimizer, gammaOrOptions: ExponentialLROptions | number) {
+    const options = schedulerOptions<ExponentialLROptions>('ExponentialLR', gammaOrOptions, 'gamma', ['gamma', 'lastEpoch']);
+    super('ExponentialLR', optimizer, options.lastEpoch ?? -1);
     this.gamma = checkNumber('ExponentialLR', 'gamma', options.gamma, 0);
     this.initialStep();
   }

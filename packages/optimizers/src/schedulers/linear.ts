@@ -22,7 +22,10 @@ export class LinearLR extends LRScheduler {
   readonly totalIters: number;
 
   constructor(optimizer: SchedulableOptimizer, options: LinearLROptions = {}) {
-    checkKnownKeys('LinearLR', options ?? {}, ['startFactor', 'endFactor', 'totalIters', 'lastEpoch']);
+    if (options === null || typeof options !== 'object') {
+      throw new ValueError(`LinearLR: options must be an object such as { startFactor: 0.1, totalIters: 5 }, got ${String(options)}`);
+    }
+    checkKnownKeys('LinearLR', options, ['startFactor', 'endFactor', 'totalIters', 'lastEpoch']);
     super('LinearLR', optimizer, options.lastEpoch ?? -1);
     this.startFactor = checkNumber('LinearLR', 'startFactor', options.startFactor ?? 1 / 3, 0);
     this.endFactor = checkNumber('LinearLR', 'endFactor', options.endFactor ?? 1, 0);

@@ -46,6 +46,9 @@ export class ReduceLROnPlateau implements Scheduler {
   constructor(optimizer: SchedulableOptimizer, options: ReduceLROnPlateauOptions = {}) {
     const where = 'ReduceLROnPlateau';
     if (!optimizer || !Array.isArray(optimizer.paramGroups)) throw new ValueError(`${where}: expected an optimizer, got ${String(optimizer)}`);
+    if (options === null || typeof options !== 'object') {
+      throw new ValueError(`${where}: options must be an object such as { mode: 'max', patience: 5 }, got ${typeof options === 'string' ? `'${options}'` : String(options)}`);
+    }
     checkKnownKeys(where, options, KEYS);
     this.optimizer = optimizer;
     this.mode = options.mode ?? 'min';
