@@ -26,6 +26,43 @@ void divide(const Job& job) {
   }
 }
 
+// Before a collective that MPI itself would get wrong when the ranks disagree (a broadcast, or an allreduce
+// that goes through MPI_Allreduce or between machines: MPI truncates, hangs or sums unrelated memory), the
+// ranks compare what they were asked to do: one small MPI_Allreduce of each field and its negation (MAX of
+// both gives the largest and the smallest). Every rank gets the same answer, so all of them fail together.
+// The shared-memory path within a machine compares its calls in the window's headers instead (free).
+int check_same_call(Job& job) {
+  int ranks = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  if (ranks == 1) return MPI_SUCCESS;
+  const int64_t mine[4] = {static_cast<int64_t>(job.kind), job.count, job.type == MPI_DOUBLE ? 8 : 4,
+                           job.kind == Kind::kBroadcast ? job.root : job.divisor};
+  int64_t both[8];
+  for (int i = 0; i < 4; ++i) {
+    both[i] = mine[i];
+    both[4 + i] = -mine[i];
+  }
+  const int status = MPI_Allreduce(MPI_IN_PLACE, both, 8, MPI_INT64_T, MPI_MAX, MPI_COMM_WORLD);
+  if (status != MPI_SUCCESS) return status;
+  const char* names[4] = {"collective", "element count", "bytes per value",
+                          job.kind == Kind::kBroadcast ? "root" : "divisor"};
+  std::string differs;
+  for (int i = 0; i < 4; ++i) {
+    const int64_t largest = both[i], smallest = -both[4 + i];
+    if (largest == smallest) continue;
+    if (i == 0) {
+      differs = "some ranks broadcast while others allreduce";
+      break;
+    }
+    if (!differs.empty()) differs += ", ";
+    differs += std::string(names[i]) + " " + std::to_string(mine[i]) + " here, " + std::to_string(smallest) + " to " +
+               std::to_string(largest) + " across the ranks";
+  }
+  if (differs.empty()) return MPI_SUCCESS;
+  job.mismatch = differs;
+  return kMismatchedCalls;
+}
+
 }  // namespace
 
 CommThread::CommThread(double spin_us, std::unique_ptr<SharedAllreduce> shared)
@@ -86,28 +123,33 @@ void CommThread::run() {
       queue_.pop_front();
     }
     int status = MPI_SUCCESS;
-    switch (job->kind) {
-      case Kind::kAllreduce:
-        if (shared_) {
-          status = shared_->run(job->data, job->count, job->type, job->divisor);
-        } else {
-          status = MPI_Allreduce(MPI_IN_PLACE, job->data, job->count, job->type, MPI_SUM, MPI_COMM_WORLD);
-          if (status == MPI_SUCCESS && job->divisor != 1) divide(*job);
-        }
-        break;
-      case Kind::kBroadcast:
-        status = MPI_Bcast(job->data, job->count, job->type, job->root, MPI_COMM_WORLD);
-        break;
-      case Kind::kBarrier:
-        status = MPI_Barrier(MPI_COMM_WORLD);
-        break;
-      case Kind::kAllocateShared:
-        if (shared_) {
-          job->made = shared_->allocate_resident(job->bytes, &job->error);
-        } else {
-          job->error = "the ranks do not sum through shared memory";
-        }
-        break;
+    const bool through_mpi = !shared_ || shared_->machines() > 1;
+    if (job->kind == Kind::kBroadcast || (job->kind == Kind::kAllreduce && through_mpi)) status = check_same_call(*job);
+    // When the ranks disagree, none of them runs the collective.
+    if (status == MPI_SUCCESS) {
+      switch (job->kind) {
+        case Kind::kAllreduce:
+          if (shared_) {
+            status = shared_->run(job->data, job->count, job->type, job->divisor);
+          } else {
+            status = MPI_Allreduce(MPI_IN_PLACE, job->data, job->count, job->type, MPI_SUM, MPI_COMM_WORLD);
+            if (status == MPI_SUCCESS && job->divisor != 1) divide(*job);
+          }
+          break;
+        case Kind::kBroadcast:
+          status = MPI_Bcast(job->data, job->count, job->type, job->root, MPI_COMM_WORLD);
+          break;
+        case Kind::kBarrier:
+          status = MPI_Barrier(MPI_COMM_WORLD);
+          break;
+        case Kind::kAllocateShared:
+          if (shared_) {
+            job->made = shared_->allocate_resident(job->bytes, &job->error, &job->sizes_differ);
+          } else {
+            job->error = "the ranks do not sum through shared memory";
+          }
+          break;
+      }
     }
     {
       std::lock_guard<std::mutex> lock(mutex_);

@@ -139,7 +139,7 @@ SharedAllreduce::~SharedAllreduce() {
   if (leaders_ != MPI_COMM_NULL) MPI_Comm_free(&leaders_);
 }
 
-char* SharedAllreduce::allocate_resident(size_t length_bytes, std::string* error) {
+char* SharedAllreduce::allocate_resident(size_t length_bytes, std::string* error, bool* sizes_differ) {
   const uint64_t id = ++resident_count_;
   const size_t bytes = std::max<size_t>(kPageBytes, (length_bytes + kPageBytes - 1) / kPageBytes * kPageBytes);
   const auto name = [&](int world_rank) {
@@ -161,10 +161,16 @@ char* SharedAllreduce::allocate_resident(size_t length_bytes, std::string* error
     *error = why;
     return nullptr;
   };
-  // Each rank maps the others' buffers with its own size: the sizes must agree.
-  unsigned long long sizes[2] = {bytes, ~static_cast<unsigned long long>(bytes)};
+  // Each rank maps the others' buffers with its own size, and its array views its own length: the lengths
+  // asked for must agree exactly (not just their pages), or the ranks would sum arrays of different lengths.
+  unsigned long long sizes[2] = {length_bytes, ~static_cast<unsigned long long>(length_bytes)};
   MPI_Allreduce(MPI_IN_PLACE, sizes, 2, MPI_UNSIGNED_LONG_LONG, MPI_MAX, MPI_COMM_WORLD);
-  if (sizes[0] != bytes || ~sizes[1] != bytes) return give_up("the ranks asked for different sizes");
+  if (sizes[0] != length_bytes || ~sizes[1] != length_bytes) {
+    *sizes_differ = true;
+    // In values: the buffers are Float32Arrays.
+    return give_up(std::to_string(length_bytes / sizeof(float)) + " here, " + std::to_string(~sizes[1] / sizeof(float)) +
+                   " to " + std::to_string(sizes[0] / sizeof(float)) + " across the ranks");
+  }
   std::string why;
   char* mine = create_shared(name(world_rank_), bytes, &why);
   region->mappings[region->mine] = mine;
