@@ -14,6 +14,7 @@
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <string>
@@ -277,7 +278,8 @@ Napi::Value LibraryVersion(const Napi::CallbackInfo& info) {
   char text[MPI_MAX_LIBRARY_VERSION_STRING];
   int length = 0;
   MPI_Get_library_version(text, &length);
-  return Napi::String::New(info.Env(), std::string(text, static_cast<size_t>(length)));
+  // Open MPI counts the terminating NUL in `length`.
+  return Napi::String::New(info.Env(), std::string(text, strnlen(text, static_cast<size_t>(length))));
 }
 
 Napi::Value Allreduce(const Napi::CallbackInfo& info) {

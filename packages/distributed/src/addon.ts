@@ -68,7 +68,13 @@ export function loadAddon(): LoadResult {
     return { ok: false, reason: 'disabled by the environment variable NABLA_DISTRIBUTED_DISABLE=1' };
   }
   const path = addonPath();
-  if (!existsSync(path)) return { ok: false, reason: `the MPI addon was not built (no file at ${path}); ${installSummary()}` };
+  if (!existsSync(path)) {
+    // A path set by hand says nothing about what the install built: name the variable instead.
+    if (process.env.NABLA_DISTRIBUTED_ADDON) {
+      return { ok: false, reason: `NABLA_DISTRIBUTED_ADDON names ${path}, which does not exist; unset it to use the built addon` };
+    }
+    return { ok: false, reason: `the MPI addon was not built (no file at ${path}); ${installSummary()}` };
+  }
   try {
     const addon = createRequire(import.meta.url)(path) as MpiAddon;
     if (addon.abiVersion !== EXPECTED_ABI_VERSION) {

@@ -21,11 +21,12 @@
 //  - Every parameter that requires grad must receive a gradient in every backward (as with PyTorch's
 //    default find_unused_parameters=False): one that does not is reported by name at the next forward.
 
-import { Tensor, ValueError, dropGrad, gradOf, isGradEnabled } from '@nabla/core';
+import { Tensor, ValueError, describeValue, dropGrad, gradOf, isGradEnabled } from '@nabla/core';
 import { Module } from '@nabla/layers';
 import { planBuckets, type Bucket, type Slot } from './buckets.js';
-import { getProcessGroup, type ProcessGroup, type Work } from './group.js';
+import { ProcessGroup, getProcessGroup, type Work } from './group.js';
 import { hostView } from './host.js';
+import { checkSameReplicas } from './same-model.js';
 
 export interface DistributedDataParallelOptions {
   /** Default: the group of initDistributed(). */
@@ -39,6 +40,18 @@ export interface DistributedDataParallelOptions {
    * then reduces the buckets one after the other (for comparison).
    */
   overlap?: boolean;
+}
+
+/**
+ * The wrapper whose hooks average each parameter's gradient: a second one on the same parameter would add
+ * its own hooks and buckets, and the two would fight over .grad.
+ */
+const averagedBy = new WeakMap<Tensor, DistributedDataParallel>();
+
+function checkBoolean(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new ValueError(`DistributedDataParallel: ${name} must be true or false, got ${describeValue(value)}`);
+  return value;
 }
 
 export class DistributedDataParallel extends Module {
@@ -59,19 +72,39 @@ export class DistributedDataParallel extends Module {
 
   constructor(module: Module, options: DistributedDataParallelOptions = {}) {
     super();
-    if (!(module instanceof Module)) throw new ValueError('DistributedDataParallel: expected a Module of @nabla/layers');
-    if (options === null || typeof options !== 'object') throw new ValueError('DistributedDataParallel: options must be an object');
+    if (!(module instanceof Module)) {
+      throw new ValueError(`DistributedDataParallel: expected a Module of @nabla/layers, got ${describeValue(module)}`);
+    }
+    if (module instanceof DistributedDataParallel) {
+      throw new ValueError('DistributedDataParallel: the module is already a DistributedDataParallel; wrap the model once');
+    }
+    if (options === null || typeof options !== 'object') {
+      throw new ValueError(`DistributedDataParallel: options must be an object, got ${describeValue(options)}`);
+    }
     const capMb = options.bucketCapMb ?? 1;
     if (typeof capMb !== 'number' || !(capMb > 0) || !Number.isFinite(capMb)) {
-      throw new ValueError(`DistributedDataParallel: bucketCapMb must be a number > 0, got ${String(capMb)}`);
+      throw new ValueError(`DistributedDataParallel: bucketCapMb must be a finite number > 0, got ${describeValue(capMb)}`);
+    }
+    if (options.group !== undefined && !(options.group instanceof ProcessGroup)) {
+      throw new ValueError(`DistributedDataParallel: group must be the ProcessGroup of initDistributed(), got ${describeValue(options.group)}`);
     }
     this.module = module;
     this.group = options.group ?? getProcessGroup();
-    this.broadcastBuffers = options.broadcastBuffers ?? true;
-    this.overlap = options.overlap ?? true;
+    this.broadcastBuffers = checkBoolean('broadcastBuffers', options.broadcastBuffers, true);
+    this.overlap = checkBoolean('overlap', options.overlap, true);
 
-    const trainable = module.namedParameters().filter(([, p]) => p.requiresGrad);
-    for (const [name, p] of module.namedParameters()) hostView(p, `DistributedDataParallel: parameter ${name}`);
+    const parameters = module.namedParameters();
+    const trainable = parameters.filter(([, p]) => p.requiresGrad);
+    for (const [name, p] of parameters) hostView(p, `DistributedDataParallel: parameter ${name}`);
+    for (const [name, p] of trainable) {
+      if (averagedBy.has(p)) {
+        throw new ValueError(`DistributedDataParallel: parameter ${name} is already averaged by another ` +
+          'DistributedDataParallel; wrap the model once (or call detachHooks() on the other one first)');
+      }
+    }
+    checkSameReplicas(this.group, {
+      parameters, buffers: module.namedBuffers(), bucketCapMb: capMb, broadcastBuffers: this.broadcastBuffers,
+    });
     this.syncState();
     // With more than one rank, buckets live where the allreduce sums them (see ProcessGroup.sharedBuffer).
     const allocate = this.group.worldSize > 1 ? (n: number) => this.group.sharedBuffer(n) : undefined;
@@ -89,6 +122,14 @@ export class DistributedDataParallel extends Module {
     // One rank: the mean of one gradient is itself, so there is nothing to send or wait for.
     if (this.hookHandles.length > 0 || this.group.worldSize === 1) return;
     for (const slot of this.slots.values()) {
+      const other = averagedBy.get(slot.param);
+      if (other !== undefined && other !== this) {
+        throw new ValueError(`DistributedDataParallel: parameter ${slot.name} is already averaged by another ` +
+          'DistributedDataParallel; call detachHooks() on it first');
+      }
+    }
+    for (const slot of this.slots.values()) {
+      averagedBy.set(slot.param, this);
       this.hookHandles.push(slot.param.registerPostAccumulateGradHook((leaf) => this.onGradReady(leaf)));
     }
   }
@@ -141,6 +182,7 @@ export class DistributedDataParallel extends Module {
   detachHooks(): void {
     for (const h of this.hookHandles) h.remove();
     this.hookHandles.length = 0;
+    for (const slot of this.slots.values()) if (averagedBy.get(slot.param) === this) averagedBy.delete(slot.param);
   }
 
   private onGradReady(param: Tensor): void {
