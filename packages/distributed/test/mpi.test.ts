@@ -112,6 +112,39 @@ describe.skipIf(why !== null)('under mpirun (2 ranks unless a test says otherwis
     expect(r1!.droppedLate!.params).toBe(r0!.kept!.params);
   });
 
+  it('mistakes every rank notices together throw a clear error on every rank, and the job goes on', () => {
+    const run = mpirun('misuse.ts');
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.ranks).toHaveLength(2);
+    const [r0, r1] = run.ranks as Record<string, string>[];
+    for (const r of [r0!, r1!]) {
+      expect(r.detached).toBe('TypeError: allreduce: buffer is detached (its ArrayBuffer was transferred or freed); ' +
+        'pass an array that owns its memory');
+      expect(r.sharedArrayBuffer).toBe('ok: [3,3,3]');
+      expect(r.asyncOptions).toBe('ValueError: allreduceAsync: options must be an object, got null');
+      expect(r.timeout).toMatch(/^ValueError: ProcessGroup.timeoutMs: timeoutMs must be a number > 0 \(or Infinity\), got the number NaN/);
+      expect(r.isShared).toBe('ok: [false,false,false,false,false,false,true,true]');
+      expect(r.sharedLengths).toMatch(/^RangeError: sharedBuffer: the ranks asked for different lengths \(1[02] here, 10 to 12 across the ranks\)/);
+      expect(r.nested).toBe('ValueError: DistributedDataParallel: the module is already a DistributedDataParallel; wrap the model once');
+      expect(r.twice).toMatch(/^ValueError: DistributedDataParallel: parameter 0\.weight is already averaged by another DistributedDataParallel/);
+      expect(r.afterDetach).toBe('ok: 1');
+      expect(r.overlap).toBe('ValueError: DistributedDataParallel: overlap must be true or false, got a string ("no")');
+      expect(r.group).toMatch(/^ValueError: DistributedDataParallel: group must be the ProcessGroup of initDistributed\(\)/);
+      expect(r.initAfterFinalize).toMatch(/^Error: initDistributed: MPI was finalized in this process/);
+    }
+    // Rank 0 learns which rank differs; that rank says how.
+    const differs = (what: string) => `ValueError: DistributedDataParallel: rank 1 wrapped a model or options that differ from rank 0's in ${what}; ` +
+      'every rank must wrap the same model with the same options';
+    for (const name of ['shapes', 'count', 'bucketCap', 'frozen', 'broadcastBuffers']) {
+      expect(r0![name]).toMatch(/^ValueError: DistributedDataParallel: rank\(s\) 1 wrapped a model or options that differ from rank 0's/);
+    }
+    expect(r1!.shapes).toBe(differs('the parameters (here 4 parameters, 37 values in all; on rank 0 4 parameters, 23 values)'));
+    expect(r1!.count).toBe(differs('the parameters (here 2 parameters, 15 values in all; on rank 0 4 parameters, 23 values)'));
+    expect(r1!.bucketCap).toBe(differs('bucketCapMb (here 0.5, on rank 0 1)'));
+    expect(r1!.frozen).toBe(differs('which parameters require grad (here 3, on rank 0 4; freeze the same ones on every rank before wrapping)'));
+    expect(r1!.broadcastBuffers).toBe(differs('broadcastBuffers (here false, on rank 0 true)'));
+  });
+
   it('the README example runs and learns', () => {
     const readme = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'README.md'), 'utf8');
     const example = /```js\n(\/\/ train\.mjs\n[\s\S]*?)```/.exec(readme)?.[1];
@@ -139,11 +172,22 @@ describe.skipIf(why !== null)('under mpirun (2 ranks unless a test says otherwis
     ['unused', /DistributedDataParallel: parameter\(s\) 1\.bias, 1\.weight received no gradient in the last backward/],
     ['shared', /allreduce of 8 float32 values: the ranks on this machine passed different buffers/],
     ['count', /allreduce of \d float32 values: the ranks on this machine passed different buffers/],
+    ['broadcast', /broadcast of [45] float32 values from rank 0: the ranks made different calls \(element count [45] here, 4 to 5 across the ranks\)/],
   ])('a rank that fails (%s) ends the whole job with a non-zero exit and the reason', (mode, message) => {
     const run = mpirun('faults.ts', [mode]);
     expect(run.signal).toBeNull(); // ended by itself, not by the safety net
     expect(run.status).not.toBe(0);
     expect(run.stdout + run.stderr).toMatch(message);
+    expect(run.stdout).not.toMatch(/passed the collective/);
+  });
+
+  it('ranks that reduce different lengths through MPI_Allreduce end the job saying so, before MPI copies anything', () => {
+    // MPI itself would truncate, or sum memory past the shorter array: the ranks compare their calls first.
+    const run = mpirun('faults.ts', ['count'], 2, { NABLA_DISTRIBUTED_SHARED_MEMORY: '0' });
+    expect(run.signal).toBeNull();
+    expect(run.status).not.toBe(0);
+    expect(run.stdout + run.stderr).toMatch(/allreduce of [89] float32 values: the ranks made different calls \(element count [89] here, 8 to 9 across the ranks\)/);
+    expect(run.stdout + run.stderr).not.toMatch(/MPI_ERR_TRUNCATE/);
     expect(run.stdout).not.toMatch(/passed the collective/);
   });
 });

@@ -7,7 +7,8 @@
 //   stuck    rank 1 never joins the collective: rank 0's deadline (1 s) aborts the job
 //   unused   a parameter gets no gradient in a step: the next forward names it and aborts the job
 //   shared   rank 0 reduces a shared buffer, rank 1 a plain array of the same length: the ranks notice
-//   count    the ranks reduce arrays of different lengths: the ranks notice
+//   count    the ranks reduce arrays of different lengths: the ranks notice (also through MPI_Allreduce)
+//   broadcast  the ranks broadcast arrays of different lengths: the ranks notice before MPI copies anything
 import '@nabla/backend-js';
 import { tensor } from '@nabla/core';
 import { Linear, Sequential } from '@nabla/layers';
@@ -27,6 +28,9 @@ if (mode === 'unused') {
   const shared = group.sharedBuffer(8);
   const mine = mode === 'shared' ? (group.rank === 0 ? shared : new Float32Array(8)) : new Float32Array(8 + group.rank);
   group.allreduce(mine);
+  console.log(`rank ${group.rank} passed the collective, which it must not`);
+} else if (mode === 'broadcast') {
+  group.broadcast(new Float32Array(4 + group.rank));
   console.log(`rank ${group.rank} passed the collective, which it must not`);
 } else if (group.rank === 1) {
   if (mode === 'throw') throw new Error('rank 1 fails on purpose');
