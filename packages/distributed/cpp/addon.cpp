@@ -239,8 +239,14 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   std::unique_ptr<SharedAllreduce> shared;
   std::string allreduce_path = "MPI_Allreduce";
   const char* use_shared = std::getenv("NABLA_DISTRIBUTED_SHARED_MEMORY");
-  if (use_shared != nullptr && std::string(use_shared) == "0") {
-    allreduce_path += " (NABLA_DISTRIBUTED_SHARED_MEMORY=0)";
+  // Agreed by all ranks (the variable may reach some only, e.g. a machine's without `mpirun -x`): a rank
+  // that skipped the window's collective setup while others ran it would meet them in the wrong calls.
+  const int off_here = use_shared != nullptr && std::string(use_shared) == "0" ? 1 : 0;
+  int off[2] = {off_here, -off_here};  // MAX of both: whether any rank, and whether every rank, has it off
+  MPI_Allreduce(MPI_IN_PLACE, off, 2, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  if (off[0] == 1) {
+    allreduce_path += off[1] == -1 ? " (NABLA_DISTRIBUTED_SHARED_MEMORY=0)"
+                                   : " (NABLA_DISTRIBUTED_SHARED_MEMORY=0 on some ranks, so on all)";
   } else {
     std::string path;
     shared = SharedAllreduce::create(kSharedSegmentBytes, &path);

@@ -64,6 +64,16 @@ describe.skipIf(why !== null)('under mpirun (2 ranks unless a test says otherwis
     }
   });
 
+  it('NABLA_DISTRIBUTED_SHARED_MEMORY=0 on some ranks only: every rank takes MPI_Allreduce', () => {
+    const run = mpirun('setting-on-some.ts');
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.ranks).toHaveLength(2);
+    for (const r of run.ranks) {
+      expect(r.allreducePath).toBe('MPI_Allreduce (NABLA_DISTRIBUTED_SHARED_MEMORY=0 on some ranks, so on all)');
+      expect(r.sum).toEqual([3, 1]);
+    }
+  });
+
   it('fit on 2 ranks with batch B gives bitwise-identical replicas, equal to 1 process with batch 2B', async () => {
     const checkpoint = join(tempDir(), 'ddp.safetensors');
     const run = mpirun('train.ts', [checkpoint]);
