@@ -26,6 +26,7 @@ import { Module } from '@nabla/layers';
 import { planBuckets, type Bucket, type Slot } from './buckets.js';
 import { ProcessGroup, getProcessGroup, type Work } from './group.js';
 import { hostView } from './host.js';
+import { checkKnownKeys } from './options.js';
 import { checkSameReplicas } from './same-model.js';
 
 export interface DistributedDataParallelOptions {
@@ -81,6 +82,7 @@ export class DistributedDataParallel extends Module {
     if (options === null || typeof options !== 'object') {
       throw new ValueError(`DistributedDataParallel: options must be an object, got ${describeValue(options)}`);
     }
+    checkKnownKeys('DistributedDataParallel', options, ['group', 'bucketCapMb', 'broadcastBuffers', 'overlap']);
     const capMb = options.bucketCapMb ?? 1;
     if (typeof capMb !== 'number' || !(capMb > 0) || !Number.isFinite(capMb)) {
       throw new ValueError(`DistributedDataParallel: bucketCapMb must be a finite number > 0, got ${describeValue(capMb)}`);
@@ -88,10 +90,10 @@ export class DistributedDataParallel extends Module {
     if (options.group !== undefined && !(options.group instanceof ProcessGroup)) {
       throw new ValueError(`DistributedDataParallel: group must be the ProcessGroup of initDistributed(), got ${describeValue(options.group)}`);
     }
-    this.module = module;
-    this.group = options.group ?? getProcessGroup();
     this.broadcastBuffers = checkBoolean('broadcastBuffers', options.broadcastBuffers, true);
     this.overlap = checkBoolean('overlap', options.overlap, true);
+    this.module = module;
+    this.group = options.group ?? getProcessGroup();
 
     const parameters = module.namedParameters();
     const trainable = parameters.filter(([, p]) => p.requiresGrad);

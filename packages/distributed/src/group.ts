@@ -6,6 +6,7 @@
 import { Tensor, ValueError, describeValue } from '@nabla/core';
 import { addonLoad, type MpiAddon, type MpiBuffer } from './addon.js';
 import { installAbortHandlers } from './faults.js';
+import { checkKnownKeys } from './options.js';
 import { bufferOf, type Reducible } from './host.js';
 
 export interface InitOptions {
@@ -182,7 +183,10 @@ let current: ProcessGroup | null = null;
  * Throws with the reason when the MPI addon is unavailable (see distributedInfo()).
  */
 export function initDistributed(options: InitOptions = {}): ProcessGroup {
-  if (options === null || typeof options !== 'object') throw new ValueError('initDistributed: options must be an object');
+  if (options === null || typeof options !== 'object') {
+    throw new ValueError(`initDistributed: options must be an object, got ${describeValue(options)}`);
+  }
+  checkKnownKeys('initDistributed', options, ['timeoutMs', 'abortOnError']);
   const timeoutMs = options.timeoutMs === undefined ? defaultTimeout() : checkTimeout(options.timeoutMs, 'initDistributed');
   if (options.abortOnError !== undefined && typeof options.abortOnError !== 'boolean') {
     throw new ValueError(`initDistributed: abortOnError must be true or false, got ${String(options.abortOnError)}`);

@@ -82,5 +82,6 @@ describe.skipIf(!info.available)('addon argument checks', () => {
   it('initDistributed checks its options before starting MPI', () => {
     expect(() => initDistributed({ timeoutMs: 0 })).toThrow(/timeoutMs must be a number > 0/);
     expect(() => initDistributed({ abortOnError: 'yes' as never })).toThrow(/abortOnError must be true or false/);
+    expect(() => initDistributed({ timeout: 5000 } as never)).toThrow(/unknown option 'timeout' \(this package takes 'timeoutMs', in milliseconds\)/);
   });
 });
