@@ -183,7 +183,7 @@ void wait_or_abort(const std::shared_ptr<Job>& job, double timeout_ms) {
     const std::string details = job->mismatch.empty()
         ? "the ranks on this machine passed different buffers (element count, type, divisor, or a shared buffer " +
               std::string("on some ranks and not on others)")
-        : "the ranks made different calls (" + job->mismatch + ")";
+        : job->mismatch.rfind("the ranks", 0) == 0 ? job->mismatch : "the ranks made different calls (" + job->mismatch + ")";
     abort_job(1, "nabla distributed: rank " + std::to_string(s.rank) + ": " + job->describe() + ": " + details +
                      "; every rank must make the same calls; aborting the job");
   }

@@ -26,17 +26,21 @@ void divide(const Job& job) {
   }
 }
 
-// Before a collective that MPI itself would get wrong when the ranks disagree (a broadcast, or an allreduce
-// that goes through MPI_Allreduce or between machines: MPI truncates, hangs or sums unrelated memory), the
-// ranks compare what they were asked to do: one small MPI_Allreduce of each field and its negation (MAX of
-// both gives the largest and the smallest). Every rank gets the same answer, so all of them fail together.
-// The shared-memory path within a machine compares its calls in the window's headers instead (free).
+// Before a collective over MPI_COMM_WORLD, which MPI itself gets wrong when the ranks disagree (it truncates,
+// hangs, or copies into memory past a shorter array, and its own calls would meet a different collective of
+// another rank), the ranks compare what they were asked to do: one small MPI_Allreduce of each field and its
+// negation (MAX of both gives the largest and the smallest). Every rank gets the same answer, so all of
+// them fail together. The shared-memory allreduce within a machine compares its calls in the window's
+// headers instead, at no cost.
 int check_same_call(Job& job) {
   int ranks = 1;
   MPI_Comm_size(MPI_COMM_WORLD, &ranks);
   if (ranks == 1) return MPI_SUCCESS;
-  const int64_t mine[4] = {static_cast<int64_t>(job.kind), job.count, job.type == MPI_DOUBLE ? 8 : 4,
-                           job.kind == Kind::kBroadcast ? job.root : job.divisor};
+  const bool on_buffer = job.kind == Kind::kAllreduce || job.kind == Kind::kBroadcast;
+  // A sharedBuffer's size is compared by its own vote, which lets every rank throw instead of aborting.
+  const int64_t mine[4] = {static_cast<int64_t>(job.kind), on_buffer ? job.count : 0,
+                           on_buffer ? (job.type == MPI_DOUBLE ? 8 : 4) : 0,
+                           job.kind == Kind::kBroadcast ? job.root : job.kind == Kind::kAllreduce ? job.divisor : 0};
   int64_t both[8];
   for (int i = 0; i < 4; ++i) {
     both[i] = mine[i];
@@ -51,7 +55,7 @@ int check_same_call(Job& job) {
     const int64_t largest = both[i], smallest = -both[4 + i];
     if (largest == smallest) continue;
     if (i == 0) {
-      differs = "some ranks broadcast while others allreduce";
+      differs = "the ranks called different collectives (each rank's message names its own)";
       break;
     }
     if (!differs.empty()) differs += ", ";
@@ -123,8 +127,9 @@ void CommThread::run() {
       queue_.pop_front();
     }
     int status = MPI_SUCCESS;
-    const bool through_mpi = !shared_ || shared_->machines() > 1;
-    if (job->kind == Kind::kBroadcast || (job->kind == Kind::kAllreduce && through_mpi)) status = check_same_call(*job);
+    // Everything but the shared-memory allreduce of one machine goes over MPI_COMM_WORLD.
+    const bool through_mpi = job->kind != Kind::kAllreduce || !shared_ || shared_->machines() > 1;
+    if (through_mpi) status = check_same_call(*job);
     // When the ranks disagree, none of them runs the collective.
     if (status == MPI_SUCCESS) {
       switch (job->kind) {

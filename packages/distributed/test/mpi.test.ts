@@ -183,6 +183,7 @@ describe.skipIf(why !== null)('under mpirun (2 ranks unless a test says otherwis
     ['shared', /allreduce of 8 float32 values: the ranks on this machine passed different buffers/],
     ['count', /allreduce of \d float32 values: the ranks on this machine passed different buffers/],
     ['broadcast', /broadcast of [45] float32 values from rank 0: the ranks made different calls \(element count [45] here, 4 to 5 across the ranks\)/],
+    ['kinds', /rank 1: barrier: the ranks called different collectives \(each rank's message names its own\)/],
   ])('a rank that fails (%s) ends the whole job with a non-zero exit and the reason', (mode, message) => {
     const run = mpirun('faults.ts', [mode]);
     expect(run.signal).toBeNull(); // ended by itself, not by the safety net

@@ -9,6 +9,7 @@
 //   shared   rank 0 reduces a shared buffer, rank 1 a plain array of the same length: the ranks notice
 //   count    the ranks reduce arrays of different lengths: the ranks notice (also through MPI_Allreduce)
 //   broadcast  the ranks broadcast arrays of different lengths: the ranks notice before MPI copies anything
+//   kinds    rank 0 broadcasts while rank 1 waits in a barrier: the ranks notice at once
 import '@nabla/backend-js';
 import { tensor } from '@nabla/core';
 import { Linear, Sequential } from '@nabla/layers';
@@ -28,6 +29,10 @@ if (mode === 'unused') {
   const shared = group.sharedBuffer(8);
   const mine = mode === 'shared' ? (group.rank === 0 ? shared : new Float32Array(8)) : new Float32Array(8 + group.rank);
   group.allreduce(mine);
+  console.log(`rank ${group.rank} passed the collective, which it must not`);
+} else if (mode === 'kinds') {
+  if (group.rank === 0) group.broadcast(new Float32Array(4));
+  else group.barrier();
   console.log(`rank ${group.rank} passed the collective, which it must not`);
 } else if (mode === 'broadcast') {
   group.broadcast(new Float32Array(4 + group.rank));
