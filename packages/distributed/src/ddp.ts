@@ -19,13 +19,15 @@
 //    PyTorch does by default, and at the first forward in eval mode after training: every rank then holds
 //    rank 0's statistics, which are those of rank 0's shares.
 //  - Every parameter that requires grad must receive a gradient in every backward (as with PyTorch's
-//    default find_unused_parameters=False): one that does not is reported by name at the next forward.
+//    default find_unused_parameters=False): one that does not is reported by name at the next forward, or
+//    at the end of the program when the step was the last.
 
 import { Tensor, ValueError, describeValue, dropGrad, gradOf, isGradEnabled } from '@nabla/core';
 import { Module } from '@nabla/layers';
 import { planBuckets, type Bucket, type Slot } from './buckets.js';
 import { ProcessGroup, getProcessGroup, type Work } from './group.js';
 import { hostView } from './host.js';
+import { addExitCheck } from './faults.js';
 import { checkKnownKeys } from './options.js';
 import { checkSameReplicas } from './same-model.js';
 
@@ -68,6 +70,8 @@ export class DistributedDataParallel extends Module {
   /** Parameters whose gradient is in its bucket this step (to name the missing ones). */
   private readonly filled = new Set<Tensor>();
   private readonly hookHandles: { remove(): void }[] = [];
+  /** While the hooks are on: the check at exit for a step whose gradients were never averaged. */
+  private exitCheck: { remove(): void } | null = null;
   /** A training forward ran since buffers were last broadcast (it may have updated them locally). */
   private buffersChanged = false;
 
@@ -134,6 +138,8 @@ export class DistributedDataParallel extends Module {
       averagedBy.set(slot.param, this);
       this.hookHandles.push(slot.param.registerPostAccumulateGradHook((leaf) => this.onGradReady(leaf)));
     }
+    // The next forward names a parameter that got no gradient; after the last step there is none.
+    this.exitCheck = addExitCheck(() => (this.readyParams === 0 ? null : this.unusedMessage()));
   }
 
   /** Number of gradient buckets (one allreduce each per step). */
@@ -184,6 +190,8 @@ export class DistributedDataParallel extends Module {
   detachHooks(): void {
     for (const h of this.hookHandles) h.remove();
     this.hookHandles.length = 0;
+    this.exitCheck?.remove();
+    this.exitCheck = null;
     for (const slot of this.slots.values()) if (averagedBy.get(slot.param) === this) averagedBy.delete(slot.param);
   }
 
@@ -229,12 +237,16 @@ export class DistributedDataParallel extends Module {
     this.filled.clear();
   }
 
-  private reportUnused(): never {
+  private unusedMessage(): string {
     const missing = [...this.slots.values()].filter((s) => !this.filled.has(s.param)).map((s) => s.name);
+    return `DistributedDataParallel: parameter(s) ${missing.join(', ')} received no gradient in the last backward, ` +
+      'so the gradients of that step were not averaged; every parameter that requires grad must take part in the ' +
+      'loss of every step (or set requiresGrad = false on it before wrapping the model)';
+  }
+
+  private reportUnused(): never {
     // The job cannot go on: the other ranks wait in this step's allreduce.
-    return this.group.abort(`nabla distributed: rank ${this.group.rank}: DistributedDataParallel: parameter(s) ` +
-      `${missing.join(', ')} received no gradient in the last backward; every parameter that requires grad must ` +
-      'take part in the loss of every step (or set requiresGrad = false on it before wrapping the model)');
+    return this.group.abort(`nabla distributed: rank ${this.group.rank}: ${this.unusedMessage()}`);
   }
 
   protected override extraRepr(): string {

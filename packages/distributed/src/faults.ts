@@ -8,6 +8,17 @@ import type { MpiAddon } from './addon.js';
 
 let installed = false;
 
+/**
+ * Checks run at a clean exit, before MPI is finalized: each returns why the job must not end well (work it
+ * left half done, such as a DistributedDataParallel step whose gradients were never averaged), or null.
+ */
+const exitChecks = new Set<() => string | null>();
+
+export function addExitCheck(check: () => string | null): { remove(): void } {
+  exitChecks.add(check);
+  return { remove: () => void exitChecks.delete(check) };
+}
+
 function describeError(err: unknown): string {
   return err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);
 }
@@ -22,6 +33,12 @@ export function installAbortHandlers(addon: MpiAddon, rank: number): void {
   process.on('exit', (code) => {
     const status = addon.status();
     if (!status.initialized || status.finalized) return;
+    if (code === 0) {
+      for (const check of exitChecks) {
+        const why = check();
+        if (why !== null) addon.abort(1, `nabla distributed: rank ${rank}: ${why}; aborting the job`);
+      }
+    }
     if (code !== 0 || status.pending > 0) {
       addon.abort(Number.isInteger(code) && code >= 1 && code <= 255 ? code : 1,
         `nabla distributed: rank ${rank}: exiting with code ${code}` +
