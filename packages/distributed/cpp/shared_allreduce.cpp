@@ -218,9 +218,11 @@ int SharedAllreduce::run_typed(T* data, int count, int divisor) {
   const auto call = [&](int r) { return reinterpret_cast<Call*>(segments_[static_cast<size_t>(r)]); };
   T* const mine = seg(rank_);
 
-  for (int64_t start = 0; start < count; start += per_chunk) {
+  // An empty buffer still takes one (empty) round: the ranks compare their calls, so that a rank with an
+  // empty buffer cannot pass a rank with a full one and meet its next call instead.
+  for (int64_t start = 0; start < std::max<int64_t>(count, 1); start += per_chunk) {
     const int64_t n = std::min<int64_t>(per_chunk, count - start);
-    if (!region) std::memcpy(mine, data + start, static_cast<size_t>(n) * sizeof(T));
+    if (!region && n > 0) std::memcpy(mine, data + start, static_cast<size_t>(n) * sizeof(T));
     *call(rank_) = Call{count, static_cast<int64_t>(sizeof(T)), divisor, region ? static_cast<int64_t>(region->id) : 0,
                         static_cast<int64_t>(offset), start};
     int status = barrier();
@@ -249,7 +251,7 @@ int SharedAllreduce::run_typed(T* data, int count, int divisor) {
     status = barrier();
     if (status != MPI_SUCCESS) return status;
     if (machines_ == 1) {
-      if (!region) std::memcpy(data + start, mine, static_cast<size_t>(n) * sizeof(T));
+      if (!region && n > 0) std::memcpy(data + start, mine, static_cast<size_t>(n) * sizeof(T));
       continue;
     }
     // Each machine's first rank sums the machines' sums (a reduce to one rank, then a broadcast, so that
@@ -266,7 +268,7 @@ int SharedAllreduce::run_typed(T* data, int count, int divisor) {
     }
     status = barrier();
     if (status != MPI_SUCCESS) return status;
-    if (data + start != first) std::memcpy(data + start, first, static_cast<size_t>(n) * sizeof(T));
+    if (n > 0 && data + start != first) std::memcpy(data + start, first, static_cast<size_t>(n) * sizeof(T));
     // The first rank writes its part again in the next chunk or call: not before every rank has read it.
     status = barrier();
     if (status != MPI_SUCCESS) return status;

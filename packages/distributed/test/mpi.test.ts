@@ -183,6 +183,7 @@ describe.skipIf(why !== null)('under mpirun (2 ranks unless a test says otherwis
     ['unusedLast', /parameter\(s\) 1\.bias, 1\.weight received no gradient in the last backward, so the gradients of that step were not averaged/],
     ['shared', /allreduce of 8 float32 values: the ranks on this machine passed different buffers/],
     ['count', /allreduce of \d float32 values: the ranks on this machine passed different buffers/],
+    ['empty', /rank 0: allreduce of 0 float32 values: the ranks on this machine passed different buffers/],
     ['broadcast', /broadcast of [45] float32 values from rank 0: the ranks made different calls \(element count [45] here, 4 to 5 across the ranks\)/],
     ['kinds', /rank 1: barrier: the ranks called different collectives \(each rank's message names its own\)/],
   ])('a rank that fails (%s) ends the whole job with a non-zero exit and the reason', (mode, message) => {

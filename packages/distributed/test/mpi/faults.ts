@@ -9,6 +9,7 @@
 //   unusedLast  the same in the last step, with no forward after it: the exit names it and aborts the job
 //   shared   rank 0 reduces a shared buffer, rank 1 a plain array of the same length: the ranks notice
 //   count    the ranks reduce arrays of different lengths: the ranks notice (also through MPI_Allreduce)
+//   empty    the same with an empty array on rank 0
 //   broadcast  the ranks broadcast arrays of different lengths: the ranks notice before MPI copies anything
 //   kinds    rank 0 broadcasts while rank 1 waits in a barrier: the ranks notice at once
 import '@nabla/backend-js';
@@ -30,9 +31,10 @@ if (mode === 'unused') {
   const first = new Linear(2, 2);
   new DistributedDataParallel(new Sequential(first, new Linear(2, 2)), { bucketCapMb: 0.00001 });
   first(tensor([[1, 2]])).sum().backward(); // its gradients are not averaged: the program must not end well
-} else if (mode === 'shared' || mode === 'count') {
+} else if (mode === 'shared' || mode === 'count' || mode === 'empty') {
   const shared = group.sharedBuffer(8);
-  const mine = mode === 'shared' ? (group.rank === 0 ? shared : new Float32Array(8)) : new Float32Array(8 + group.rank);
+  const mine = mode === 'shared' ? (group.rank === 0 ? shared : new Float32Array(8))
+    : new Float32Array(mode === 'empty' ? 3 * group.rank : 8 + group.rank);
   group.allreduce(mine);
   console.log(`rank ${group.rank} passed the collective, which it must not`);
 } else if (mode === 'kinds') {
