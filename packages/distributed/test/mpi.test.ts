@@ -1,6 +1,7 @@
 // The package under mpirun (2 ranks; the bit-exact sums also on 3 and 4): collectives, training
 // equivalence with one process, checkpoints, and failures that must end the job. Skipped, with the reason,
 // where mpirun or the addon is missing.
+import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,6 +73,19 @@ describe.skipIf(why !== null)('under mpirun (2 ranks unless a test says otherwis
       expect(r.allreducePath).toBe('MPI_Allreduce (NABLA_DISTRIBUTED_SHARED_MEMORY=0 on some ranks, so on all)');
       expect(r.sum).toEqual([3, 1]);
     }
+  });
+
+  it('a script started without mpirun is a job of one process that trains as without the package', () => {
+    const script = join(dirname(fileURLToPath(import.meta.url)), 'mpi', 'one-process.ts');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=@nabla/source', script], {
+      cwd: join(dirname(fileURLToPath(import.meta.url)), '..'), encoding: 'utf8', timeout: 50_000, killSignal: 'SIGKILL',
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout.split('\n').find((l) => l.startsWith('{'))!) as Record<string, unknown>;
+    expect(out).toEqual({
+      rank: 0, worldSize: 1, allreducePath: 'MPI_Allreduce (one rank)', sums: [1, 2], shared: [3, false],
+      share: dataset().length, samples: [dataset().length, dataset().length], lossFell: true,
+    });
   });
 
   it('fit on 2 ranks with batch B gives bitwise-identical replicas, equal to 1 process with batch 2B', async () => {
@@ -185,6 +199,7 @@ describe.skipIf(why !== null)('under mpirun (2 ranks unless a test says otherwis
     ['count', /allreduce of \d float32 values: the ranks on this machine passed different buffers/],
     ['empty', /rank 0: allreduce of 0 float32 values: the ranks on this machine passed different buffers/],
     ['broadcast', /broadcast of [45] float32 values from rank 0: the ranks made different calls \(element count [45] here, 4 to 5 across the ranks\)/],
+    ['root', /broadcast of 4 float32 values from rank [01]: the ranks made different calls \(root [01] here, 0 to 1 across the ranks\)/],
     ['kinds', /rank 1: barrier: the ranks called different collectives \(each rank's message names its own\)/],
   ])('a rank that fails (%s) ends the whole job with a non-zero exit and the reason', (mode, message) => {
     const run = mpirun('faults.ts', [mode]);

@@ -12,6 +12,7 @@
 //   empty    the same with an empty array on rank 0
 //   broadcast  the ranks broadcast arrays of different lengths: the ranks notice before MPI copies anything
 //   kinds    rank 0 broadcasts while rank 1 waits in a barrier: the ranks notice at once
+//   root     each rank broadcasts from itself: the ranks notice instead of both sending
 import '@nabla/backend-js';
 import { tensor } from '@nabla/core';
 import { Linear, Sequential } from '@nabla/layers';
@@ -41,8 +42,8 @@ if (mode === 'unused') {
   if (group.rank === 0) group.broadcast(new Float32Array(4));
   else group.barrier();
   console.log(`rank ${group.rank} passed the collective, which it must not`);
-} else if (mode === 'broadcast') {
-  group.broadcast(new Float32Array(4 + group.rank));
+} else if (mode === 'broadcast' || mode === 'root') {
+  group.broadcast(new Float32Array(mode === 'root' ? 4 : 4 + group.rank), mode === 'root' ? group.rank : 0);
   console.log(`rank ${group.rank} passed the collective, which it must not`);
 } else if (group.rank === 1) {
   if (mode === 'throw') throw new Error('rank 1 fails on purpose');
