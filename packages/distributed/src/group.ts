@@ -5,7 +5,7 @@
 
 import { Tensor, ValueError, describeValue } from '@nabla/core';
 import { addonLoad, type MpiAddon, type MpiBuffer } from './addon.js';
-import { installAbortHandlers } from './faults.js';
+import { installAbortHandlers, unfinishedWork } from './faults.js';
 import { checkKnownKeys } from './options.js';
 import { bufferOf, type Reducible } from './host.js';
 
@@ -135,6 +135,7 @@ export class ProcessGroup {
     if (!Number.isSafeInteger(length) || length < 0 || length > 0x1fffffff) {
       throw new ValueError(`sharedBuffer: length must be an integer in 0..${0x1fffffff}, got ${describeValue(length)}`);
     }
+    if (this.finalized) throw new Error('sharedBuffer: MPI was finalized; it cannot be used again in this process');
     if (!this.allreducePath.startsWith('shared memory')) return new Float32Array(length);
     const { array } = this.addon.sharedBuffer(length, this.timeoutMs);
     if (array === null) return new Float32Array(length);
@@ -166,6 +167,8 @@ export class ProcessGroup {
   /** Ends MPI in this process; every rank must call it (the exit handler does it for a clean exit). */
   finalize(): void {
     if (this.addon.status().finalized) return;
+    const unfinished = unfinishedWork();
+    if (unfinished !== null) this.abort(`nabla distributed: rank ${this.rank}: ${unfinished}; aborting the job`);
     this.addon.finalize();
   }
 

@@ -85,6 +85,7 @@ describe.skipIf(why !== null)('under mpirun (2 ranks unless a test says otherwis
     expect(out).toEqual({
       rank: 0, worldSize: 1, allreducePath: 'MPI_Allreduce (one rank)', sums: [1, 2], shared: [3, false],
       share: dataset().length, samples: [dataset().length, dataset().length], lossFell: true,
+      afterFinalize: 'sharedBuffer: MPI was finalized; it cannot be used again in this process',
     });
   });
 
@@ -155,6 +156,7 @@ describe.skipIf(why !== null)('under mpirun (2 ranks unless a test says otherwis
       expect(r.overlap).toBe('ValueError: DistributedDataParallel: overlap must be true or false, got a string ("no")');
       expect(r.group).toMatch(/^ValueError: DistributedDataParallel: group must be the ProcessGroup of initDistributed\(\)/);
       expect(r.initAfterFinalize).toMatch(/^Error: initDistributed: MPI was finalized in this process/);
+      expect(r.sharedBufferAfterFinalize).toBe('Error: sharedBuffer: MPI was finalized; it cannot be used again in this process');
     }
     // Rank 0 learns which rank differs; that rank says how.
     const differs = (what: string) => `ValueError: DistributedDataParallel: rank 1 wrapped a model or options that differ from rank 0's in ${what}; ` +
@@ -195,6 +197,7 @@ describe.skipIf(why !== null)('under mpirun (2 ranks unless a test says otherwis
     ['stuck', /rank 0: allreduce of 4 float32 values did not complete within 1 s/],
     ['unused', /DistributedDataParallel: parameter\(s\) 1\.bias, 1\.weight received no gradient in the last backward/],
     ['unusedLast', /parameter\(s\) 1\.bias, 1\.weight received no gradient in the last backward, so the gradients of that step were not averaged/],
+    ['unusedFinalize', /parameter\(s\) 1\.bias, 1\.weight received no gradient in the last backward, so the gradients of that step were not averaged/],
     ['shared', /allreduce of 8 float32 values: the ranks on this machine passed different buffers/],
     ['count', /allreduce of \d float32 values: the ranks on this machine passed different buffers/],
     ['empty', /rank 0: allreduce of 0 float32 values: the ranks on this machine passed different buffers/],

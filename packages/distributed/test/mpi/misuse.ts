@@ -69,4 +69,5 @@ attempt('group', () => new DistributedDataParallel(mlp(3), { group: {} as never 
 
 group.finalize();
 attempt('initAfterFinalize', () => initDistributed().rank);
+attempt('sharedBufferAfterFinalize', () => group.sharedBuffer(4).length);
 console.log(JSON.stringify({ rank, ...results }));

@@ -19,8 +19,15 @@ const data = dataset();
 const sampler = new DistributedSampler(data, { seed: 1 });
 const loader = new DataLoader(data, { batchSize: BATCH, sampler });
 const history = await fit(ddp, loader, { loss, optimizer: optimizer(net), epochs: 2, progress: false, parallel: group });
+group.finalize();
+let afterFinalize = 'no error';
+try {
+  group.sharedBuffer(3);
+} catch (err) {
+  afterFinalize = (err as Error).message;
+}
 console.log(JSON.stringify({
   rank: group.rank, worldSize: group.worldSize, allreducePath: group.allreducePath, sums: Array.from(sums),
   shared: [shared.length, group.isShared(shared)], share: sampler.length, samples: history.epochs.map((e) => e.samples),
-  lossFell: history.epochs[1]!.loss < history.epochs[0]!.loss,
+  lossFell: history.epochs[1]!.loss < history.epochs[0]!.loss, afterFinalize,
 }));
