@@ -6,6 +6,7 @@
 import { Tensor, ValueError, describeValue } from '@nabla/core';
 import { addonLoad, type MpiAddon, type MpiBuffer } from './addon.js';
 import { installAbortHandlers, unfinishedWork } from './faults.js';
+import { launcherDisagrees } from './launcher.js';
 import { checkKnownKeys } from './options.js';
 import { bufferOf, type Reducible } from './host.js';
 
@@ -205,6 +206,13 @@ export function initDistributed(options: InitOptions = {}): ProcessGroup {
   const load = addonLoad();
   if (!load.ok) throw new Error(`initDistributed: the MPI addon is unavailable: ${load.reason}`);
   const { rank, size, threadLevel, allreducePath } = load.addon.init();
+  const launcher = launcherDisagrees(size);
+  if (launcher !== null) {
+    throw new Error(`initDistributed: ${launcher.variable}=${launcher.size} says the launcher started ${launcher.size} ` +
+      `processes, but MPI sees a job of ${size}: mpirun belongs to another MPI library than the one the addon was ` +
+      `built with (${libraryOf(load.addon)}); start the job with that library's mpirun, or rebuild the addon with ` +
+      "the launcher's MPI first on PATH (`npm rebuild @nabla/distributed`)");
+  }
   if (options.abortOnError ?? true) installAbortHandlers(load.addon, rank);
   current = new ProcessGroup(load.addon, rank, size, threadLevel, timeoutMs, allreducePath);
   return current;
@@ -227,15 +235,18 @@ export interface DistributedInfo {
   library?: string;
 }
 
+function libraryOf(addon: MpiAddon): string | undefined {
+  try {
+    return addon.libraryVersion().split('\n', 1)[0]!.trim();
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether data-parallel training can run here, and why not. Never throws; does not start MPI. */
 export function distributedInfo(): DistributedInfo {
   const load = addonLoad();
   if (!load.ok) return { available: false, reason: load.reason };
-  let library: string | undefined;
-  try {
-    library = load.addon.libraryVersion().split('\n', 1)[0]!.trim();
-  } catch {
-    library = undefined;
-  }
+  const library = libraryOf(load.addon);
   return { available: true, path: load.path, ...(library ? { library } : {}) };
 }

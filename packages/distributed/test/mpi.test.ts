@@ -89,6 +89,17 @@ describe.skipIf(why !== null)('under mpirun (2 ranks unless a test says otherwis
     });
   });
 
+  it('a launcher of another MPI (its size in the environment, a job of one in MPI) is an error, not N lone jobs', () => {
+    const script = join(dirname(fileURLToPath(import.meta.url)), 'mpi', 'one-process.ts');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=@nabla/source', script], {
+      cwd: join(dirname(fileURLToPath(import.meta.url)), '..'), encoding: 'utf8', timeout: 50_000, killSignal: 'SIGKILL',
+      env: { ...process.env, PMI_SIZE: '2', PMI_RANK: '1' }, // what MPICH's mpirun sets
+    });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(/initDistributed: PMI_SIZE=2 says the launcher started 2 processes, but MPI sees a job of 1: mpirun belongs to another MPI library than the one the addon was built with \(Open MPI/);
+    expect(run.stdout).not.toMatch(/worldSize/);
+  });
+
   it('fit on 2 ranks with batch B gives bitwise-identical replicas, equal to 1 process with batch 2B', async () => {
     const checkpoint = join(tempDir(), 'ddp.safetensors');
     const run = mpirun('train.ts', [checkpoint]);
