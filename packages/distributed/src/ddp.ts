@@ -15,9 +15,9 @@
 //    optimizer.zeroGrad() dropped (setToNone, its default) are put back, zeroed, at the next forward; a
 //    gradient that is still not the bucket's view when backward reaches it is copied in, and the view put
 //    back as .grad.
-//  - Buffers (BatchNorm's running statistics) are broadcast from rank 0 at each forward in training mode, as
-//    PyTorch does by default, and at the first forward in eval mode after training: every rank then holds
-//    rank 0's statistics, which are those of rank 0's shares.
+//  - Buffers (BatchNorm's running statistics) are broadcast from rank 0 (all in one message) at each forward
+//    in training mode, as PyTorch does by default, and at the first forward in eval mode after training:
+//    every rank then holds rank 0's statistics, which are those of rank 0's shares.
 //  - Every parameter that requires grad must receive a gradient in every backward (as with PyTorch's
 //    default find_unused_parameters=False): one that does not is reported by name at the next forward, or
 //    at the end of the program when the step was the last.
@@ -25,6 +25,7 @@
 import { Tensor, ValueError, describeValue, dropGrad, gradOf, isGradEnabled } from '@nabla/core';
 import { Module } from '@nabla/layers';
 import { planBuckets, type Bucket, type Slot } from './buckets.js';
+import { CoalescedBroadcast } from './coalesced.js';
 import { ProcessGroup, getProcessGroup, type Work } from './group.js';
 import { hostView } from './host.js';
 import { addExitCheck } from './faults.js';
@@ -74,6 +75,7 @@ export class DistributedDataParallel extends Module {
   private exitCheck: { remove(): void } | null = null;
   /** A training forward ran since buffers were last broadcast (it may have updated them locally). */
   private buffersChanged = false;
+  private readonly bufferBroadcast: CoalescedBroadcast;
 
   constructor(module: Module, options: DistributedDataParallelOptions = {}) {
     super();
@@ -98,6 +100,7 @@ export class DistributedDataParallel extends Module {
     this.overlap = checkBoolean('overlap', options.overlap, true);
     this.module = module;
     this.group = options.group ?? getProcessGroup();
+    this.bufferBroadcast = new CoalescedBroadcast(this.group);
 
     const parameters = module.namedParameters();
     const trainable = parameters.filter(([, p]) => p.requiresGrad);
@@ -160,7 +163,7 @@ export class DistributedDataParallel extends Module {
 
   /** Copies rank 0's buffers into every rank's (forward does it; call it before reading buffers yourself). */
   syncBuffers(): void {
-    for (const [name, b] of this.module.namedBuffers()) this.group.broadcast(hostView(b, `broadcast of buffer ${name}`), 0);
+    this.bufferBroadcast.run(this.module.namedBuffers().map(([name, b]) => hostView(b, `broadcast of buffer ${name}`)), 0);
   }
 
   forward(...xs: Tensor[]): Tensor {
