@@ -14,6 +14,7 @@
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <string>
@@ -90,28 +91,43 @@ struct Buffer {
   MPI_Datatype type;
 };
 
-// A Float32Array (or, where allowed, a Float64Array) whose length fits MPI's int count.
+// A Float32Array (or, where allowed, a Float64Array) whose length fits MPI's int count. Over an ArrayBuffer
+// or a SharedArrayBuffer; a detached one (transferred, e.g. by postMessage) is refused rather than taken as
+// empty, which would reduce nothing while the other ranks reduce their values.
 Buffer buffer_arg(const Napi::CallbackInfo& info, size_t index, const char* where, bool allow_double) {
   Napi::Env env = info.Env();
   Napi::Value v = info[index];
   const std::string expected = allow_double ? "a Float32Array or Float64Array" : "a Float32Array";
   if (!v.IsTypedArray()) throw Napi::TypeError::New(env, std::string(where) + ": buffer must be " + expected);
-  Napi::TypedArray t = v.As<Napi::TypedArray>();
+  napi_typedarray_type kind;
+  size_t length = 0;
+  void* data = nullptr;
+  napi_value memory = nullptr;
+  size_t byte_offset = 0;
+  // The C call, not Napi::TypedArray::ArrayBuffer(): that one throws a bare "Invalid argument" for a
+  // SharedArrayBuffer. `data` already points at the view's first element.
+  if (napi_get_typedarray_info(env, v, &kind, &length, &data, &memory, &byte_offset) != napi_ok) {
+    throw Napi::TypeError::New(env, std::string(where) + ": buffer must be " + expected);
+  }
   MPI_Datatype type;
-  if (t.TypedArrayType() == napi_float32_array) {
+  if (kind == napi_float32_array) {
     type = MPI_FLOAT;
-  } else if (allow_double && t.TypedArrayType() == napi_float64_array) {
+  } else if (allow_double && kind == napi_float64_array) {
     type = MPI_DOUBLE;
   } else {
     throw Napi::TypeError::New(env, std::string(where) + ": buffer must be " + expected);
   }
-  size_t length = t.ElementLength();
+  bool is_array_buffer = false, detached = false;
+  if (napi_is_arraybuffer(env, memory, &is_array_buffer) == napi_ok && is_array_buffer &&
+      napi_is_detached_arraybuffer(env, memory, &detached) == napi_ok && detached) {
+    throw Napi::TypeError::New(env, std::string(where) + ": buffer is detached (its ArrayBuffer was transferred " +
+                                        "or freed); pass an array that owns its memory");
+  }
   if (length > static_cast<size_t>(INT_MAX)) {
     throw Napi::RangeError::New(env, std::string(where) + ": buffer has " + std::to_string(length) +
                                          " elements; one call takes at most " + std::to_string(INT_MAX));
   }
-  void* data = static_cast<uint8_t*>(t.ArrayBuffer().Data()) + t.ByteOffset();
-  if (length > 0 && data == nullptr) throw Napi::TypeError::New(env, std::string(where) + ": buffer is detached");
+  if (length > 0 && data == nullptr) throw Napi::TypeError::New(env, std::string(where) + ": buffer has no memory");
   return {data, static_cast<int>(length), type};
 }
 
@@ -164,9 +180,12 @@ void wait_or_abort(const std::shared_ptr<Job>& job, double timeout_ms) {
                      "collectives); aborting the job");
   }
   if (job->status == kMismatchedCalls) {
-    abort_job(1, "nabla distributed: rank " + std::to_string(s.rank) + ": " + job->describe() + ": the ranks on this " +
-                     "machine passed different buffers (element count, type, divisor, or a shared buffer on some " +
-                     "ranks and not on others); every rank must make the same calls; aborting the job");
+    const std::string details = job->mismatch.empty()
+        ? "the ranks on this machine passed different buffers (element count, type, divisor, or a shared buffer " +
+              std::string("on some ranks and not on others)")
+        : job->mismatch.rfind("the ranks", 0) == 0 ? job->mismatch : "the ranks made different calls (" + job->mismatch + ")";
+    abort_job(1, "nabla distributed: rank " + std::to_string(s.rank) + ": " + job->describe() + ": " + details +
+                     "; every rank must make the same calls; aborting the job");
   }
   if (job->status != MPI_SUCCESS) {
     abort_job(1, "nabla distributed: rank " + std::to_string(s.rank) + ": " + job->describe() + " failed with MPI error " +
@@ -220,8 +239,14 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   std::unique_ptr<SharedAllreduce> shared;
   std::string allreduce_path = "MPI_Allreduce";
   const char* use_shared = std::getenv("NABLA_DISTRIBUTED_SHARED_MEMORY");
-  if (use_shared != nullptr && std::string(use_shared) == "0") {
-    allreduce_path += " (NABLA_DISTRIBUTED_SHARED_MEMORY=0)";
+  // Agreed by all ranks (the variable may reach some only, e.g. a machine's without `mpirun -x`): a rank
+  // that skipped the window's collective setup while others ran it would meet them in the wrong calls.
+  const int off_here = use_shared != nullptr && std::string(use_shared) == "0" ? 1 : 0;
+  int off[2] = {off_here, -off_here};  // MAX of both: whether any rank, and whether every rank, has it off
+  MPI_Allreduce(MPI_IN_PLACE, off, 2, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  if (off[0] == 1) {
+    allreduce_path += off[1] == -1 ? " (NABLA_DISTRIBUTED_SHARED_MEMORY=0)"
+                                   : " (NABLA_DISTRIBUTED_SHARED_MEMORY=0 on some ranks, so on all)";
   } else {
     std::string path;
     shared = SharedAllreduce::create(kSharedSegmentBytes, &path);
@@ -259,7 +284,8 @@ Napi::Value LibraryVersion(const Napi::CallbackInfo& info) {
   char text[MPI_MAX_LIBRARY_VERSION_STRING];
   int length = 0;
   MPI_Get_library_version(text, &length);
-  return Napi::String::New(info.Env(), std::string(text, static_cast<size_t>(length)));
+  // Open MPI counts the terminating NUL in `length`.
+  return Napi::String::New(info.Env(), std::string(text, strnlen(text, static_cast<size_t>(length))));
 }
 
 Napi::Value Allreduce(const Napi::CallbackInfo& info) {
@@ -347,6 +373,11 @@ Napi::Value SharedBuffer(const Napi::CallbackInfo& info) {
   job->bytes = static_cast<size_t>(length) * sizeof(float);
   state().comm->submit(job);
   wait_or_abort(job, timeout);
+  if (job->sizes_differ) {
+    // Every rank learnt it from the same vote, so every rank throws here: no collective is left half done.
+    throw Napi::RangeError::New(env, "sharedBuffer: the ranks asked for different lengths (" + job->error +
+                                         "); every rank must call it with the same length, in the same order");
+  }
   Napi::Object out = Napi::Object::New(env);
   if (job->made == nullptr) {
     out.Set("array", env.Null());

@@ -32,6 +32,10 @@ struct Job {
   size_t bytes = 0;
   char* made = nullptr;
   std::string error;
+  // kAllocateShared: the ranks asked for different sizes (every rank learns it from the same vote).
+  bool sizes_differ = false;
+  // With status kMismatchedCalls: how the ranks' calls differed, when the check across ranks found it.
+  std::string mismatch;
   // Set by the communication thread (under the queue's mutex, so a waiter on the condition sees it too).
   std::atomic<bool> done{false};
   int status = MPI_SUCCESS;

@@ -139,7 +139,7 @@ SharedAllreduce::~SharedAllreduce() {
   if (leaders_ != MPI_COMM_NULL) MPI_Comm_free(&leaders_);
 }
 
-char* SharedAllreduce::allocate_resident(size_t length_bytes, std::string* error) {
+char* SharedAllreduce::allocate_resident(size_t length_bytes, std::string* error, bool* sizes_differ) {
   const uint64_t id = ++resident_count_;
   const size_t bytes = std::max<size_t>(kPageBytes, (length_bytes + kPageBytes - 1) / kPageBytes * kPageBytes);
   const auto name = [&](int world_rank) {
@@ -161,10 +161,16 @@ char* SharedAllreduce::allocate_resident(size_t length_bytes, std::string* error
     *error = why;
     return nullptr;
   };
-  // Each rank maps the others' buffers with its own size: the sizes must agree.
-  unsigned long long sizes[2] = {bytes, ~static_cast<unsigned long long>(bytes)};
+  // Each rank maps the others' buffers with its own size, and its array views its own length: the lengths
+  // asked for must agree exactly (not just their pages), or the ranks would sum arrays of different lengths.
+  unsigned long long sizes[2] = {length_bytes, ~static_cast<unsigned long long>(length_bytes)};
   MPI_Allreduce(MPI_IN_PLACE, sizes, 2, MPI_UNSIGNED_LONG_LONG, MPI_MAX, MPI_COMM_WORLD);
-  if (sizes[0] != bytes || ~sizes[1] != bytes) return give_up("the ranks asked for different sizes");
+  if (sizes[0] != length_bytes || ~sizes[1] != length_bytes) {
+    *sizes_differ = true;
+    // In values: the buffers are Float32Arrays.
+    return give_up(std::to_string(length_bytes / sizeof(float)) + " here, " + std::to_string(~sizes[1] / sizeof(float)) +
+                   " to " + std::to_string(sizes[0] / sizeof(float)) + " across the ranks");
+  }
   std::string why;
   char* mine = create_shared(name(world_rank_), bytes, &why);
   region->mappings[region->mine] = mine;
@@ -212,9 +218,11 @@ int SharedAllreduce::run_typed(T* data, int count, int divisor) {
   const auto call = [&](int r) { return reinterpret_cast<Call*>(segments_[static_cast<size_t>(r)]); };
   T* const mine = seg(rank_);
 
-  for (int64_t start = 0; start < count; start += per_chunk) {
+  // An empty buffer still takes one (empty) round: the ranks compare their calls, so that a rank with an
+  // empty buffer cannot pass a rank with a full one and meet its next call instead.
+  for (int64_t start = 0; start < std::max<int64_t>(count, 1); start += per_chunk) {
     const int64_t n = std::min<int64_t>(per_chunk, count - start);
-    if (!region) std::memcpy(mine, data + start, static_cast<size_t>(n) * sizeof(T));
+    if (!region && n > 0) std::memcpy(mine, data + start, static_cast<size_t>(n) * sizeof(T));
     *call(rank_) = Call{count, static_cast<int64_t>(sizeof(T)), divisor, region ? static_cast<int64_t>(region->id) : 0,
                         static_cast<int64_t>(offset), start};
     int status = barrier();
@@ -243,7 +251,7 @@ int SharedAllreduce::run_typed(T* data, int count, int divisor) {
     status = barrier();
     if (status != MPI_SUCCESS) return status;
     if (machines_ == 1) {
-      if (!region) std::memcpy(data + start, mine, static_cast<size_t>(n) * sizeof(T));
+      if (!region && n > 0) std::memcpy(data + start, mine, static_cast<size_t>(n) * sizeof(T));
       continue;
     }
     // Each machine's first rank sums the machines' sums (a reduce to one rank, then a broadcast, so that
@@ -260,7 +268,7 @@ int SharedAllreduce::run_typed(T* data, int count, int divisor) {
     }
     status = barrier();
     if (status != MPI_SUCCESS) return status;
-    if (data + start != first) std::memcpy(data + start, first, static_cast<size_t>(n) * sizeof(T));
+    if (n > 0 && data + start != first) std::memcpy(data + start, first, static_cast<size_t>(n) * sizeof(T));
     // The first rank writes its part again in the next chunk or call: not before every rank has read it.
     status = barrier();
     if (status != MPI_SUCCESS) return status;

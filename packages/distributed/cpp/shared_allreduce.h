@@ -48,7 +48,11 @@ class SharedAllreduce {
   // is. Collective over MPI_COMM_WORLD, in the same order and with the same size everywhere; called on the
   // communication thread, so that it keeps its place among the collectives. Null on every rank, with why in
   // `error`, when any rank cannot have it. JavaScript owns it: release_region() when it is collected.
-  char* allocate_resident(size_t bytes, std::string* error);
+  // `sizes_differ` is set (and null returned) on every rank when the ranks asked for different sizes.
+  char* allocate_resident(size_t bytes, std::string* error, bool* sizes_differ);
+
+  // The number of machines the job spans (their ranks' sums meet over MPI when more than one).
+  int machines() const { return machines_; }
 
   // Frees the window and the machine's communicator: collective, so every rank's finalize does it.
   ~SharedAllreduce();

@@ -9,7 +9,10 @@ import { fileURLToPath } from 'node:url';
 /** Must equal kAbiVersion in cpp/addon.cpp: a binary built from other sources is refused. */
 export const EXPECTED_ABI_VERSION = 4;
 
-/** A Float32Array, or a Float64Array where a call says so. Reduced and broadcast in place. */
+/**
+ * A Float32Array, or a Float64Array where a call says so, over an ArrayBuffer or a SharedArrayBuffer (not a
+ * detached one). Reduced and broadcast in place. The ranks compare their calls before any memory is touched.
+ */
 export type MpiBuffer = Float32Array | Float64Array;
 
 export interface MpiAddon {
@@ -34,7 +37,8 @@ export interface MpiAddon {
   /**
    * Collective: a Float32Array of `length` in memory every rank of the machine maps (an allreduce of it
    * needs no copies), or null with the reason when the job does not sum through shared memory or a rank
-   * could not have it (every rank gets the same answer).
+   * could not have it (every rank gets the same answer). Throws a RangeError on every rank when the ranks
+   * asked for different lengths.
    */
   sharedBuffer(length: number, timeoutMs: number): { array: Float32Array | null; reason: string | null };
   finalize(): void;
@@ -68,7 +72,13 @@ export function loadAddon(): LoadResult {
     return { ok: false, reason: 'disabled by the environment variable NABLA_DISTRIBUTED_DISABLE=1' };
   }
   const path = addonPath();
-  if (!existsSync(path)) return { ok: false, reason: `the MPI addon was not built (no file at ${path}); ${installSummary()}` };
+  if (!existsSync(path)) {
+    // A path set by hand says nothing about what the install built: name the variable instead.
+    if (process.env.NABLA_DISTRIBUTED_ADDON) {
+      return { ok: false, reason: `NABLA_DISTRIBUTED_ADDON names ${path}, which does not exist; unset it to use the built addon` };
+    }
+    return { ok: false, reason: `the MPI addon was not built (no file at ${path}); ${installSummary()}` };
+  }
   try {
     const addon = createRequire(import.meta.url)(path) as MpiAddon;
     if (addon.abiVersion !== EXPECTED_ABI_VERSION) {

@@ -15,17 +15,22 @@
 //    optimizer.zeroGrad() dropped (setToNone, its default) are put back, zeroed, at the next forward; a
 //    gradient that is still not the bucket's view when backward reaches it is copied in, and the view put
 //    back as .grad.
-//  - Buffers (BatchNorm's running statistics) are broadcast from rank 0 at each forward in training mode, as
-//    PyTorch does by default, and at the first forward in eval mode after training: every rank then holds
-//    rank 0's statistics, which are those of rank 0's shares.
+//  - Buffers (BatchNorm's running statistics) are broadcast from rank 0 (all in one message) at each forward
+//    in training mode, as PyTorch does by default, and at the first forward in eval mode after training:
+//    every rank then holds rank 0's statistics, which are those of rank 0's shares.
 //  - Every parameter that requires grad must receive a gradient in every backward (as with PyTorch's
-//    default find_unused_parameters=False): one that does not is reported by name at the next forward.
+//    default find_unused_parameters=False): one that does not is reported by name at the next forward, or
+//    at the end of the program when the step was the last.
 
-import { Tensor, ValueError, dropGrad, gradOf, isGradEnabled } from '@nabla/core';
+import { Tensor, ValueError, describeValue, dropGrad, gradOf, isGradEnabled } from '@nabla/core';
 import { Module } from '@nabla/layers';
 import { planBuckets, type Bucket, type Slot } from './buckets.js';
-import { getProcessGroup, type ProcessGroup, type Work } from './group.js';
+import { CoalescedBroadcast } from './coalesced.js';
+import { ProcessGroup, getProcessGroup, type Work } from './group.js';
 import { hostView } from './host.js';
+import { addExitCheck } from './faults.js';
+import { checkKnownKeys } from './options.js';
+import { checkSameReplicas } from './same-model.js';
 
 export interface DistributedDataParallelOptions {
   /** Default: the group of initDistributed(). */
@@ -41,6 +46,18 @@ export interface DistributedDataParallelOptions {
   overlap?: boolean;
 }
 
+/**
+ * The wrapper whose hooks average each parameter's gradient: a second one on the same parameter would add
+ * its own hooks and buckets, and the two would fight over .grad.
+ */
+const averagedBy = new WeakMap<Tensor, DistributedDataParallel>();
+
+function checkBoolean(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new ValueError(`DistributedDataParallel: ${name} must be true or false, got ${describeValue(value)}`);
+  return value;
+}
+
 export class DistributedDataParallel extends Module {
   readonly module: Module;
   readonly group: ProcessGroup;
@@ -54,24 +71,49 @@ export class DistributedDataParallel extends Module {
   /** Parameters whose gradient is in its bucket this step (to name the missing ones). */
   private readonly filled = new Set<Tensor>();
   private readonly hookHandles: { remove(): void }[] = [];
+  /** While the hooks are on: the check at exit for a step whose gradients were never averaged. */
+  private exitCheck: { remove(): void } | null = null;
   /** A training forward ran since buffers were last broadcast (it may have updated them locally). */
   private buffersChanged = false;
+  private readonly bufferBroadcast: CoalescedBroadcast;
 
   constructor(module: Module, options: DistributedDataParallelOptions = {}) {
     super();
-    if (!(module instanceof Module)) throw new ValueError('DistributedDataParallel: expected a Module of @nabla/layers');
-    if (options === null || typeof options !== 'object') throw new ValueError('DistributedDataParallel: options must be an object');
+    if (!(module instanceof Module)) {
+      throw new ValueError(`DistributedDataParallel: expected a Module of @nabla/layers, got ${describeValue(module)}`);
+    }
+    if (module instanceof DistributedDataParallel) {
+      throw new ValueError('DistributedDataParallel: the module is already a DistributedDataParallel; wrap the model once');
+    }
+    if (options === null || typeof options !== 'object') {
+      throw new ValueError(`DistributedDataParallel: options must be an object, got ${describeValue(options)}`);
+    }
+    checkKnownKeys('DistributedDataParallel', options, ['group', 'bucketCapMb', 'broadcastBuffers', 'overlap']);
     const capMb = options.bucketCapMb ?? 1;
     if (typeof capMb !== 'number' || !(capMb > 0) || !Number.isFinite(capMb)) {
-      throw new ValueError(`DistributedDataParallel: bucketCapMb must be a number > 0, got ${String(capMb)}`);
+      throw new ValueError(`DistributedDataParallel: bucketCapMb must be a finite number > 0, got ${describeValue(capMb)}`);
     }
+    if (options.group !== undefined && !(options.group instanceof ProcessGroup)) {
+      throw new ValueError(`DistributedDataParallel: group must be the ProcessGroup of initDistributed(), got ${describeValue(options.group)}`);
+    }
+    this.broadcastBuffers = checkBoolean('broadcastBuffers', options.broadcastBuffers, true);
+    this.overlap = checkBoolean('overlap', options.overlap, true);
     this.module = module;
     this.group = options.group ?? getProcessGroup();
-    this.broadcastBuffers = options.broadcastBuffers ?? true;
-    this.overlap = options.overlap ?? true;
+    this.bufferBroadcast = new CoalescedBroadcast(this.group);
 
-    const trainable = module.namedParameters().filter(([, p]) => p.requiresGrad);
-    for (const [name, p] of module.namedParameters()) hostView(p, `DistributedDataParallel: parameter ${name}`);
+    const parameters = module.namedParameters();
+    const trainable = parameters.filter(([, p]) => p.requiresGrad);
+    for (const [name, p] of parameters) hostView(p, `DistributedDataParallel: parameter ${name}`);
+    for (const [name, p] of trainable) {
+      if (averagedBy.has(p)) {
+        throw new ValueError(`DistributedDataParallel: parameter ${name} is already averaged by another ` +
+          'DistributedDataParallel; wrap the model once (or call detachHooks() on the other one first)');
+      }
+    }
+    checkSameReplicas(this.group, {
+      parameters, buffers: module.namedBuffers(), bucketCapMb: capMb, broadcastBuffers: this.broadcastBuffers,
+    });
     this.syncState();
     // With more than one rank, buckets live where the allreduce sums them (see ProcessGroup.sharedBuffer).
     const allocate = this.group.worldSize > 1 ? (n: number) => this.group.sharedBuffer(n) : undefined;
@@ -89,8 +131,18 @@ export class DistributedDataParallel extends Module {
     // One rank: the mean of one gradient is itself, so there is nothing to send or wait for.
     if (this.hookHandles.length > 0 || this.group.worldSize === 1) return;
     for (const slot of this.slots.values()) {
+      const other = averagedBy.get(slot.param);
+      if (other !== undefined && other !== this) {
+        throw new ValueError(`DistributedDataParallel: parameter ${slot.name} is already averaged by another ` +
+          'DistributedDataParallel; call detachHooks() on it first');
+      }
+    }
+    for (const slot of this.slots.values()) {
+      averagedBy.set(slot.param, this);
       this.hookHandles.push(slot.param.registerPostAccumulateGradHook((leaf) => this.onGradReady(leaf)));
     }
+    // The next forward names a parameter that got no gradient; after the last step there is none.
+    this.exitCheck = addExitCheck(() => (this.readyParams === 0 ? null : this.unusedMessage()));
   }
 
   /** Number of gradient buckets (one allreduce each per step). */
@@ -111,7 +163,7 @@ export class DistributedDataParallel extends Module {
 
   /** Copies rank 0's buffers into every rank's (forward does it; call it before reading buffers yourself). */
   syncBuffers(): void {
-    for (const [name, b] of this.module.namedBuffers()) this.group.broadcast(hostView(b, `broadcast of buffer ${name}`), 0);
+    this.bufferBroadcast.run(this.module.namedBuffers().map(([name, b]) => hostView(b, `broadcast of buffer ${name}`)), 0);
   }
 
   forward(...xs: Tensor[]): Tensor {
@@ -141,6 +193,9 @@ export class DistributedDataParallel extends Module {
   detachHooks(): void {
     for (const h of this.hookHandles) h.remove();
     this.hookHandles.length = 0;
+    this.exitCheck?.remove();
+    this.exitCheck = null;
+    for (const slot of this.slots.values()) if (averagedBy.get(slot.param) === this) averagedBy.delete(slot.param);
   }
 
   private onGradReady(param: Tensor): void {
@@ -185,12 +240,16 @@ export class DistributedDataParallel extends Module {
     this.filled.clear();
   }
 
-  private reportUnused(): never {
+  private unusedMessage(): string {
     const missing = [...this.slots.values()].filter((s) => !this.filled.has(s.param)).map((s) => s.name);
+    return `DistributedDataParallel: parameter(s) ${missing.join(', ')} received no gradient in the last backward, ` +
+      'so the gradients of that step were not averaged; every parameter that requires grad must take part in the ' +
+      'loss of every step (or set requiresGrad = false on it before wrapping the model)';
+  }
+
+  private reportUnused(): never {
     // The job cannot go on: the other ranks wait in this step's allreduce.
-    return this.group.abort(`nabla distributed: rank ${this.group.rank}: DistributedDataParallel: parameter(s) ` +
-      `${missing.join(', ')} received no gradient in the last backward; every parameter that requires grad must ` +
-      'take part in the loss of every step (or set requiresGrad = false on it before wrapping the model)');
+    return this.group.abort(`nabla distributed: rank ${this.group.rank}: ${this.unusedMessage()}`);
   }
 
   protected override extraRepr(): string {

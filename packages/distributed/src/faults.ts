@@ -8,6 +8,26 @@ import type { MpiAddon } from './addon.js';
 
 let installed = false;
 
+/**
+ * Checks run at a clean exit, before MPI is finalized: each returns why the job must not end well (work it
+ * left half done, such as a DistributedDataParallel step whose gradients were never averaged), or null.
+ */
+const exitChecks = new Set<() => string | null>();
+
+export function addExitCheck(check: () => string | null): { remove(): void } {
+  exitChecks.add(check);
+  return { remove: () => void exitChecks.delete(check) };
+}
+
+/** The first reason an exit check gives, or null: finalize and a clean exit must not go on past it. */
+export function unfinishedWork(): string | null {
+  for (const check of exitChecks) {
+    const why = check();
+    if (why !== null) return why;
+  }
+  return null;
+}
+
 function describeError(err: unknown): string {
   return err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);
 }
@@ -22,6 +42,8 @@ export function installAbortHandlers(addon: MpiAddon, rank: number): void {
   process.on('exit', (code) => {
     const status = addon.status();
     if (!status.initialized || status.finalized) return;
+    const unfinished = code === 0 ? unfinishedWork() : null;
+    if (unfinished !== null) addon.abort(1, `nabla distributed: rank ${rank}: ${unfinished}; aborting the job`);
     if (code !== 0 || status.pending > 0) {
       addon.abort(Number.isInteger(code) && code >= 1 && code <= 255 ? code : 1,
         `nabla distributed: rank ${rank}: exiting with code ${code}` +

@@ -3,9 +3,11 @@
 // that does not complete in time means a peer died or is stuck, and the addon then aborts the whole job
 // with a message naming the collective, rather than waiting forever.
 
-import { ValueError } from '@nabla/core';
+import { Tensor, ValueError, describeValue } from '@nabla/core';
 import { addonLoad, type MpiAddon, type MpiBuffer } from './addon.js';
-import { installAbortHandlers } from './faults.js';
+import { installAbortHandlers, unfinishedWork } from './faults.js';
+import { launcherDisagrees } from './launcher.js';
+import { checkKnownKeys } from './options.js';
 import { bufferOf, type Reducible } from './host.js';
 
 export interface InitOptions {
@@ -33,7 +35,7 @@ const DEFAULT_TIMEOUT_MS = 300_000;
 
 function checkTimeout(ms: unknown, where: string): number {
   if (typeof ms !== 'number' || Number.isNaN(ms) || ms <= 0) {
-    throw new ValueError(`${where}: timeoutMs must be a number > 0 (or Infinity), got ${String(ms)}`);
+    throw new ValueError(`${where}: timeoutMs must be a number > 0 (or Infinity), got ${describeValue(ms)}`);
   }
   return ms;
 }
@@ -44,8 +46,7 @@ function defaultTimeout(): number {
 }
 
 export class ProcessGroup {
-  /** The deadline of each collective, in milliseconds (see InitOptions.timeoutMs). */
-  timeoutMs: number;
+  private deadlineMs: number;
 
   /** @internal Made by initDistributed. */
   constructor(
@@ -60,7 +61,16 @@ export class ProcessGroup {
      */
     readonly allreducePath: string = 'MPI_Allreduce',
   ) {
-    this.timeoutMs = timeoutMs;
+    this.deadlineMs = timeoutMs;
+  }
+
+  /** The deadline of each collective, in milliseconds (see InitOptions.timeoutMs). */
+  get timeoutMs(): number {
+    return this.deadlineMs;
+  }
+
+  set timeoutMs(ms: number) {
+    this.deadlineMs = checkTimeout(ms, 'ProcessGroup.timeoutMs');
   }
 
   /** True on rank 0: the process that prints progress and writes checkpoints. */
@@ -78,6 +88,12 @@ export class ProcessGroup {
    * thread) and returns at once; do not read or write the buffer before wait() or test() says it is done.
    */
   allreduceAsync(buffer: Reducible, options: { mean?: boolean } = {}): Work {
+    if (options === null || typeof options !== 'object') {
+      throw new ValueError(`allreduceAsync: options must be an object, got ${describeValue(options)}`);
+    }
+    if (options.mean !== undefined && typeof options.mean !== 'boolean') {
+      throw new ValueError(`allreduceAsync: mean must be true or false, got ${describeValue(options.mean)}`);
+    }
     const handle = this.addon.allreduceStart(bufferOf(buffer, 'allreduceAsync'), options.mean ? this.worldSize : 1);
     let done = false;
     return {
@@ -118,8 +134,9 @@ export class ProcessGroup {
    */
   sharedBuffer(length: number): Float32Array {
     if (!Number.isSafeInteger(length) || length < 0 || length > 0x1fffffff) {
-      throw new ValueError(`sharedBuffer: length must be an integer in 0..${0x1fffffff}, got ${String(length)}`);
+      throw new ValueError(`sharedBuffer: length must be an integer in 0..${0x1fffffff}, got ${describeValue(length)}`);
     }
+    if (this.finalized) throw new Error('sharedBuffer: MPI was finalized; it cannot be used again in this process');
     if (!this.allreducePath.startsWith('shared memory')) return new Float32Array(length);
     const { array } = this.addon.sharedBuffer(length, this.timeoutMs);
     if (array === null) return new Float32Array(length);
@@ -127,9 +144,13 @@ export class ProcessGroup {
     return array;
   }
 
-  /** Whether `array` (or the array it views) is one of sharedBuffer's in the machine's shared memory. */
-  isShared(array: Float32Array): boolean {
-    return this.sharedMemory.has(array.buffer);
+  /**
+   * Whether `array` (a typed array over one of sharedBuffer's, or a tensor whose memory is one) lives in the
+   * machine's shared memory; false for anything else.
+   */
+  isShared(array: unknown): boolean {
+    const memory = array instanceof Tensor ? array.storage : array;
+    return ArrayBuffer.isView(memory) && this.sharedMemory.has(memory.buffer);
   }
 
   private readonly sharedMemory = new WeakSet<ArrayBufferLike>();
@@ -139,9 +160,16 @@ export class ProcessGroup {
     this.addon.barrier(this.timeoutMs);
   }
 
+  /** True once finalize() ran: no collective works after it. */
+  get finalized(): boolean {
+    return this.addon.status().finalized;
+  }
+
   /** Ends MPI in this process; every rank must call it (the exit handler does it for a clean exit). */
   finalize(): void {
     if (this.addon.status().finalized) return;
+    const unfinished = unfinishedWork();
+    if (unfinished !== null) this.abort(`nabla distributed: rank ${this.rank}: ${unfinished}; aborting the job`);
     this.addon.finalize();
   }
 
@@ -159,18 +187,32 @@ let current: ProcessGroup | null = null;
  * Throws with the reason when the MPI addon is unavailable (see distributedInfo()).
  */
 export function initDistributed(options: InitOptions = {}): ProcessGroup {
-  if (options === null || typeof options !== 'object') throw new ValueError('initDistributed: options must be an object');
+  if (options === null || typeof options !== 'object') {
+    throw new ValueError(`initDistributed: options must be an object, got ${describeValue(options)}`);
+  }
+  checkKnownKeys('initDistributed', options, ['timeoutMs', 'abortOnError']);
   const timeoutMs = options.timeoutMs === undefined ? defaultTimeout() : checkTimeout(options.timeoutMs, 'initDistributed');
   if (options.abortOnError !== undefined && typeof options.abortOnError !== 'boolean') {
     throw new ValueError(`initDistributed: abortOnError must be true or false, got ${String(options.abortOnError)}`);
   }
   if (current !== null) {
+    if (current.finalized) {
+      throw new Error('initDistributed: MPI was finalized in this process (ProcessGroup.finalize, or the end of the ' +
+        'program); it cannot start again: call initDistributed once per process and finalize at the very end');
+    }
     if (options.timeoutMs !== undefined) current.timeoutMs = timeoutMs;
     return current;
   }
   const load = addonLoad();
   if (!load.ok) throw new Error(`initDistributed: the MPI addon is unavailable: ${load.reason}`);
   const { rank, size, threadLevel, allreducePath } = load.addon.init();
+  const launcher = launcherDisagrees(size);
+  if (launcher !== null) {
+    throw new Error(`initDistributed: ${launcher.variable}=${launcher.size} says the launcher started ${launcher.size} ` +
+      `processes, but MPI sees a job of ${size}: mpirun belongs to another MPI library than the one the addon was ` +
+      `built with (${libraryOf(load.addon)}); start the job with that library's mpirun, or rebuild the addon with ` +
+      "the launcher's MPI first on PATH (`npm rebuild @nabla/distributed`)");
+  }
   if (options.abortOnError ?? true) installAbortHandlers(load.addon, rank);
   current = new ProcessGroup(load.addon, rank, size, threadLevel, timeoutMs, allreducePath);
   return current;
@@ -193,15 +235,18 @@ export interface DistributedInfo {
   library?: string;
 }
 
+function libraryOf(addon: MpiAddon): string | undefined {
+  try {
+    return addon.libraryVersion().split('\n', 1)[0]!.trim();
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether data-parallel training can run here, and why not. Never throws; does not start MPI. */
 export function distributedInfo(): DistributedInfo {
   const load = addonLoad();
   if (!load.ok) return { available: false, reason: load.reason };
-  let library: string | undefined;
-  try {
-    library = load.addon.libraryVersion().split('\n', 1)[0]!.trim();
-  } catch {
-    library = undefined;
-  }
+  const library = libraryOf(load.addon);
   return { available: true, path: load.path, ...(library ? { library } : {}) };
 }

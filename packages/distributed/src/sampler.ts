@@ -10,9 +10,10 @@
 // dropLast its last n mod W samples are left out instead (seen by no rank that epoch; a different set every
 // epoch when shuffling). When n is a multiple of W, every sample is seen exactly once per epoch.
 
-import { ValueError } from '@nabla/core';
+import { ValueError, describeValue } from '@nabla/core';
 import { permutation, type Sampler } from '@nabla/data';
 import { getProcessGroup } from './group.js';
+import { checkKnownKeys } from './options.js';
 
 export interface DistributedSamplerOptions {
   /** Number of ranks. Default: the process group's worldSize (initDistributed must have run). */
@@ -29,13 +30,13 @@ export interface DistributedSamplerOptions {
 
 function checkInteger(name: string, value: unknown, min: number): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw new ValueError(`DistributedSampler: ${name} must be an integer >= ${min}, got ${String(value)}`);
+    throw new ValueError(`DistributedSampler: ${name} must be an integer >= ${min}, got ${describeValue(value)}`);
   }
   return value;
 }
 
 function checkBoolean(name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new ValueError(`DistributedSampler: ${name} must be true or false, got ${String(value)}`);
+  if (typeof value !== 'boolean') throw new ValueError(`DistributedSampler: ${name} must be true or false, got ${describeValue(value)}`);
   return value;
 }
 
@@ -54,6 +55,10 @@ export class DistributedSampler implements Sampler {
 
   /** `dataset` is anything with a length (a Dataset), or the number of samples. */
   constructor(dataset: { readonly length: number } | number, options: DistributedSamplerOptions = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw new ValueError(`DistributedSampler: options must be an object, got ${describeValue(options)}`);
+    }
+    checkKnownKeys('DistributedSampler', options, ['worldSize', 'rank', 'shuffle', 'seed', 'dropLast']);
     const n = typeof dataset === 'number' ? dataset : dataset?.length;
     this.datasetLength = checkInteger('the dataset length', n, 0);
     const group = options.worldSize === undefined || options.rank === undefined ? getProcessGroup() : null;
@@ -65,7 +70,7 @@ export class DistributedSampler implements Sampler {
     this.shuffle = checkBoolean('shuffle', options.shuffle ?? true);
     this.dropLast = checkBoolean('dropLast', options.dropLast ?? false);
     this.seed = options.seed ?? 0;
-    if (!Number.isSafeInteger(this.seed)) throw new ValueError(`DistributedSampler: seed must be a safe integer, got ${String(this.seed)}`);
+    if (!Number.isSafeInteger(this.seed)) throw new ValueError(`DistributedSampler: seed must be a safe integer, got ${describeValue(this.seed)}`);
     const whole = Math.floor(this.datasetLength / this.worldSize);
     this.length = this.dropLast || this.datasetLength % this.worldSize === 0 ? whole : whole + 1;
     if (this.datasetLength > 0 && this.length === 0) {

@@ -1,6 +1,7 @@
 // The package under mpirun (2 ranks; the bit-exact sums also on 3 and 4): collectives, training
 // equivalence with one process, checkpoints, and failures that must end the job. Skipped, with the reason,
 // where mpirun or the addon is missing.
+import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +65,41 @@ describe.skipIf(why !== null)('under mpirun (2 ranks unless a test says otherwis
     }
   });
 
+  it('NABLA_DISTRIBUTED_SHARED_MEMORY=0 on some ranks only: every rank takes MPI_Allreduce', () => {
+    const run = mpirun('setting-on-some.ts');
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.ranks).toHaveLength(2);
+    for (const r of run.ranks) {
+      expect(r.allreducePath).toBe('MPI_Allreduce (NABLA_DISTRIBUTED_SHARED_MEMORY=0 on some ranks, so on all)');
+      expect(r.sum).toEqual([3, 1]);
+    }
+  });
+
+  it('a script started without mpirun is a job of one process that trains as without the package', () => {
+    const script = join(dirname(fileURLToPath(import.meta.url)), 'mpi', 'one-process.ts');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=@nabla/source', script], {
+      cwd: join(dirname(fileURLToPath(import.meta.url)), '..'), encoding: 'utf8', timeout: 50_000, killSignal: 'SIGKILL',
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout.split('\n').find((l) => l.startsWith('{'))!) as Record<string, unknown>;
+    expect(out).toEqual({
+      rank: 0, worldSize: 1, allreducePath: 'MPI_Allreduce (one rank)', sums: [1, 2], shared: [3, false],
+      share: dataset().length, samples: [dataset().length, dataset().length], lossFell: true,
+      afterFinalize: 'sharedBuffer: MPI was finalized; it cannot be used again in this process',
+    });
+  });
+
+  it('a launcher of another MPI (its size in the environment, a job of one in MPI) is an error, not N lone jobs', () => {
+    const script = join(dirname(fileURLToPath(import.meta.url)), 'mpi', 'one-process.ts');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=@nabla/source', script], {
+      cwd: join(dirname(fileURLToPath(import.meta.url)), '..'), encoding: 'utf8', timeout: 50_000, killSignal: 'SIGKILL',
+      env: { ...process.env, PMI_SIZE: '2', PMI_RANK: '1' }, // what MPICH's mpirun sets
+    });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(/initDistributed: PMI_SIZE=2 says the launcher started 2 processes, but MPI sees a job of 1: mpirun belongs to another MPI library than the one the addon was built with \(Open MPI/);
+    expect(run.stdout).not.toMatch(/worldSize/);
+  });
+
   it('fit on 2 ranks with batch B gives bitwise-identical replicas, equal to 1 process with batch 2B', async () => {
     const checkpoint = join(tempDir(), 'ddp.safetensors');
     const run = mpirun('train.ts', [checkpoint]);
@@ -112,6 +148,40 @@ describe.skipIf(why !== null)('under mpirun (2 ranks unless a test says otherwis
     expect(r1!.droppedLate!.params).toBe(r0!.kept!.params);
   });
 
+  it('mistakes every rank notices together throw a clear error on every rank, and the job goes on', () => {
+    const run = mpirun('misuse.ts');
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.ranks).toHaveLength(2);
+    const [r0, r1] = run.ranks as Record<string, string>[];
+    for (const r of [r0!, r1!]) {
+      expect(r.detached).toBe('TypeError: allreduce: buffer is detached (its ArrayBuffer was transferred or freed); ' +
+        'pass an array that owns its memory');
+      expect(r.sharedArrayBuffer).toBe('ok: [3,3,3]');
+      expect(r.asyncOptions).toBe('ValueError: allreduceAsync: options must be an object, got null');
+      expect(r.timeout).toMatch(/^ValueError: ProcessGroup.timeoutMs: timeoutMs must be a number > 0 \(or Infinity\), got the number NaN/);
+      expect(r.isShared).toBe('ok: [false,false,false,false,false,false,true,true]');
+      expect(r.sharedLengths).toMatch(/^RangeError: sharedBuffer: the ranks asked for different lengths \(1[02] here, 10 to 12 across the ranks\)/);
+      expect(r.nested).toBe('ValueError: DistributedDataParallel: the module is already a DistributedDataParallel; wrap the model once');
+      expect(r.twice).toMatch(/^ValueError: DistributedDataParallel: parameter 0\.weight is already averaged by another DistributedDataParallel/);
+      expect(r.afterDetach).toBe('ok: 1');
+      expect(r.overlap).toBe('ValueError: DistributedDataParallel: overlap must be true or false, got a string ("no")');
+      expect(r.group).toMatch(/^ValueError: DistributedDataParallel: group must be the ProcessGroup of initDistributed\(\)/);
+      expect(r.initAfterFinalize).toMatch(/^Error: initDistributed: MPI was finalized in this process/);
+      expect(r.sharedBufferAfterFinalize).toBe('Error: sharedBuffer: MPI was finalized; it cannot be used again in this process');
+    }
+    // Rank 0 learns which rank differs; that rank says how.
+    const differs = (what: string) => `ValueError: DistributedDataParallel: rank 1 wrapped a model or options that differ from rank 0's in ${what}; ` +
+      'every rank must wrap the same model with the same options';
+    for (const name of ['shapes', 'count', 'bucketCap', 'frozen', 'broadcastBuffers']) {
+      expect(r0![name]).toMatch(/^ValueError: DistributedDataParallel: rank\(s\) 1 wrapped a model or options that differ from rank 0's/);
+    }
+    expect(r1!.shapes).toBe(differs('the parameters (here 4 parameters, 37 values in all; on rank 0 4 parameters, 23 values)'));
+    expect(r1!.count).toBe(differs('the parameters (here 2 parameters, 15 values in all; on rank 0 4 parameters, 23 values)'));
+    expect(r1!.bucketCap).toBe(differs('bucketCapMb (here 0.5, on rank 0 1)'));
+    expect(r1!.frozen).toBe(differs('which parameters require grad (here 3, on rank 0 4; freeze the same ones on every rank before wrapping)'));
+    expect(r1!.broadcastBuffers).toBe(differs('broadcastBuffers (here false, on rank 0 true)'));
+  });
+
   it('the README example runs and learns', () => {
     const readme = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'README.md'), 'utf8');
     const example = /```js\n(\/\/ train\.mjs\n[\s\S]*?)```/.exec(readme)?.[1];
@@ -137,13 +207,29 @@ describe.skipIf(why !== null)('under mpirun (2 ranks unless a test says otherwis
     ['kill', /rank 1 .* exited on signal 9/],
     ['stuck', /rank 0: allreduce of 4 float32 values did not complete within 1 s/],
     ['unused', /DistributedDataParallel: parameter\(s\) 1\.bias, 1\.weight received no gradient in the last backward/],
+    ['unusedLast', /parameter\(s\) 1\.bias, 1\.weight received no gradient in the last backward, so the gradients of that step were not averaged/],
+    ['unusedFinalize', /parameter\(s\) 1\.bias, 1\.weight received no gradient in the last backward, so the gradients of that step were not averaged/],
     ['shared', /allreduce of 8 float32 values: the ranks on this machine passed different buffers/],
     ['count', /allreduce of \d float32 values: the ranks on this machine passed different buffers/],
+    ['empty', /rank 0: allreduce of 0 float32 values: the ranks on this machine passed different buffers/],
+    ['broadcast', /broadcast of [45] float32 values from rank 0: the ranks made different calls \(element count [45] here, 4 to 5 across the ranks\)/],
+    ['root', /broadcast of 4 float32 values from rank [01]: the ranks made different calls \(root [01] here, 0 to 1 across the ranks\)/],
+    ['kinds', /rank 1: barrier: the ranks called different collectives \(each rank's message names its own\)/],
   ])('a rank that fails (%s) ends the whole job with a non-zero exit and the reason', (mode, message) => {
     const run = mpirun('faults.ts', [mode]);
     expect(run.signal).toBeNull(); // ended by itself, not by the safety net
     expect(run.status).not.toBe(0);
     expect(run.stdout + run.stderr).toMatch(message);
+    expect(run.stdout).not.toMatch(/passed the collective/);
+  });
+
+  it('ranks that reduce different lengths through MPI_Allreduce end the job saying so, before MPI copies anything', () => {
+    // MPI itself would truncate, or sum memory past the shorter array: the ranks compare their calls first.
+    const run = mpirun('faults.ts', ['count'], 2, { NABLA_DISTRIBUTED_SHARED_MEMORY: '0' });
+    expect(run.signal).toBeNull();
+    expect(run.status).not.toBe(0);
+    expect(run.stdout + run.stderr).toMatch(/allreduce of [89] float32 values: the ranks made different calls \(element count [89] here, 8 to 9 across the ranks\)/);
+    expect(run.stdout + run.stderr).not.toMatch(/MPI_ERR_TRUNCATE/);
     expect(run.stdout).not.toMatch(/passed the collective/);
   });
 });

@@ -64,6 +64,12 @@ describe('DistributedSampler', () => {
     expect(() => new DistributedSampler(3, { worldSize: 4, rank: 0, dropLast: true })).toThrow(/leave nothing/);
     expect(() => new DistributedSampler(8, { worldSize: 2, rank: 0, shuffle: 1 as never })).toThrow(/shuffle must be true or false/);
     expect(() => new DistributedSampler(8, { worldSize: 2, rank: 0 }).setEpoch(-1)).toThrow(RangeError);
+    expect(() => new DistributedSampler(8, { worldSize: 2, rank: 0, seed: '3' as never })).toThrow(/seed must be a safe integer, got a string \("3"\)/);
+    // PyTorch's option names are refused, not ignored.
+    expect(() => new DistributedSampler(8, { numReplicas: 2, rank: 0 } as never))
+      .toThrow("DistributedSampler: unknown option 'numReplicas' (this package calls it 'worldSize'); known options: worldSize, rank, shuffle, seed, dropLast");
+    expect(() => new DistributedSampler(8, { worldSize: 2, rank: 0, drop_last: true } as never)).toThrow(/unknown option 'drop_last' \(did you mean 'dropLast'\?\)/);
+    expect(() => new DistributedSampler(8, null as never)).toThrow(/options must be an object, got null/);
     // Without worldSize and rank it needs the process group.
     expect(() => new DistributedSampler(8)).toThrow(/call initDistributed\(\) first/);
   });
