@@ -7,6 +7,7 @@ import type { Tensor } from './tensor.js';
 import type { Storage } from './backend.js';
 import { beginTemporaries, endTemporaries } from './memory.js';
 import { backwardArguments, checkNotReleased, releaseGraph, type BackwardOptions } from './release.js';
+import { shared } from './shared.js';
 
 export type { BackwardOptions } from './release.js';
 
@@ -23,23 +24,23 @@ export interface GradNode {
   backward(grad: Tensor): readonly (Tensor | null)[];
 }
 
-let gradEnabled = true;
+const gradMode = shared('grad-mode', () => ({ enabled: true }));
 
 export function isGradEnabled(): boolean {
-  return gradEnabled;
+  return gradMode.enabled;
 }
 
 /** Runs fn with gradient recording off (torch.no_grad). fn must be synchronous (see noGradAsyncError). */
 export function noGrad<T>(fn: () => T): T {
   if (typeof fn !== 'function') throw new TypeError(`noGrad: expected a function, got ${fn === null ? 'null' : typeof fn}`);
   if (isAsyncFunction(fn)) throw noGradAsyncError();
-  const previous = gradEnabled;
-  gradEnabled = false;
+  const previous = gradMode.enabled;
+  gradMode.enabled = false;
   let result: T;
   try {
     result = fn();
   } finally {
-    gradEnabled = previous;
+    gradMode.enabled = previous;
   }
   if (isPromiseLike(result)) {
     // It runs on: do not let its outcome become an unhandled rejection on top of this error.
@@ -51,8 +52,9 @@ export function noGrad<T>(fn: () => T): T {
 
 /** Turns recording on or off and returns the previous setting (for code that cannot use a callback). */
 export function setGradEnabled(enabled: boolean): boolean {
-  const previous = gradEnabled;
-  gradEnabled = enabled;
+  if (typeof enabled !== 'boolean') throw new TypeError(`setGradEnabled: expected true or false, got ${typeof enabled}`);
+  const previous = gradMode.enabled;
+  gradMode.enabled = enabled;
   return previous;
 }
 
@@ -79,7 +81,7 @@ export type PostAccumulateGradHook = (leaf: Tensor) => void;
 
 // Kept beside the tensors rather than in a field: almost no tensor has a hook, and a WeakMap lookup per leaf
 // per backward costs nothing next to the gradients themselves.
-const postAccumulateHooks = new WeakMap<Tensor, PostAccumulateGradHook[]>();
+const postAccumulateHooks = shared('post-accumulate-hooks', () => new WeakMap<Tensor, PostAccumulateGradHook[]>());
 
 /**
  * Runs `hook(leaf)` each time backward() has finished accumulating `leaf`'s gradient (as PyTorch's
@@ -105,7 +107,7 @@ export function registerPostAccumulateGradHook(leaf: Tensor, hook: PostAccumulat
 
 // Leaves whose gradient a backward closure added straight into leaf.grad (the fused linear's weight GEMM)
 // instead of returning it: their hooks still run when backward reaches them.
-const accumulatedInPlace = new Set<Tensor>();
+const accumulatedInPlace = shared('accumulated-in-place', () => new Set<Tensor>());
 
 /** For backward closures that add into a leaf's .grad themselves: its post-accumulate hooks still run. */
 export function noteGradAccumulatedInPlace(leaf: Tensor): void {
@@ -120,7 +122,7 @@ function runPostAccumulateHooks(leaf: Tensor): void {
 
 /** True when an op over these inputs must record a node. */
 export function needsGrad(a: Tensor, b?: Tensor, c?: Tensor): boolean {
-  return gradEnabled && (a.requiresGrad || (b?.requiresGrad ?? false) || (c?.requiresGrad ?? false));
+  return gradMode.enabled && (a.requiresGrad || (b?.requiresGrad ?? false) || (c?.requiresGrad ?? false));
 }
 
 /** Marks `out` as produced by an op, so gradients flow back to `inputs` through `backward`. */

@@ -49,18 +49,29 @@ export function registerUnavailableBackend(name: string, reason: string, priorit
 function instantiate(entry: Entry): Backend<Storage> | null {
   if (entry.instance) return entry.instance;
   if (entry.failure !== undefined) return null;
+  let instance: Backend<Storage>;
   try {
-    entry.instance = entry.factory();
-    if (state.threads !== null) entry.instance.setNumThreads?.(state.threads);
-    return entry.instance;
+    instance = entry.factory();
   } catch (err) {
     entry.failure = err instanceof Error ? err.message : String(err);
     return null;
+  }
+  entry.instance = instance;
+  // Outside the try above: a setting the backend refuses is the caller's error to see, not a reason to
+  // report the backend unavailable and silently compute on the next one.
+  if (state.threads !== null) instance.setNumThreads?.(state.threads);
+  return instance;
+}
+
+function checkName(fn: string, name: unknown): asserts name is string {
+  if (typeof name !== 'string') {
+    throw new TypeError(`${fn}: the backend name must be a string such as 'js', got ${name === null ? 'null' : typeof name}`);
   }
 }
 
 /** Makes `name` the backend for every op from now on. Existing tensors stay valid: storage is shared. */
 export function setBackend(name: string): Backend<Storage> {
+  checkName('setBackend', name);
   const entry = state.entries.get(name);
   if (!entry) {
     throw new NablaError(
@@ -82,6 +93,7 @@ export function hasBackend(): boolean {
 
 /** The backend registered as `name`, instantiated if needed, without making it the one in use. */
 export function getBackendByName(name: string): Backend<Storage> {
+  checkName('getBackendByName', name);
   const entry = state.entries.get(name);
   if (!entry) {
     throw new NablaError(`no backend named '${name}'; registered: ${[...state.entries.keys()].join(', ') || 'none'}`);
@@ -126,9 +138,15 @@ export function backendInfo(name?: string): BackendInfo {
   return { ...info, name: entry.name, available: true };
 }
 
+/** The most worker threads a backend is asked for (the native addon's own limit). */
+export const MAX_THREADS = 1024;
+
 /** Sets the worker-thread count of backends that have threads (the native one); others ignore it. */
 export function setNumThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new NablaError(`setNumThreads(${n}): expected an integer >= 1`);
+  if (typeof n !== 'number') throw new TypeError(`setNumThreads: expected a number of threads, got ${typeof n}`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
+    throw new NablaError(`setNumThreads(${n}): expected an integer from 1 to ${MAX_THREADS}`);
+  }
   for (const entry of state.entries.values()) entry.instance?.setNumThreads?.(n);
   state.threads = n;
 }

@@ -14,13 +14,17 @@ import * as ew from './ops/elementwise.js';
 import * as red from './ops/reduce.js';
 import * as vw from './ops/views.js';
 import { matmul } from './ops/matmul.js';
+import { shared } from './shared.js';
 import * as nn from './ops/nn.js';
 
 export type Scalar = number;
 export type TensorLike = Tensor | number;
 export type NestedArray = number | NestedArray[];
 
-let nextId = 1;
+// Shared by every copy of core, so that ids stay distinct.
+const ids = shared('tensor-ids', () => ({ next: 1 }));
+/** Marks tensors of every copy of core, so that `instanceof Tensor` holds for them all (see hasInstance). */
+const BRAND = Symbol.for('@nabla/core/tensor');
 
 export class Tensor implements View<Storage> {
   /** The backend memory holding the elements (a Float32Array in host memory). Read values with data(). */
@@ -63,7 +67,16 @@ export class Tensor implements View<Storage> {
     this.offset = offset;
     this.size = sizeOf(shape);
     this.isContiguous = strides === undefined || isContiguous(shape, this.strides);
-    this.id = nextId++;
+    this.id = ids.next++;
+  }
+
+  /**
+   * True for tensors made by any copy of @nabla/core loaded in this process (two bundles, two node_modules),
+   * not only this one's: ops of one copy accept the other's tensors, since both share backends and memory.
+   */
+  static [Symbol.hasInstance](v: unknown): boolean {
+    if (this !== Tensor) return Function.prototype[Symbol.hasInstance].call(this, v);
+    return typeof v === 'object' && v !== null && (v as { [BRAND]?: unknown })[BRAND] === true;
   }
 
   get rank(): number {
@@ -283,8 +296,8 @@ function flatArgs(args: number[] | [number[]]): number[] {
 // Gradients whose memory nabla may recycle when an optimizer drops them: the storage was made during the
 // backward pass that set it (a temporary that became the .grad, or the copy made for it), so nothing but the
 // .grad tensor reaches it, until code outside nabla's packages reads .grad (handedOut): the reader may keep it.
-const recyclable = new WeakSet<Tensor>();
-const handedOut = new WeakSet<Tensor>();
+const recyclable = shared('recyclable-grads', () => new WeakSet<Tensor>());
+const handedOut = shared('handed-out-grads', () => new WeakSet<Tensor>());
 
 /**
  * `t`'s gradient, read by nabla's own packages (an optimizer's step, gradient clipping), which do not keep it:
@@ -344,3 +357,5 @@ const backwardHelpers = {
     if (acc === null) recyclable.add(t); // `own` was made just now, by this pass
   },
 };
+
+Object.defineProperty(Tensor.prototype, BRAND, { value: true });
