@@ -5,9 +5,11 @@
 import { NablaError, fmtShape } from './errors.js';
 import type { Tensor } from './tensor.js';
 import type { Storage } from './backend.js';
-import { beginTemporaries, endTemporaries } from './memory.js';
+import { beginTemporaries, endTemporaries, memoryOf } from './memory.js';
+import { backendForMemory, getBackend, withBackend } from './registry.js';
 import { backwardArguments, checkNotReleased, releaseGraph, type BackwardOptions } from './release.js';
 import { shared } from './shared.js';
+import { writeCount, writtenSince } from './versions.js';
 
 export type { BackwardOptions } from './release.js';
 
@@ -130,8 +132,30 @@ export function record(
   out: Tensor, name: string, inputs: readonly Tensor[], backward: (grad: Tensor) => readonly (Tensor | null)[],
 ): Tensor {
   out.requiresGrad = true;
-  out.gradFn = { name, inputs, backward };
+  const node: RecordedNode = { name, inputs, backward, writes: writeCount() };
+  out.gradFn = node;
   return out;
+}
+
+/** A node as record() makes it: with the in-place write count when it was recorded. */
+interface RecordedNode extends GradNode {
+  readonly writes: number;
+}
+
+/** Refuses a graph in which a tensor that a node saved was written in place (copy_) after it was recorded. */
+function checkNotWritten(order: readonly Tensor[]): void {
+  for (const t of order) {
+    const node = t.gradFn as RecordedNode | null;
+    if (node === null || node.writes === undefined) continue;
+    const written = writtenSince(node.writes, [t, ...node.inputs]);
+    if (written !== undefined) {
+      throw new NablaError(
+        `backward: a tensor of shape ${fmtShape(written.shape)} that '${node.name}' saved for its gradient was modified ` +
+        'in place (copy_) after it was used; the gradient would use the new values. Modify a clone() instead, or ' +
+        'make the change before the op',
+      );
+    }
+  }
 }
 
 function topoOrder(root: Tensor): Tensor[] {
@@ -177,7 +201,7 @@ export function runBackward(
         '(only a single-element output has the implicit gradient 1)',
       );
     }
-    seed = helpers.onesLike(root);
+    seed = onBackendOf(root, () => helpers.onesLike(root));
   } else {
     if (grad.shape.length !== root.shape.length || grad.shape.some((d, i) => d !== root.shape[i])) {
       throw new NablaError(`backward: gradient of shape ${fmtShape(grad.shape)} does not match the output shape ${fmtShape(root.shape)}`);
@@ -187,6 +211,7 @@ export function runBackward(
   // Before anything changes: a freed graph is refused with no gradient touched and no pool record open.
   const order = topoOrder(root);
   checkNotReleased(order);
+  checkNotWritten(order);
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
   // Storages that a leaf now owns as its .grad; the seed belongs to the caller, so it is never adopted.
   const owned = new Set<Storage>([seed.storage]);
@@ -204,21 +229,22 @@ export function runBackward(
       }
       grads.delete(t);
       if (t.gradFn === null || t.retainsGrad) {
-        helpers.accumulate(t, g, owned);
+        onBackendOf(t, () => helpers.accumulate(t, g, owned));
         reachable.add(t.gradValue!.storage);
       }
       if (t.gradFn === null) {
         runPostAccumulateHooks(t);
         continue;
       }
-      const inputGrads = t.gradFn.backward(g);
+      const node = t.gradFn;
+      const inputGrads = onBackendOf(t, () => node.backward(g));
       const inputs = t.gradFn.inputs;
       for (let i = 0; i < inputs.length; i++) {
         const input = inputs[i]!;
         const ig = inputGrads[i];
         if (!input.requiresGrad || ig === null || ig === undefined) continue;
         const existing = grads.get(input);
-        grads.set(input, existing === undefined ? ig : helpers.add(existing, ig));
+        grads.set(input, existing === undefined ? ig : onBackendOf(input, () => helpers.add(existing, ig)));
       }
     }
     completed = true;
@@ -228,6 +254,15 @@ export function runBackward(
     endTemporaries(outer, completed ? reachable : null);
   }
   if (!retainGraph) releaseGraph(order);
+}
+
+/**
+ * Runs `fn` on a backend of the memory `t` lives in: a graph is differentiated where its tensors are, even
+ * when the backend in use has changed since the forward pass (or the graph crosses memories through to()).
+ */
+function onBackendOf<T>(t: Tensor, fn: () => T): T {
+  const home = backendForMemory(memoryOf(t.storage));
+  return home === getBackend() ? fn() : withBackend(home, fn);
 }
 
 /** What runBackward needs from the tensor module (passed in to keep this file free of op imports). */

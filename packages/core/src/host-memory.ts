@@ -56,7 +56,7 @@ export class HostMemory implements Memory<Float32Array> {
       this.stats.freeBytes -= bytes;
       this.stats.reused++;
     } else {
-      block = uninitialized(bytes);
+      block = allocateBlock(bytes, n);
       this.stats.allocated++;
     }
     const storage = new Float32Array(block, 0, n);
@@ -83,8 +83,16 @@ export class HostMemory implements Memory<Float32Array> {
     this.recycle(s.buffer as ArrayBuffer);
   }
 
-  /** Caps the bytes kept in free blocks (default 64 MiB); 0 keeps none. Returns the previous cap. */
+  /**
+   * Caps the bytes kept in free blocks (default 64 MiB); 0 keeps none, Infinity sets no cap. Returns the
+   * previous cap.
+   */
   setLimit(bytes: number): number {
+    if (typeof bytes !== 'number' || !(bytes >= 0) || (Number.isFinite(bytes) && !Number.isInteger(bytes))) {
+      throw new RangeError(
+        `hostMemory.setLimit: expected a whole number of bytes >= 0 (or Infinity), got ${typeof bytes === 'number' ? bytes : typeof bytes}`,
+      );
+    }
     const previous = this.limitBytes;
     this.limitBytes = bytes;
     if (this.stats.freeBytes > bytes) this.clear();
@@ -109,13 +117,26 @@ export class HostMemory implements Memory<Float32Array> {
   }
 }
 
+/** A new block of `bytes` for `n` elements; an engine that cannot provide it is named with the size asked. */
+function allocateBlock(bytes: number, n: number): ArrayBuffer {
+  try {
+    return uninitialized(bytes);
+  } catch (err) {
+    throw new RangeError(
+      `host memory: cannot allocate a tensor of ${n} float32 elements (${(bytes / 2 ** 30).toFixed(2)} GiB): ` +
+      (err instanceof Error ? err.message : String(err)),
+    );
+  }
+}
+
 /**
  * A new block without the zero fill of `new ArrayBuffer` where Node offers one (Buffer.allocUnsafeSlow gives
  * a buffer of its own): callers write every element they read, and the fill is a pass over cold memory.
  */
 function uninitialized(bytes: number): ArrayBuffer {
   const node = (globalThis as { Buffer?: { allocUnsafeSlow(n: number): Uint8Array } }).Buffer;
-  if (node === undefined) return new ArrayBuffer(bytes);
+  // Past 4 GiB Node's buffers end (buffer.constants.MAX_LENGTH), while an ArrayBuffer may go further.
+  if (node === undefined || bytes > 2 ** 32) return new ArrayBuffer(bytes);
   const b = node.allocUnsafeSlow(bytes);
   return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? (b.buffer as ArrayBuffer) : new ArrayBuffer(bytes);
 }

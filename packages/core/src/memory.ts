@@ -16,6 +16,13 @@ export function memoryOf(s: Storage): Memory {
 export function checkMemory(op: string, backend: Backend<Storage>, t: View<Storage>): void {
   const where = memoryOf(t.storage);
   if (where !== backend.memory) {
+    if (where.name === backend.memory.name) {
+      throw new NablaError(
+        `${op}: a tensor lives in an earlier instance of ${where.name} memory: the backend '${backend.name}' was ` +
+        `registered again since it was made (a second copy of the backend's package, or a reload); move it with ` +
+        `tensor.to('${backend.name}')`,
+      );
+    }
     throw new NablaError(
       `${op}: a tensor lives in ${where.name} memory, but the backend in use ('${backend.name}') computes in ` +
       `${backend.memory.name} memory; move it first with tensor.to('${backend.name}')`,

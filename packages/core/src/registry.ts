@@ -2,7 +2,7 @@
 // is available serves unless the user picks one. The state lives on globalThis under a Symbol.for key, so
 // two copies of @nabla/core loaded side by side (two bundles, two node_modules) share one registry.
 
-import type { Backend, BackendInfo, NamedKernels, Storage } from './backend.js';
+import type { Backend, BackendInfo, Memory, NamedKernels, Storage } from './backend.js';
 import { NablaError } from './errors.js';
 
 /** Any backend, whatever its storage type (core passes storage through without looking inside). */
@@ -101,6 +101,34 @@ export function getBackendByName(name: string): Backend<Storage> {
   const backend = instantiate(entry);
   if (!backend) throw new NablaError(`backend '${name}' is unavailable: ${entry.failure}`);
   return backend;
+}
+
+/**
+ * A backend that computes in `memory`: the one in use when it does, else a registered one that does (by
+ * priority). Reading a strided view and running a backward pass use it, so that tensors of a backend that is
+ * no longer the one in use can still be read, and their graphs differentiated, where they live.
+ */
+export function backendForMemory(memory: Memory): Backend<Storage> {
+  const current = getBackend();
+  if (current.memory === memory) return current;
+  const ranked = [...state.entries.values()].sort((a, b) => b.priority - a.priority);
+  for (const entry of ranked) if (entry.instance?.memory === memory) return entry.instance;
+  throw new NablaError(`no registered backend computes in this ${memory.name} memory (was its backend registered again?)`);
+}
+
+/**
+ * Runs `fn` with `backend` in use, then puts back the one that was (the user's choice is not changed). For
+ * core's own work on tensors that live in another backend's memory.
+ */
+export function withBackend<T>(backend: Backend<Storage>, fn: () => T): T {
+  const previous = state.current;
+  if (previous === backend) return fn();
+  state.current = backend;
+  try {
+    return fn();
+  } finally {
+    state.current = previous;
+  }
 }
 
 /** The backend in use: the one set by `setBackend`, else the available one with the highest priority. */

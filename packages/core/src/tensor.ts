@@ -3,18 +3,19 @@
 // Methods delegate to the op functions, which are also exported on their own (add(a, b) == a.add(b)).
 
 import type { Storage, View } from './backend.js';
-import { registerPostAccumulateGradHook, runBackward, type BackwardOptions, type GradNode, type PostAccumulateGradHook } from './autograd.js';
+import { needsGrad, record, registerPostAccumulateGradHook, runBackward, type BackwardOptions, type GradNode, type PostAccumulateGradHook } from './autograd.js';
 import { NablaError, ShapeError, fmtShape } from './errors.js';
 import { formatTensor } from './format.js';
 import { contiguousStrides, isContiguous, sizeOf } from './shape.js';
-import { getBackend, getBackendByName } from './registry.js';
-import { allocStorage, checkMemory, isTemporary, memoryOf, peek } from './memory.js';
+import { backendForMemory, getBackend, getBackendByName } from './registry.js';
+import { allocStorage, isTemporary, memoryOf, peek } from './memory.js';
 import { coalesceViews } from './plan.js';
 import * as ew from './ops/elementwise.js';
 import * as red from './ops/reduce.js';
 import * as vw from './ops/views.js';
 import { matmul } from './ops/matmul.js';
 import { shared } from './shared.js';
+import { noteWrite } from './versions.js';
 import * as nn from './ops/nn.js';
 
 export type Scalar = number;
@@ -52,7 +53,14 @@ export class Tensor implements View<Storage> {
     return g;
   }
 
+  /** Sets the gradient (null clears it): a Tensor of this tensor's shape, as PyTorch requires. */
   set grad(g: Tensor | null) {
+    if (g !== null && !(g instanceof Tensor)) {
+      throw new TypeError(`grad: expected a Tensor or null, got ${Array.isArray(g) ? 'an array' : typeof g}`);
+    }
+    if (g !== null && (g.rank !== this.rank || g.shape.some((d, i) => d !== this.shape[i]))) {
+      throw new ShapeError(`grad: a gradient of shape ${fmtShape(g.shape)} does not fit a tensor of shape ${fmtShape(this.shape)}`);
+    }
     this.gradValue = g;
   }
   /** The op that produced this tensor, when it was recorded for autograd; null for leaves. */
@@ -95,10 +103,12 @@ export class Tensor implements View<Storage> {
     return memoryOf(out).read(out, 0, this.size);
   }
 
-  /** A contiguous copy of a strided tensor's elements, not recorded for autograd. */
+  /**
+   * A contiguous copy of a strided tensor's elements, not recorded for autograd, made by a backend of the
+   * memory the tensor lives in (which need not be the backend in use).
+   */
   private packed(): Storage {
-    const backend = getBackend();
-    checkMemory('data', backend, this);
+    const backend = backendForMemory(memoryOf(this.storage));
     const out = allocStorage(backend, this.size);
     backend.copy(coalesceViews([this])[0]!, out);
     return out;
@@ -117,44 +127,68 @@ export class Tensor implements View<Storage> {
 
   /**
    * This tensor in the memory of backend `name`: the tensor itself when that backend computes in the same
-   * memory (js and native share host memory), else a copy (not recorded for autograd; detach first).
+   * memory (js and native share host memory), else a copy. The copy is recorded for autograd, as PyTorch's
+   * .to(device) is: gradients flow back into this tensor's memory (detach() first for a new leaf).
    */
   to(name: string): Tensor {
     const target = getBackendByName(name).memory;
-    if (memoryOf(this.storage) === target) return this;
+    const source = memoryOf(this.storage);
+    if (source === target) return this;
     const storage = target.alloc(this.size);
     target.write(storage, 0, this.hostValues());
-    return new Tensor(storage, this.shape);
+    const out = new Tensor(storage, this.shape);
+    if (needsGrad(this)) {
+      const back = backendForMemory(source).name;
+      record(out, 'to', [this], (g) => [g.to(back)]);
+    }
+    return out;
   }
 
   /**
    * Writes `src`'s values into this tensor's memory in row-major order (like torch's copy_, not recorded
    * for autograd): a Tensor of the same size (from any backend) or an array of numbers. Returns this.
+   * A graph that saved this tensor (or a view of its storage) for backward refuses to run afterwards, as in
+   * PyTorch, since its gradient would use the new values.
    */
   copy_(src: Tensor | ArrayLike<number>): this {
-    const values = src instanceof Tensor ? src.hostValues() : Float32Array.from(src);
+    const values = src instanceof Tensor ? src.hostValues() : numbersOf(src);
     if (values.length !== this.size) {
       throw new ShapeError(`copy_: ${values.length} values do not fit a tensor of shape ${fmtShape(this.shape)}`);
     }
+    for (let d = 0; d < this.rank; d++) {
+      if (this.strides[d] === 0 && this.shape[d]! > 1) {
+        throw new NablaError(
+          `copy_: the tensor of shape ${fmtShape(this.shape)} is an expanded (broadcast) view: several of its elements ` +
+          'are one memory location, so the values would overwrite each other. Write into a contiguous() copy instead',
+        );
+      }
+    }
+    noteWrite(this.storage);
     const memory = memoryOf(this.storage);
     if (this.isContiguous) {
       memory.write(this.storage, this.offset, values);
       return this;
     }
-    if (!(this.storage instanceof Float32Array)) {
-      throw new NablaError(`copy_: writing into a strided view of ${memory.name} memory is not supported; use a contiguous tensor`);
-    }
-    const dst = this.storage;
+    if (this.size === 0) return this;
+    // A strided view: write into the range of memory it spans, in place in host memory, else through a copy
+    // of that range. Values read from the same storage are copied first, since writing would change them.
+    let span = 1;
+    for (let d = 0; d < this.rank; d++) span += (this.shape[d]! - 1) * this.strides[d]!;
+    const host = this.storage instanceof Float32Array;
+    const window = host ? (this.storage as Float32Array) : memory.read(this.storage, this.offset, span);
+    const base = host ? this.offset : 0;
+    const from = src instanceof Tensor && src.storage === this.storage ? values.slice() : values;
     const index = new Array<number>(this.rank).fill(0);
-    for (let i = 0; i < values.length; i++) {
-      let at = this.offset;
+    for (let i = 0; i < from.length; i++) {
+      let at = base;
       for (let d = 0; d < this.rank; d++) at += index[d]! * this.strides[d]!;
-      dst[at] = values[i]!;
+      window[at] = from[i]!;
       for (let d = this.rank - 1; d >= 0; d--) {
         if (++index[d]! < this.shape[d]!) break;
         index[d] = 0;
       }
     }
+    if (!host) memory.write(this.storage, this.offset, window);
     return this;
   }
 
@@ -200,6 +234,7 @@ export class Tensor implements View<Storage> {
 
   /** Sets requiresGrad on a leaf (chainable). */
   requiresGrad_(value = true): this {
+    if (typeof value !== 'boolean') throw new TypeError(`requiresGrad_: expected true or false, got ${typeof value}`);
     if (this.gradFn !== null && !value) throw new NablaError('requiresGrad_(false): only leaves can stop requiring grad; use detach()');
     this.requiresGrad = value;
     return this;
@@ -289,6 +324,23 @@ export class Tensor implements View<Storage> {
   contiguous(): Tensor { return this.isContiguous ? this : vw.clone(this); }
 }
 
+/** The values of an array of numbers as float32; anything else in it is named rather than read as NaN. */
+function numbersOf(src: ArrayLike<number>): Float32Array {
+  if (src instanceof Float32Array) return src;
+  if (src === null || typeof src !== 'object' || typeof src.length !== 'number') {
+    throw new TypeError(`copy_: expected a Tensor or an array of numbers, got ${src === null ? 'null' : typeof src}`);
+  }
+  const out = new Float32Array(src.length);
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i] as unknown;
+    if (typeof v !== 'number') {
+      throw new TypeError(`copy_: element ${i} is ${typeof v === 'bigint' ? 'a bigint' : typeof v}, expected a number`);
+    }
+    out[i] = v;
+  }
+  return out;
+}
+
 function flatArgs(args: number[] | [number[]]): number[] {
   return Array.isArray(args[0]) ? args[0] : (args as number[]);
 }
@@ -304,6 +356,7 @@ const handedOut = shared('handed-out-grads', () => new WeakSet<Tensor>());
  * unlike reading `t.grad`, this leaves its memory recyclable.
  */
 export function gradOf(t: Tensor): Tensor | null {
+  if (!(t instanceof Tensor)) throw new TypeError(`gradOf: expected a Tensor, got ${t === null ? 'null' : typeof t}`);
   return t.gradValue;
 }
 
@@ -314,6 +367,7 @@ export function gradOf(t: Tensor): Tensor | null {
  * gradients step after step, as with setToNone: false, while a gradient the caller did read keeps its values.
  */
 export function dropGrad(t: Tensor): void {
+  if (!(t instanceof Tensor)) throw new TypeError(`dropGrad: expected a Tensor, got ${t === null ? 'null' : typeof t}`);
   const g = t.gradValue;
   t.gradValue = null;
   if (g === null || !recyclable.has(g) || handedOut.has(g)) return;

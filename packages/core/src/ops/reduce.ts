@@ -9,6 +9,7 @@ import { binaryRaw, div, eq, mul } from './elementwise.js';
 import { expand, reshape } from './views.js';
 import { allocStorage, checkMemory, constant } from '../memory.js';
 import { checkReduction } from '../check.js';
+import { full } from '../creation.js';
 
 function keptShape(shape: readonly number[], axes: readonly number[]): number[] {
   const out = shape.slice();
@@ -74,6 +75,7 @@ export const min = (x: Tensor, axes?: number | readonly number[], keepdims = fal
 export function argmax(x: Tensor, axis = -1, keepdims = false): Tensor {
   checkReduction('argmax', x, axis);
   const a = normalizeAxis('argmax', axis, x.rank);
+  if (x.rank === 0) return full([], 0); // the one element is the maximum, as in PyTorch
   if (x.shape[a] === 0) throw new RangeError(`argmax: axis ${a} has size 0`);
   const kept = keptShape(x.shape, [a]);
   const backend = getBackend();
