@@ -60,7 +60,9 @@ function checkFinite(op: string, data: Float32Array, source: unknown): void {
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
     if (v - v === 0) continue;
-    const given = Array.isArray(source) ? undefined : (source as ArrayLike<unknown> | undefined)?.[i];
+    // What the caller wrote there (only looked up on this error path).
+    const given = typeof source === 'number' ? source
+      : Array.isArray(source) ? (source.flat(Infinity) as unknown[])[i] : (source as ArrayLike<unknown> | undefined)?.[i];
     if (typeof given === 'number' && Number.isFinite(given)) {
       throw new ValueError(`${op}: value at flat index ${i} is ${given}, beyond the float32 range (±3.4028235e38): it would be ${v}`);
     }

@@ -2,7 +2,7 @@
 // autograd node.
 // Methods delegate to the op functions, which are also exported on their own (add(a, b) == a.add(b)).
 
-import type { Storage, View } from './backend.js';
+import type { Memory, Storage, View } from './backend.js';
 import { needsGrad, record, registerPostAccumulateGradHook, runBackward, type BackwardOptions, type GradNode, type PostAccumulateGradHook } from './autograd.js';
 import { NablaError, ShapeError, fmtShape } from './errors.js';
 import { formatTensor } from './format.js';
@@ -134,14 +134,17 @@ export class Tensor implements View<Storage> {
     const target = getBackendByName(name).memory;
     const source = memoryOf(this.storage);
     if (source === target) return this;
+    const out = this.copiedInto(target);
+    if (needsGrad(this)) record(out, 'to', [this], (g) => [g.copiedInto(source)]);
+    return out;
+  }
+
+  /** A contiguous copy in `target` memory, not recorded. */
+  private copiedInto(target: Memory): Tensor {
+    if (memoryOf(this.storage) === target) return this;
     const storage = target.alloc(this.size);
     target.write(storage, 0, this.hostValues());
-    const out = new Tensor(storage, this.shape);
-    if (needsGrad(this)) {
-      const back = backendForMemory(source).name;
-      record(out, 'to', [this], (g) => [g.to(back)]);
-    }
-    return out;
+    return new Tensor(storage, this.shape);
   }
 
   /**

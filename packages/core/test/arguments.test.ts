@@ -2,7 +2,7 @@
 // expected, before any backend is involved (these tests register none); creation takes PyTorch's forms.
 import { describe, expect, it } from 'vitest';
 import {
-  ValueError, Tensor, add, arange, concat, full, linear, matmul, ones, rand, randint, randn, randperm, reshape, sum,
+  ValueError, ShapeError, Tensor, add, dropGrad, expand, gradOf, setGradEnabled, isGradEnabled, transpose, unsqueeze, arange, concat, full, linear, matmul, ones, rand, randint, randn, randperm, reshape, sum,
   tensor, zeros, zerosLike, softmaxCrossEntropy, activation, where,
 } from '../src/index.js';
 
@@ -84,5 +84,48 @@ describe('ops name the argument that is not a tensor', () => {
     const x = new Tensor(new Float32Array(1), [1]);
     x.requiresGrad = true;
     expect(() => x.backward([1] as never)).toThrow(/backward: gradient must be a Tensor \(or omitted, for a single-element output\), got an array/);
+  });
+});
+
+describe('values and options of the wrong kind are named', () => {
+  it('int64 data is converted; a number beyond float32 is named as such, not as Infinity', () => {
+    expect(tensor(new BigInt64Array([1n, -2n, 3n])).toArray()).toEqual([1, -2, 3]);
+    expect(tensor(new BigUint64Array([4n]), [1, 1]).toArray()).toEqual([[4]]);
+    expect(() => tensor([1, 1e39])).toThrow(/tensor: value at flat index 1 is 1e\+39, beyond the float32 range/);
+    expect(() => tensor(new Float64Array([-1e39]))).toThrow(/is -1e\+39, beyond the float32 range .* it would be -Infinity/);
+    expect(() => tensor(1e39)).toThrow(/is 1e\+39, beyond the float32 range/);
+    expect(() => tensor([Infinity])).toThrow(/is Infinity; pass \{ allowNonFinite: true \}/);
+  });
+
+  it('requiresGrad must be a boolean, in options and in requiresGrad_', () => {
+    expect(() => tensor([1], undefined, { requiresGrad: 1 as never })).toThrow(/tensor: options.requiresGrad must be true or false, got number/);
+    expect(() => zeros([2], { requiresGrad: 'yes' as never })).toThrow(TypeError);
+    expect(() => randn([2], { requiresGrad: 1 as never })).toThrow(TypeError);
+    expect(() => tensor([1]).requiresGrad_('yes' as never)).toThrow(/requiresGrad_: expected true or false, got string/);
+    expect(() => setGradEnabled(0 as never)).toThrow(/setGradEnabled: expected true or false, got number/);
+    expect(isGradEnabled()).toBe(true);
+  });
+
+  it('.grad takes a Tensor of the same shape or null; gradOf and dropGrad take tensors', () => {
+    const x = tensor([1, 2], undefined, { requiresGrad: true });
+    expect(() => { x.grad = tensor([1, 2, 3]); }).toThrow(ShapeError);
+    expect(() => { x.grad = tensor([1, 2, 3]); }).toThrow(/grad: a gradient of shape \[3\] does not fit a tensor of shape \[2\]/);
+    expect(() => { x.grad = [1, 2] as never; }).toThrow(/grad: expected a Tensor or null, got an array/);
+    x.grad = tensor([5, 6]);
+    expect(gradOf(x)!.toArray()).toEqual([5, 6]);
+    x.grad = null;
+    expect(gradOf(x)).toBeNull();
+    expect(() => gradOf(null as never)).toThrow(/gradOf: expected a Tensor, got null/);
+    expect(() => dropGrad({} as never)).toThrow(/dropGrad: expected a Tensor, got object/);
+  });
+
+  it('views check their axes and sizes instead of making a tensor of a bad shape', () => {
+    const v = tensor([1, 2]);
+    expect(() => transpose(v, 0, 5)).toThrow(/transpose: axis 5 is out of range for a tensor of rank 1/);
+    expect(() => expand(v, [-1, 2])).toThrow(/expand: -1 \(keep the size\) is not allowed for the new leading axis 0/);
+    expect(() => expand(tensor([1]), [2.5])).toThrow(/expand: invalid size 2.5/);
+    expect(() => expand(tensor([1]), [NaN])).toThrow(/expand: invalid size NaN/);
+    expect(() => unsqueeze(v, 2)).toThrow(/unsqueeze: axis 2 is out of range for a tensor of rank 1 \(expected -2\.\.1\)/);
+    expect(unsqueeze(v, -2).shape).toEqual([1, 2]);
   });
 });
