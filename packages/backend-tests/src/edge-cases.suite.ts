@@ -59,6 +59,18 @@ export function edgeCasesSuite(name: string): void {
       expect(x.grad!.item()).toBe(1);
     });
 
+    it('pow has the gradient 0 for the exponent 0 (not NaN at x = 0), and softmax of an empty axis is empty', () => {
+      setBackend(name);
+      const x = leaf([0, 2, -3]);
+      x.pow(0).sum().backward();
+      expect(x.grad!.toArray()).toEqual([0, 0, 0]);
+      const y = leaf([0, 2]);
+      y.pow(tensor([0, 2])).sum().backward();
+      expect(y.grad!.toArray()).toEqual([0, 4]);
+      expect(zeros([3, 0]).softmax().shape).toEqual([3, 0]);
+      expect(zeros([3, 0]).logSoftmax(1).shape).toEqual([3, 0]);
+    });
+
     it('strided views stay readable and movable after the backend in use changed to one with other memory', () => {
       const other = otherMemory(name);
       setBackend(name);

@@ -21,6 +21,7 @@ export * from './activations.js';
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   checkTensorAndAxes('logSoftmax', x, axis);
   const a = normalizeAxis('logSoftmax', axis, x.rank);
+  if (x.size === 0) return mul(x, 1); // nothing to normalise (PyTorch returns the empty shape too)
   const shifted = sub(x, noGrad(() => max(x, a, true)));
   return sub(shifted, log(sum(exp(shifted), a, true)));
 }
@@ -28,6 +29,7 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
 export function softmax(x: Tensor, axis = -1): Tensor {
   checkTensorAndAxes('softmax', x, axis);
   const a = normalizeAxis('softmax', axis, x.rank);
+  if (x.size === 0) return mul(x, 1);
   const e = exp(sub(x, noGrad(() => max(x, a, true))));
   return e.div(sum(e, a, true));
 }
