@@ -142,6 +142,10 @@ export function edgeCasesSuite(name: string): void {
       const e = z.exp();
       e.detach().copy_([5, 5]);
       expect(() => e.sum().backward()).toThrow(/'exp' saved/);
+      // A .grad assigned by hand with another shape is named, not broadcast into.
+      const g = leaf([1, 2]);
+      g.grad = tensor([1, 2, 3]);
+      expect(() => g.mul(2).sum().backward()).toThrow(/the \.grad of a tensor of shape \[2\] has shape \[3\]/);
       // A write before the op, or into an unrelated tensor, is fine.
       const w = leaf([1, 2]);
       w.detach().copy_([5, 6]);

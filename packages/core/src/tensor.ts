@@ -53,13 +53,13 @@ export class Tensor implements View<Storage> {
     return g;
   }
 
-  /** Sets the gradient (null clears it): a Tensor of this tensor's shape, as PyTorch requires. */
+  /**
+   * Sets the gradient (null clears it). A gradient of another shape is refused by the next backward() that
+   * adds to it and by the optimizers' step().
+   */
   set grad(g: Tensor | null) {
     if (g !== null && !(g instanceof Tensor)) {
       throw new TypeError(`grad: expected a Tensor or null, got ${Array.isArray(g) ? 'an array' : typeof g}`);
-    }
-    if (g !== null && (g.rank !== this.rank || g.shape.some((d, i) => d !== this.shape[i]))) {
-      throw new ShapeError(`grad: a gradient of shape ${fmtShape(g.shape)} does not fit a tensor of shape ${fmtShape(this.shape)}`);
     }
     this.gradValue = g;
   }
@@ -395,6 +395,12 @@ const backwardHelpers = {
    */
   accumulate(leaf: Tensor, g: Tensor, owned: Set<Storage>): void {
     const acc = leaf.gradValue;
+    if (acc !== null && (acc.rank !== leaf.rank || acc.shape.some((d, i) => d !== leaf.shape[i]))) {
+      throw new ShapeError(
+        `backward: the .grad of a tensor of shape ${fmtShape(leaf.shape)} has shape ${fmtShape(acc.shape)} (assigned ` +
+        'by hand?), so this gradient cannot be added to it; set .grad to null or to a tensor of the same shape',
+      );
+    }
     if (acc === null && g.isContiguous && g.offset === 0 && g.storage.length === g.size && !owned.has(g.storage)) {
       owned.add(g.storage);
       leaf.gradValue = new Tensor(g.storage, leaf.shape);
