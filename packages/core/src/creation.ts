@@ -85,7 +85,7 @@ function checkRequiresGrad(op: string, options: CreateOptions | undefined): bool
  * nesting (or [length]) and must hold exactly as many elements as the data.
  */
 export function tensor(
-  data: NestedArray | Float32Array | ArrayLike<number>, shape?: readonly number[], options: TensorOptions = {},
+  data: NestedArray | Float32Array | ArrayLike<number> | BigInt64Array | BigUint64Array, shape?: readonly number[], options: TensorOptions = {},
 ): Tensor {
   let flat: Float32Array;
   let inferred: number[];

@@ -20,7 +20,7 @@ export type RandOptions = RandomOptions & { low?: number; high?: number };
  * defaults to the nesting (or [length], or the tensor's shape) and must hold exactly as many elements.
  */
 export function tensor(
-  data: Tensor | NestedArray | Float32Array | ArrayLike<number>, shape?: readonly number[], options?: TensorOptions,
+  data: Tensor | NestedArray | Float32Array | ArrayLike<number> | BigInt64Array | BigUint64Array, shape?: readonly number[], options?: TensorOptions,
 ): Tensor {
   // torch.tensor(t) copies a tensor; so does this (detached: the copy starts a new leaf).
   if (data instanceof Tensor) return create.tensor(Float32Array.from(data.data()), shape ?? data.shape, options);

@@ -125,6 +125,7 @@ function allocateBlock(bytes: number, n: number): ArrayBuffer {
     throw new RangeError(
       `host memory: cannot allocate a tensor of ${n} float32 elements (${(bytes / 2 ** 30).toFixed(2)} GiB): ` +
       (err instanceof Error ? err.message : String(err)),
+      { cause: err },
     );
   }
 }
