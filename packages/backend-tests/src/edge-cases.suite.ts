@@ -131,6 +131,21 @@ export function edgeCasesSuite(name: string): void {
       expect(() => c.copy_(['1', 2] as never)).toThrow(/copy_: element 0 is string, expected a number/);
     });
 
+    it('an adopted Float32Array detached behind a tensor is named when the tensor is used', () => {
+      setBackend(name);
+      const values = new Float32Array([1, 2, 3, 4]);
+      const t = tensor(values, [2, 2]);
+      structuredClone(values.buffer, { transfer: [values.buffer] });
+      if (getBackend().memory === hostMemory) {
+        // tensor() adopted the array itself (like torch.from_numpy), so its memory is gone.
+        for (const use of [() => t.toArray(), () => t.data(), () => t.add(1), () => t.matmul(t), () => t.sum().item()]) {
+          expect(use).toThrow(/detached/);
+        }
+      } else {
+        expect(t.matmul(t).toArray()).toEqual([[7, 10], [15, 22]]); // a copy in the backend's memory
+      }
+    });
+
     it('backward refuses a graph whose saved tensor copy_ changed, before touching any gradient', () => {
       setBackend(name);
       const x = leaf([1, 2]);

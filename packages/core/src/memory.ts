@@ -67,10 +67,24 @@ export function endTemporaries(outer: Set<Storage> | null, reachable: ReadonlySe
 }
 
 /**
+ * Throws unless host storage still holds elements [offset, offset + n): an array adopted by tensor() can be
+ * detached (transferred by postMessage) or its resizable buffer shrunk behind the tensor's back.
+ */
+export function checkHostRange(s: Storage, offset: number, n: number): void {
+  if (!(s instanceof Float32Array) || offset + n <= s.length) return;
+  throw new NablaError(
+    `reading a tensor: it needs elements ${offset}..${offset + n - 1} of its memory, which holds ${s.length}: the Float32Array ` +
+    `that tensor() adopted was ${s.buffer.byteLength === 0 ? 'detached (transferred, e.g. by postMessage)' : 'shrunk (its buffer was resized)'} ` +
+    'since; pass a copy (tensor(array.slice())) to keep using the array elsewhere',
+  );
+}
+
+/**
  * The values of a view's contiguous range as a host array, for core's own reading (targets, item()): the
  * memory itself for host storage (not marked as seen by the user), a copy otherwise. Do not keep the result.
  */
 export function peek(s: Storage, offset: number, n: number): Float32Array {
+  checkHostRange(s, offset, n);
   if (s instanceof Float32Array) return offset === 0 && n === s.length ? s : s.subarray(offset, offset + n);
   return memoryOf(s).read(s, offset, n);
 }

@@ -8,7 +8,7 @@ import { NablaError, ShapeError, fmtShape } from './errors.js';
 import { formatTensor } from './format.js';
 import { contiguousStrides, isContiguous, sizeOf } from './shape.js';
 import { backendForMemory, getBackend, getBackendByName } from './registry.js';
-import { allocStorage, isTemporary, memoryOf, peek } from './memory.js';
+import { allocStorage, checkHostRange, isTemporary, memoryOf, peek } from './memory.js';
 import { coalesceViews } from './plan.js';
 import * as ew from './ops/elementwise.js';
 import * as red from './ops/reduce.js';
@@ -98,7 +98,10 @@ export class Tensor implements View<Storage> {
    * .numpy()); in a backend's own memory it is a copy.
    */
   data(): Float32Array {
-    if (this.isContiguous) return memoryOf(this.storage).read(this.storage, this.offset, this.size);
+    if (this.isContiguous) {
+      checkHostRange(this.storage, this.offset, this.size);
+      return memoryOf(this.storage).read(this.storage, this.offset, this.size);
+    }
     const out = this.packed();
     return memoryOf(out).read(out, 0, this.size);
   }
