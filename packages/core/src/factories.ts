@@ -3,11 +3,18 @@
 // engine's "Invalid typed array length". The work is done by creation.ts.
 
 import * as create from './creation.js';
+import { ValueError } from './errors.js';
 import type { CreateOptions, RandomOptions, TensorOptions } from './creation.js';
 import {
   checkAllocatable, checkNumber, checkOptionalNumber, checkShapeArg, checkTensor, describeValue, shapeAndOptions,
 } from './check.js';
 import { Tensor, type NestedArray } from './tensor.js';
+
+/** A number that must be finite when given: a NaN or infinite parameter would fill the tensor with NaN or Infinity. */
+function checkOptionalFinite(fn: string, arg: string, v: unknown): void {
+  checkOptionalNumber(fn, arg, v);
+  if (v !== undefined && !Number.isFinite(v)) throw new ValueError(`${fn}: ${arg} must be a finite number, got ${v}`);
+}
 
 type ShapeArgs<O> = [shape: readonly number[], options?: O] | [...dims: number[]] | [...dims: number[], options: O];
 
@@ -66,16 +73,17 @@ export function onesLike(t: Tensor, options?: CreateOptions): Tensor {
 /** Standard normal samples, scaled: mean + std * N(0, 1). `randn([2, 3])` or `randn(2, 3)`, then options. */
 export function randn(...args: ShapeArgs<RandnOptions>): Tensor {
   const [shape, options] = shapeAndOptions<RandnOptions>('randn', args);
-  checkOptionalNumber('randn', 'options.mean', options?.mean);
-  checkOptionalNumber('randn', 'options.std', options?.std);
+  checkOptionalFinite('randn', 'options.mean', options?.mean);
+  checkOptionalFinite('randn', 'options.std', options?.std);
+  if (options?.std !== undefined && options.std < 0) throw new ValueError(`randn: options.std must be >= 0, got ${options.std}`);
   return create.randn(shape, options);
 }
 
 /** Uniform samples in [low, high) (default [0, 1)). `rand([2, 3])` or `rand(2, 3)`, then options. */
 export function rand(...args: ShapeArgs<RandOptions>): Tensor {
   const [shape, options] = shapeAndOptions<RandOptions>('rand', args);
-  checkOptionalNumber('rand', 'options.low', options?.low);
-  checkOptionalNumber('rand', 'options.high', options?.high);
+  checkOptionalFinite('rand', 'options.low', options?.low);
+  checkOptionalFinite('rand', 'options.high', options?.high);
   return create.rand(shape, options);
 }
 
@@ -109,8 +117,8 @@ export function arange(start: number, end?: number, step?: number): Tensor {
 
 /** n evenly spaced values from start to end inclusive. */
 export function linspace(start: number, end: number, n: number): Tensor {
-  checkNumber('linspace', 'start', start);
-  checkNumber('linspace', 'end', end);
+  checkOptionalFinite('linspace', 'start', start);
+  checkOptionalFinite('linspace', 'end', end);
   checkNumber('linspace', 'n', n);
   if (Number.isInteger(n) && n >= 0) checkAllocatable('linspace', [n]);
   return create.linspace(start, end, n);

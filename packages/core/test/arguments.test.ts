@@ -2,7 +2,7 @@
 // expected, before any backend is involved (these tests register none); creation takes PyTorch's forms.
 import { describe, expect, it } from 'vitest';
 import {
-  ValueError, Tensor, add, dropGrad, expand, gradOf, setGradEnabled, isGradEnabled, transpose, unsqueeze, arange, concat, full, linear, matmul, ones, rand, randint, randn, randperm, reshape, sum,
+  ValueError, Tensor, add, linspace, dropGrad, expand, gradOf, setGradEnabled, isGradEnabled, transpose, unsqueeze, arange, concat, full, linear, matmul, ones, rand, randint, randn, randperm, reshape, sum,
   tensor, zeros, zerosLike, softmaxCrossEntropy, activation, where,
 } from '../src/index.js';
 
@@ -125,5 +125,14 @@ describe('values and options of the wrong kind are named', () => {
     expect(() => expand(tensor([1]), [NaN])).toThrow(/expand: invalid size NaN/);
     expect(() => unsqueeze(v, 2)).toThrow(/unsqueeze: axis 2 is out of range for a tensor of rank 1 \(expected -2\.\.1\)/);
     expect(unsqueeze(v, -2).shape).toEqual([1, 2]);
+  });
+
+  it('random and range parameters that would fill a tensor with NaN or Infinity are refused', () => {
+    expect(() => randn([2], { mean: NaN })).toThrow(/randn: options.mean must be a finite number, got NaN/);
+    expect(() => randn([2], { std: Infinity })).toThrow(/randn: options.std must be a finite number/);
+    expect(() => randn([2], { std: -1 })).toThrow(/randn: options.std must be >= 0, got -1/);
+    expect(() => rand([2], { low: -Infinity })).toThrow(/rand: options.low must be a finite number/);
+    expect(() => linspace(0, NaN, 3)).toThrow(/linspace: end must be a finite number, got NaN/);
+    expect(randn([2], { std: 0, mean: 3 }).toArray()).toEqual([3, 3]);
   });
 });
