@@ -73,9 +73,12 @@ export function endTemporaries(outer: Set<Storage> | null, reachable: ReadonlySe
 export function checkHostRange(s: Storage, offset: number, n: number): void {
   if (!(s instanceof Float32Array) || offset + n <= s.length) return;
   throw new NablaError(
-    `reading a tensor: it needs elements ${offset}..${offset + n - 1} of its memory, which holds ${s.length}: the Float32Array ` +
-    `that tensor() adopted was ${s.buffer.byteLength === 0 ? 'detached (transferred, e.g. by postMessage)' : 'shrunk (its buffer was resized)'} ` +
-    'since; pass a copy (tensor(array.slice())) to keep using the array elsewhere',
+    `reading a tensor: it needs elements ${offset}..${offset + n - 1} of its memory, which holds ${s.length}: ` +
+    (s.buffer.byteLength === 0
+      ? 'the Float32Array that tensor() adopted was detached (transferred, e.g. by postMessage) since; pass a copy ' +
+        '(tensor(array.slice())) to keep using the array elsewhere'
+      : 'the array is shorter than the shape needs (a resized buffer under an array adopted by tensor(), or a Tensor ' +
+        'constructed by hand over a short array)'),
   );
 }
 
