@@ -144,9 +144,10 @@ interface RecordedNode extends GradNode {
 
 /** Refuses a graph in which a tensor that a node saved was written in place (copy_) after it was recorded. */
 function checkNotWritten(order: readonly Tensor[]): void {
+  const now = writeCount();
   for (const t of order) {
     const node = t.gradFn as RecordedNode | null;
-    if (node === null || node.writes === undefined) continue;
+    if (node === null || node.writes === undefined || node.writes === now) continue;
     const written = writtenSince(node.writes, [t, ...node.inputs]);
     if (written !== undefined) {
       throw new NablaError(

@@ -34,12 +34,20 @@ const state: RegistryState = (globalSlot[KEY] ??= { entries: new Map(), current:
  * with the thrown message as the reason, and the next one by priority serves.
  */
 export function registerBackend(name: string, factory: () => AnyBackend, priority = 0): void {
+  checkName('registerBackend', name);
+  if (typeof factory !== 'function') throw new TypeError(`registerBackend('${name}'): the factory must be a function, got ${typeof factory}`);
+  if (typeof priority !== 'number' || Number.isNaN(priority)) {
+    throw new TypeError(`registerBackend('${name}'): the priority must be a number, got ${String(priority)}`);
+  }
+  const replaced = state.entries.get(name);
   state.entries.set(name, { name, factory, priority });
-  if (state.chosen === null) state.current = null; // re-pick by priority on next use
+  // Re-pick on next use: by priority, or the user's choice when this name replaced the backend in use.
+  if (state.chosen === null || (replaced?.instance !== undefined && replaced.instance === state.current)) state.current = null;
 }
 
 /** Registers a backend that cannot run here, so that `backendInfo(name)` can say why. */
 export function registerUnavailableBackend(name: string, reason: string, priority = 0): void {
+  checkName('registerUnavailableBackend', name);
   state.entries.set(name, {
     name, priority, failure: reason,
     factory: () => { throw new NablaError(reason); },
@@ -134,6 +142,13 @@ export function withBackend<T>(backend: Backend<Storage>, fn: () => T): T {
 /** The backend in use: the one set by `setBackend`, else the available one with the highest priority. */
 export function getBackend(): Backend<Storage> {
   if (state.current) return state.current;
+  const chosen = state.chosen === null ? undefined : state.entries.get(state.chosen);
+  if (chosen !== undefined) {
+    const backend = instantiate(chosen);
+    if (!backend) throw new NablaError(`the backend '${chosen.name}' chosen with setBackend was registered again and is unavailable: ${chosen.failure}`);
+    state.current = backend;
+    return backend;
+  }
   const ranked = [...state.entries.values()].sort((a, b) => b.priority - a.priority);
   for (const entry of ranked) {
     const backend = instantiate(entry);

@@ -54,6 +54,21 @@ describe('backend registry', () => {
     expect(setBackend('picky').name).toBe('picky');
   });
 
+  it('a backend registered again under the name in use serves from then on, keeping the user\'s choice', () => {
+    const first = fake('again');
+    const second = fake('again');
+    registerBackend('again', () => first, -1);
+    setBackend('again');
+    expect(getBackend()).toBe(first);
+    registerBackend('again', () => second, -1);
+    expect(getBackend()).toBe(second);
+    registerBackend('bystander', () => fake('bystander'), 100);
+    expect(getBackend()).toBe(second);
+    expect(() => registerBackend('x', 'nope' as never)).toThrow(/registerBackend\('x'\): the factory must be a function, got string/);
+    expect(() => registerBackend('x', () => fake('x'), NaN)).toThrow(/the priority must be a number/);
+    expect(() => registerBackend(5 as never, () => fake('x'))).toThrow(/registerBackend: the backend name must be a string/);
+  });
+
   it('names a backend name that is not a string', () => {
     expect(() => setBackend(3 as never)).toThrow(/setBackend: the backend name must be a string such as 'js', got number/);
     expect(() => setBackend(undefined as never)).toThrow(TypeError);
