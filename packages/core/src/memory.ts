@@ -9,7 +9,15 @@ import { coalesceViews } from './plan.js';
 
 /** The memory a storage lives in: host memory for a Float32Array, else the one it names. */
 export function memoryOf(s: Storage): Memory {
-  return s instanceof Float32Array ? (hostMemory as Memory) : (s as DeviceStorage).memory;
+  if (s instanceof Float32Array) return hostMemory as Memory;
+  const memory = (s as Partial<DeviceStorage>).memory;
+  if (memory === undefined || memory === null) {
+    throw new TypeError(
+      `a tensor's storage is ${Object.prototype.toString.call(s)}, neither a Float32Array nor a backend's storage ` +
+      '(which names its memory); make tensors with tensor(), zeros()...',
+    );
+  }
+  return memory;
 }
 
 /** Throws unless `t` lives in the memory of `backend` (an op cannot read another backend's memory). */

@@ -6,7 +6,7 @@ import type { Memory, Storage, View } from './backend.js';
 import { needsGrad, record, registerPostAccumulateGradHook, runBackward, type BackwardOptions, type GradNode, type PostAccumulateGradHook } from './autograd.js';
 import { NablaError, ShapeError, fmtShape } from './errors.js';
 import { formatTensor } from './format.js';
-import { contiguousStrides, isContiguous, sizeOf } from './shape.js';
+import { contiguousStrides, isContiguous } from './shape.js';
 import { backendForMemory, getBackend, getBackendByName } from './registry.js';
 import { allocStorage, checkHostRange, isTemporary, memoryOf, peek } from './memory.js';
 import { coalesceViews } from './plan.js';
@@ -69,11 +69,23 @@ export class Tensor implements View<Storage> {
 
   /** Low level: wraps storage without copying. Use `tensor()`, `zeros()`... to create tensors. */
   constructor(storage: Storage, shape: readonly number[], strides?: readonly number[], offset = 0) {
+    // Cheap checks of what no kernel looks at: a negative or fractional size would give a tensor of a wrong
+    // element count, and a fractional offset would be truncated by host reads.
+    if (storage === null || typeof storage !== 'object' || typeof storage.length !== 'number') {
+      throw new TypeError(`Tensor: storage must be a Float32Array or a backend's storage, got ${storage === null ? 'null' : typeof storage}`);
+    }
+    let size = 1;
+    for (let i = 0; i < shape.length; i++) {
+      const d = shape[i]!;
+      if (!Number.isInteger(d) || d < 0) throw new ShapeError(`Tensor: invalid shape ${fmtShape(shape)}: dimensions must be non-negative integers`);
+      size *= d;
+    }
+    if (!Number.isInteger(offset) || offset < 0) throw new RangeError(`Tensor: offset must be a non-negative integer, got ${offset}`);
     this.storage = storage;
     this.shape = shape;
     this.strides = strides ?? contiguousStrides(shape);
     this.offset = offset;
-    this.size = sizeOf(shape);
+    this.size = size;
     this.isContiguous = strides === undefined || isContiguous(shape, this.strides);
     this.id = ids.next++;
   }

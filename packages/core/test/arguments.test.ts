@@ -135,4 +135,14 @@ describe('values and options of the wrong kind are named', () => {
     expect(() => linspace(0, NaN, 3)).toThrow(/linspace: end must be a finite number, got NaN/);
     expect(randn([2], { std: 0, mean: 3 }).toArray()).toEqual([3, 3]);
   });
+
+  it('the low-level Tensor constructor refuses sizes, offsets and storage that no kernel would check', () => {
+    const s = new Float32Array(4);
+    expect(() => new Tensor(s, [-2, -2])).toThrow(/Tensor: invalid shape \[-2, -2\]: dimensions must be non-negative integers/);
+    expect(() => new Tensor(s, [1.5])).toThrow(/invalid shape \[1.5\]/);
+    expect(() => new Tensor(s, [2], [1], 0.5)).toThrow(/Tensor: offset must be a non-negative integer, got 0.5/);
+    expect(() => new Tensor(null as never, [2])).toThrow(/Tensor: storage must be a Float32Array or a backend's storage, got null/);
+    expect(() => new Tensor({ length: 4 } as never, [4]).toArray()).toThrow(/neither a Float32Array nor a backend's storage/);
+    expect(new Tensor(s, [2, 2], [1, 2], 0).shape).toEqual([2, 2]);
+  });
 });
