@@ -121,6 +121,8 @@ export function backendForMemory(memory: Memory): Backend<Storage> {
   if (current.memory === memory) return current;
   const ranked = [...state.entries.values()].sort((a, b) => b.priority - a.priority);
   for (const entry of ranked) if (entry.instance?.memory === memory) return entry.instance;
+  // Host tensors made before any host backend started (or a backend not used yet): start one.
+  for (const entry of ranked) if (instantiate(entry)?.memory === memory) return entry.instance!;
   throw new NablaError(`no registered backend computes in this ${memory.name} memory (was its backend registered again?)`);
 }
 
