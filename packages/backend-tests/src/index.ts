@@ -20,6 +20,7 @@ export { gradcheck, type GradcheckOptions } from './gradcheck.js';
 export { randomTensor } from './random.js';
 export { onBoth } from './primitives.suite.js';
 export { softplus } from './autograd.suite.js';
+export { BoxedBackend, BoxedMemory, BoxedStorage } from './boxed.js';
 
 /** Registers the reference backend (priority -1, so it never serves by default). */
 export function registerReference(): void {
