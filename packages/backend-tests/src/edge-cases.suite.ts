@@ -71,6 +71,12 @@ export function edgeCasesSuite(name: string): void {
       expect(zeros([3, 0]).logSoftmax(1).shape).toEqual([3, 0]);
     });
 
+    it('an op whose result would be too large for one tensor is refused by its size, before allocating', () => {
+      setBackend(name);
+      expect(() => zeros([131072, 1]).add(zeros([1, 65536]))).toThrow(/an op's result would have 8\.590e\+9 elements .* at most 4294967296/);
+      expect(() => zeros([1]).expand(2 ** 33).contiguous()).toThrow(RangeError);
+    });
+
     it('strided views stay readable and movable after the backend in use changed to one with other memory', () => {
       const other = otherMemory(name);
       setBackend(name);

@@ -16,6 +16,8 @@ import type { Memory } from './backend.js';
 /** Below one page a fresh array is cheap, and small arrays would cost more in bookkeeping than they save. */
 const MIN_POOLED_FLOATS = 1024;
 const DEFAULT_LIMIT_BYTES = 64 * 1024 * 1024;
+/** The longest Float32Array V8 makes on 64-bit machines (core's MAX_ELEMENTS). */
+const MAX_FLOATS = 2 ** 32;
 /** Blocks kept per size class: enough for the same shape used several times in a step, and no hoarding. */
 const MAX_PER_CLASS = 64;
 
@@ -50,6 +52,9 @@ export class HostMemory implements Memory<Float32Array> {
 
   alloc(n: number): Float32Array {
     if (n < MIN_POOLED_FLOATS) return new Float32Array(n);
+    if (n > MAX_FLOATS) {
+      throw new RangeError(`host memory: a tensor of ${n} float32 elements is more than one typed array holds (${MAX_FLOATS})`);
+    }
     const bytes = sizeClass(4 * n);
     let block = this.free.get(bytes)?.pop();
     if (block !== undefined) {

@@ -6,6 +6,7 @@ import type { Backend, DeviceStorage, Memory, Storage, View } from './backend.js
 import { NablaError } from './errors.js';
 import { hostMemory } from './host-memory.js';
 import { coalesceViews } from './plan.js';
+import { MAX_ELEMENTS } from './shape.js';
 
 /** The memory a storage lives in: host memory for a Float32Array, else the one it names. */
 export function memoryOf(s: Storage): Memory {
@@ -42,6 +43,14 @@ let taken: Set<Storage> | null = null;
 
 /** Storage for n elements from the backend's memory, contents unspecified (the caller writes them all). */
 export function allocStorage(backend: Backend<Storage>, n: number): Storage {
+  // An op's output (a broadcast, an outer product) can be far larger than its inputs: refuse it by its size
+  // instead of asking the engine for tens of GiB.
+  if (n > MAX_ELEMENTS) {
+    throw new RangeError(
+      `an op's result would have ${n.toExponential(3)} elements (${(n * 4 / 2 ** 30).toExponential(3)} GiB of float32); ` +
+      `a tensor can hold at most ${MAX_ELEMENTS} elements`,
+    );
+  }
   const s = backend.memory.alloc(n);
   taken?.add(s);
   return s;

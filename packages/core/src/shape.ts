@@ -2,6 +2,12 @@
 
 import { fmtShape, ShapeError } from './errors.js';
 
+/**
+ * The largest element count of one tensor: its memory is one typed array, whose length V8 limits to 2^32
+ * elements on 64-bit machines (2^31 - 1 on some others).
+ */
+export const MAX_ELEMENTS = 2 ** 32;
+
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;
   for (let i = 0; i < shape.length; i++) n *= shape[i]!;
