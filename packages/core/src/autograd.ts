@@ -207,6 +207,13 @@ export function runBackward(
     if (grad.shape.length !== root.shape.length || grad.shape.some((d, i) => d !== root.shape[i])) {
       throw new NablaError(`backward: gradient of shape ${fmtShape(grad.shape)} does not match the output shape ${fmtShape(root.shape)}`);
     }
+    const rootMemory = memoryOf(root.storage);
+    if (memoryOf(grad.storage) !== rootMemory) {
+      throw new NablaError(
+        `backward: the gradient lives in ${memoryOf(grad.storage).name} memory, the output in ${rootMemory.name} memory; ` +
+        `move the gradient first with grad.to('${backendForMemory(rootMemory).name}')`,
+      );
+    }
     seed = grad;
   }
   // Before anything changes: a freed graph is refused with no gradient touched and no pool record open.
