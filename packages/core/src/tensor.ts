@@ -50,6 +50,7 @@ export class Tensor implements View<Storage> {
   get grad(): Tensor | null {
     const g = this.gradValue;
     if (g !== null) handedOut.add(g);
+    else if (this.gradFn !== null && !this.retainsGrad) warnNonLeafGrad();
     return g;
   }
 
@@ -340,6 +341,23 @@ export class Tensor implements View<Storage> {
   /** Shorthand for select(0, i). */
   index(i: number): Tensor { return vw.select(this, 0, i); }
   contiguous(): Tensor { return this.isContiguous ? this : vw.clone(this); }
+}
+
+const warnings = shared('warnings', () => new Set<string>());
+
+/**
+ * PyTorch's warning, once per process: .grad of a tensor made by an op stays null, which a caller reading it
+ * after backward() would otherwise take for "no gradient".
+ */
+function warnNonLeafGrad(): void {
+  if (warnings.has('non-leaf-grad')) return;
+  warnings.add('non-leaf-grad');
+  const message =
+    '.grad of a tensor made by an op (not a leaf) is null: backward() fills .grad of leaves only. Call ' +
+    'retainGrad() on it before backward() to keep its gradient, or read the gradient of a leaf.';
+  const proc = (globalThis as { process?: { emitWarning?: (m: string, o: { code: string }) => void } }).process;
+  if (typeof proc?.emitWarning === 'function') proc.emitWarning(message, { code: 'NABLA_NON_LEAF_GRAD' });
+  else console.warn(`Warning: ${message}`);
 }
 
 /** The values of an array of numbers as float32; anything else in it is named rather than read as NaN. */

@@ -145,4 +145,22 @@ describe('values and options of the wrong kind are named', () => {
     expect(() => new Tensor({ length: 4 } as never, [4]).toArray()).toThrow(/neither a Float32Array nor a backend's storage/);
     expect(new Tensor(s, [2, 2], [1, 2], 0).shape).toEqual([2, 2]);
   });
+
+  it('reading .grad of a tensor made by an op warns once, as PyTorch does, and gives null', () => {
+    const warned: string[] = [];
+    const original = process.emitWarning;
+    process.emitWarning = ((message: string) => { warned.push(message); }) as typeof process.emitWarning;
+    try {
+      const x = new Tensor(new Float32Array(2), [2]);
+      const made = new Tensor(new Float32Array(2), [2]);
+      made.gradFn = { name: 'mul', inputs: [x], backward: () => [null] };
+      expect(made.grad).toBeNull();
+      expect(made.grad).toBeNull();
+      expect(x.grad).toBeNull(); // a leaf: no warning
+      expect(warned).toHaveLength(1);
+      expect(warned[0]).toMatch(/\.grad of a tensor made by an op \(not a leaf\) is null.* retainGrad\(\)/);
+    } finally {
+      process.emitWarning = original;
+    }
+  });
 });
