@@ -96,6 +96,10 @@ export function registerPostAccumulateGradHook(leaf: Tensor, hook: PostAccumulat
   if (leaf.gradFn !== null) {
     throw new NablaError('registerPostAccumulateGradHook: only leaf tensors accumulate gradients (this tensor was made by an op)');
   }
+  if (!leaf.requiresGrad) {
+    // The hook would never run (as PyTorch, refuse it rather than wait silently).
+    throw new NablaError('registerPostAccumulateGradHook: the tensor does not require grad, so no gradient will ever reach it; call requiresGrad_() first');
+  }
   const hooks = postAccumulateHooks.get(leaf) ?? [];
   hooks.push(hook);
   postAccumulateHooks.set(leaf, hooks);

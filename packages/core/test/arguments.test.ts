@@ -163,4 +163,10 @@ describe('values and options of the wrong kind are named', () => {
       process.emitWarning = original;
     }
   });
+
+  it('a post-accumulate hook on a tensor that does not require grad is refused, since it would never run', () => {
+    const frozen = new Tensor(new Float32Array(2), [2]);
+    expect(() => frozen.registerPostAccumulateGradHook(() => undefined)).toThrow(/does not require grad, so no gradient will ever reach it/);
+    expect(() => frozen.requiresGrad_().registerPostAccumulateGradHook(() => undefined)).not.toThrow();
+  });
 });
