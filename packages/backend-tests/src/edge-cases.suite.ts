@@ -73,6 +73,19 @@ export function edgeCasesSuite(name: string): void {
       expect(zeros([3, 0]).logSoftmax(1).shape).toEqual([3, 0]);
     });
 
+    it('argmin and sign are methods as in PyTorch; a NaN wins max, min, argmax and argmin wherever it is', () => {
+      setBackend(name);
+      const t = tensor([[3, -1, 2], [0, 5, -4]]);
+      expect(t.argmin(1).toArray()).toEqual([1, 2]);
+      expect(t.sign().toArray()).toEqual([[1, -1, 1], [0, 1, -1]]);
+      for (const at of [0, 7, 8, 16, 500, 1036]) {
+        const values = Float32Array.from({ length: 1037 }, (_, i) => Math.sin(i));
+        values[at] = NaN;
+        const x = tensor(values, undefined, { allowNonFinite: true });
+        expect([x.max().item(), x.min().item(), x.argmax().item(), x.argmin().item()]).toEqual([NaN, NaN, at, at]);
+      }
+    });
+
     it('an op whose result would be too large for one tensor is refused by its size, before allocating', () => {
       setBackend(name);
       expect(() => zeros([131072, 1]).add(zeros([1, 65536]))).toThrow(/an op's result would have 8\.590e\+9 elements .* at most 4294967296/);

@@ -302,6 +302,7 @@ export class Tensor implements View<Storage> {
   log(): Tensor { return ew.log(this); }
   sqrt(): Tensor { return ew.sqrt(this); }
   abs(): Tensor { return ew.abs(this); }
+  sign(): Tensor { return ew.sign(this); }
   square(): Tensor { return ew.mul(this, this); }
   clamp(min?: number, max?: number): Tensor { return ew.clamp(this, min, max); }
 
@@ -321,6 +322,7 @@ export class Tensor implements View<Storage> {
   max(axes?: number | number[], keepdims = false): Tensor { return red.max(this, axes, keepdims); }
   min(axes?: number | number[], keepdims = false): Tensor { return red.min(this, axes, keepdims); }
   argmax(axis = -1, keepdims = false): Tensor { return red.argmax(this, axis, keepdims); }
+  argmin(axis = -1, keepdims = false): Tensor { return red.argmin(this, axis, keepdims); }
 
   // ---- shape and views ------------------------------------------------------------------------
   matmul(other: Tensor): Tensor { return matmul(this, other); }
