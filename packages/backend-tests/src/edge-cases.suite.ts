@@ -84,6 +84,10 @@ export function edgeCasesSuite(name: string): void {
         const x = tensor(values, undefined, { allowNonFinite: true });
         expect([x.max().item(), x.min().item(), x.argmax().item(), x.argmin().item()]).toEqual([NaN, NaN, at, at]);
       }
+      // The gradient of max() goes to the NaN that is the maximum, as in PyTorch (not NaN everywhere).
+      const y = tensor([[1, NaN, 3], [4, 5, 6]], undefined, { requiresGrad: true, allowNonFinite: true });
+      y.max(1).sum().backward();
+      expect(y.grad!.toArray()).toEqual([[0, 1, 0], [0, 0, 1]]);
     });
 
     it('an op whose result would be too large for one tensor is refused by its size, before allocating', () => {

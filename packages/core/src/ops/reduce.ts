@@ -5,7 +5,7 @@ import { needsGrad, record } from '../autograd.js';
 import { getBackend } from '../registry.js';
 import { normalizeAxes, normalizeAxis, sameShape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { binaryRaw, div, eq, mul } from './elementwise.js';
+import { binaryRaw, div, eq, maximum, mul, ne } from './elementwise.js';
 import { expand, reshape } from './views.js';
 import { allocStorage, checkMemory, constant } from '../memory.js';
 import { checkReduction } from '../check.js';
@@ -57,10 +57,12 @@ function extreme(op: 'max' | 'min', x: Tensor, axes: number | readonly number[] 
   }
   const out = reduceRaw(op, x, ax, keepdims);
   if (needsGrad(x)) {
-    // The gradient is shared equally among the elements that attain the extreme.
+    // The gradient is shared equally among the elements that attain the extreme; where the extreme is NaN,
+    // among the NaN elements (which no comparison finds), as PyTorch's max() sends it to the NaN.
     record(out, op, [x], (g) => {
       const kept = keptShape(x.shape, ax);
-      const hit = eq(x, reshape(out, kept));
+      const extreme = reshape(out, kept);
+      const hit = maximum(eq(x, extreme), mul(ne(x, x), ne(extreme, extreme)));
       const count = reduceRaw('sum', hit, ax, true);
       return [mul(hit, div(reshape(g, kept), count))];
     });
