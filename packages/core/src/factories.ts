@@ -16,6 +16,16 @@ function checkOptionalFinite(fn: string, arg: string, v: unknown): void {
   if (v !== undefined && !Number.isFinite(v)) throw new ValueError(`${fn}: ${arg} must be a finite number, got ${v}`);
 }
 
+/** options.generator: a Generator (of any copy of core, so checked by what it can do). */
+function checkGenerator(fn: string, g: unknown): void {
+  if (g === undefined) return;
+  const methods = g as { normal?: unknown; uniform?: unknown; int?: unknown } | null;
+  if (methods === null || typeof methods !== 'object' || typeof methods.normal !== 'function' ||
+    typeof methods.uniform !== 'function' || typeof methods.int !== 'function') {
+    throw new TypeError(`${fn}: options.generator must be a Generator (new Generator(seed)), got ${describeValue(g)}`);
+  }
+}
+
 type ShapeArgs<O> = [shape: readonly number[], options?: O] | [...dims: number[]] | [...dims: number[], options: O];
 
 export type RandnOptions = RandomOptions & { mean?: number; std?: number };
@@ -76,6 +86,7 @@ export function randn(...args: ShapeArgs<RandnOptions>): Tensor {
   checkOptionalFinite('randn', 'options.mean', options?.mean);
   checkOptionalFinite('randn', 'options.std', options?.std);
   if (options?.std !== undefined && options.std < 0) throw new ValueError(`randn: options.std must be >= 0, got ${options.std}`);
+  checkGenerator('randn', options?.generator);
   return create.randn(shape, options);
 }
 
@@ -84,6 +95,7 @@ export function rand(...args: ShapeArgs<RandOptions>): Tensor {
   const [shape, options] = shapeAndOptions<RandOptions>('rand', args);
   checkOptionalFinite('rand', 'options.low', options?.low);
   checkOptionalFinite('rand', 'options.high', options?.high);
+  checkGenerator('rand', options?.generator);
   return create.rand(shape, options);
 }
 
@@ -93,6 +105,7 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   checkNumber('randint', 'high', high);
   checkShapeArg('randint', shape);
   checkAllocatable('randint', shape);
+  checkGenerator('randint', options?.generator);
   return create.randint(low, high, shape, options);
 }
 
@@ -100,6 +113,7 @@ export function randint(low: number, high: number, shape: readonly number[], opt
 export function randperm(n: number, options?: RandomOptions): Tensor {
   checkNumber('randperm', 'n', n);
   checkAllocatable('randperm', [n]);
+  checkGenerator('randperm', options?.generator);
   return create.randperm(n, options);
 }
 

@@ -134,6 +134,8 @@ describe('values and options of the wrong kind are named', () => {
     expect(() => rand([2], { low: -Infinity })).toThrow(/rand: options.low must be a finite number/);
     expect(() => linspace(0, NaN, 3)).toThrow(/linspace: end must be a finite number, got NaN/);
     expect(randn([2], { std: 0, mean: 3 }).toArray()).toEqual([3, 3]);
+    expect(() => randn([2], { generator: {} as never })).toThrow(/randn: options.generator must be a Generator \(new Generator\(seed\)\), got an object/);
+    expect(() => randperm(3, { generator: 5 as never })).toThrow(/randperm: options.generator must be a Generator/);
   });
 
   it('the low-level Tensor constructor refuses sizes, offsets and storage that no kernel would check', () => {
