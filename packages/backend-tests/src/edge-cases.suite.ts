@@ -4,7 +4,8 @@
 
 import { describe, expect, it } from 'vitest';
 import {
-  ShapeError, arange, concat, getBackend, hostMemory, matmul, registerBackend, setBackend, tensor, zeros, type Tensor,
+  ShapeError, arange, concat, getBackend, hostMemory, matmul, oneHotOf, registerBackend, setBackend, sumTo, tensor, zeros,
+  type Tensor,
 } from '@nabla/core';
 import { BoxedBackend } from './boxed.js';
 
@@ -88,6 +89,16 @@ export function edgeCasesSuite(name: string): void {
       const y = tensor([[1, NaN, 3], [4, 5, 6]], undefined, { requiresGrad: true, allowNonFinite: true });
       y.max(1).sum().backward();
       expect(y.grad!.toArray()).toEqual([[0, 1, 0], [0, 0, 1]]);
+    });
+
+    it('oneHotOf refuses a target outside its classes (a silent row of zeros before); sumTo names a shape it cannot reach', () => {
+      setBackend(name);
+      expect(oneHotOf(tensor([2, 0]), 3).toArray()).toEqual([[0, 0, 1], [1, 0, 0]]);
+      expect(() => oneHotOf(tensor([0, 5]), 3)).toThrow(/oneHotOf: target 1 is 5, expected a class index in 0\.\.2/);
+      expect(() => oneHotOf(tensor([0.5]), 3)).toThrow(/target 0 is 0.5/);
+      expect(() => oneHotOf(tensor([0]), 0)).toThrow(/classes must be a positive integer/);
+      expect(() => sumTo(zeros([2, 3]), [4])).toThrow(/sumTo: a tensor of shape \[2, 3\] cannot be summed to \[4\]/);
+      expect(sumTo(tensor([[1, 2], [3, 4]]), [1, 2]).toArray()).toEqual([[4, 6]]);
     });
 
     it('an op whose result would be too large for one tensor is refused by its size, before allocating', () => {

@@ -143,6 +143,10 @@ function checkTargets(op: string, targets: Tensor, rows: number, classes: number
 
 /** One-hot rows (no autograd) for class indices, via the primitives. */
 export function oneHotOf(targets: Tensor, classes: number): Tensor {
+  checkTensorAndAxes('oneHotOf', targets, classes);
+  if (!Number.isInteger(classes) || classes < 1) throw new ValueError(`oneHotOf: classes must be a positive integer, got ${classes}`);
+  // A target outside 0..classes-1 would give a row of zeros, silently (PyTorch's one_hot refuses it too).
+  checkTargets('oneHotOf', reshape(targets, [-1]), targets.size, classes);
   const ids = new Float32Array(classes);
   for (let i = 0; i < classes; i++) ids[i] = i;
   return eq(reshape(targets, [-1, 1]), new Tensor(fromHost(getBackend(), ids), [1, classes]));

@@ -1,6 +1,7 @@
 // Reductions over axes (sum, mean, max, min, argmax) and sumTo, which undoes broadcasting in gradients.
 
 import type { ReduceOp } from '../backend.js';
+import { ShapeError, fmtShape } from '../errors.js';
 import { needsGrad, record } from '../autograd.js';
 import { getBackend } from '../registry.js';
 import { normalizeAxes, normalizeAxis, sameShape, sizeOf } from '../shape.js';
@@ -97,6 +98,9 @@ export function argmin(x: Tensor, axis = -1, keepdims = false): Tensor {
 export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
   if (sameShape(g.shape, shape)) return g;
   const lead = g.rank - shape.length;
+  if (lead < 0 || shape.some((d, i) => d !== 1 && d !== g.shape[i + lead])) {
+    throw new ShapeError(`sumTo: a tensor of shape ${fmtShape(g.shape)} cannot be summed to ${fmtShape(shape)}, which does not broadcast to it`);
+  }
   const axes: number[] = [];
   for (let i = 0; i < g.rank; i++) {
     if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
