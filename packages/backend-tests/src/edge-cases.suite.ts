@@ -101,6 +101,12 @@ export function edgeCasesSuite(name: string): void {
       expect(sumTo(tensor([[1, 2], [3, 4]]), [1, 2]).toArray()).toEqual([[4, 6]]);
     });
 
+    it('JSON.stringify writes a tensor\'s values, not its storage (which may be a whole backend memory)', () => {
+      setBackend(name);
+      expect(JSON.stringify({ loss: tensor(0.5), w: tensor([[1, 2], [3, 4]]).T })).toBe('{"loss":0.5,"w":[[1,3],[2,4]]}');
+      expect(JSON.stringify(zeros([2, 0]))).toBe('[[],[]]');
+    });
+
     it('an op whose result would be too large for one tensor is refused by its size, before allocating', () => {
       setBackend(name);
       expect(() => zeros([131072, 1]).add(zeros([1, 65536]))).toThrow(/an op's result would have 8\.590e\+9 elements .* at most 4294967296/);

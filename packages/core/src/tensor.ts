@@ -231,6 +231,14 @@ export class Tensor implements View<Storage> {
     return peek(this.storage, this.offset, 1)[0]!;
   }
 
+  /**
+   * What JSON.stringify writes: the values as nested arrays (as toArray()), not the fields, whose storage
+   * may be a whole backend's memory (a WebAssembly heap would be written out element by element).
+   */
+  toJSON(): NestedArray {
+    return this.toArray();
+  }
+
   /** The values as PyTorch prints them (summarised when large), with requiresGrad or gradFn. */
   toString(): string {
     return formatTensor(this);
