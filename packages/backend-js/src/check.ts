@@ -31,7 +31,7 @@ export function checkView(op: string, name: string, v: View): number {
   if (!Number.isInteger(offset) || lo < 0 || hi >= storage.length) {
     throw new ShapeError(
       `${op}: ${name} (shape ${fmtShape(shape)}, strides ${fmtShape(strides)}, offset ${offset}) reaches ` +
-      `elements ${lo}..${hi} but its storage holds ${storage.length}`,
+      `elements ${lo}..${hi} but its storage holds ${storage.length}${detachedNote(storage)}`,
     );
   }
   return size;
@@ -45,6 +45,11 @@ export function checkSameShape(op: string, name: string, v: View, shape: readonl
 }
 
 /** Row-major contiguous (size-1 dims may have any stride)? Lets small calls skip the general iteration. */
+/** Says so when an array is empty because its buffer was detached (an adopted array transferred away). */
+export function detachedNote(arr: Float32Array): string {
+  return arr.length === 0 && arr.buffer.byteLength === 0 ? ' (its buffer was detached, e.g. transferred by postMessage)' : '';
+}
+
 export function isContiguous(v: View): boolean {
   return isContiguousLayout(v.shape, v.strides);
 }
@@ -59,7 +64,7 @@ export function isScalar(v: View): boolean {
 /** `arr` must hold at least `needed` elements. */
 export function checkLength(op: string, name: string, arr: Float32Array, needed: number): void {
   if (arr.length < needed) {
-    throw new ValueError(`${op}: ${name} has ${arr.length} elements, expected at least ${needed}`);
+    throw new ValueError(`${op}: ${name} has ${arr.length} elements, expected at least ${needed}${detachedNote(arr)}`);
   }
 }
 

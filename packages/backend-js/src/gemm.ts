@@ -15,6 +15,7 @@
 
 import type { GemmArgs } from '@nabla/core';
 import { ValueError } from '@nabla/core';
+import { detachedNote } from './check.js';
 
 const MR = 4;
 const NR = 4;
@@ -322,7 +323,7 @@ function checkMatrix(
   const last = offset + (rows - 1) * ld + cols;
   if (last > arr.length) {
     throw new ValueError(
-      `gemm: ${name} (${rows}×${cols} as stored, offset ${offset}, ld ${ld}) needs ${last} elements, array has ${arr.length}`,
+      `gemm: ${name} (${rows}×${cols} as stored, offset ${offset}, ld ${ld}) needs ${last} elements, array has ${arr.length}${detachedNote(arr)}`,
     );
   }
 }

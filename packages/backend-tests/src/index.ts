@@ -11,6 +11,7 @@ import { goldenSuite } from './golden.suite.js';
 import { behaviourSuite } from './behaviour.suite.js';
 import { memorySuite } from './memory.suite.js';
 import { autogradSuite } from './autograd.suite.js';
+import { edgeCasesSuite } from './edge-cases.suite.js';
 
 export { ReferenceBackend, unaryFns, binaryFns } from './reference.js';
 export { fromGolden, assertClose, type GoldenTensor, type Tolerance } from './golden.js';
@@ -19,6 +20,7 @@ export { gradcheck, type GradcheckOptions } from './gradcheck.js';
 export { randomTensor } from './random.js';
 export { onBoth } from './primitives.suite.js';
 export { softplus } from './autograd.suite.js';
+export { BoxedBackend, BoxedMemory, BoxedStorage } from './boxed.js';
 
 /** Registers the reference backend (priority -1, so it never serves by default). */
 export function registerReference(): void {
@@ -34,6 +36,7 @@ export function runConformance(name: string): void {
   behaviourSuite(name);
   memorySuite(name);
   autogradSuite(name);
+  edgeCasesSuite(name);
 }
 
 /** The registered backends that can run here (never the reference), for suites that run on each of them. */

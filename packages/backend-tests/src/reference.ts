@@ -13,12 +13,19 @@ function forEachIndex(v: View, fn: (i: number, at: number) => void): void {
   for (let i = 0; i < size; i++) {
     let at = v.offset;
     for (let d = 0; d < rank; d++) at += index[d]! * v.strides[d]!;
+    if (!(at >= 0 && at < v.storage.length)) throw outside(at, v.storage);
     fn(i, at);
     for (let d = rank - 1; d >= 0; d--) {
       if (++index[d]! < v.shape[d]!) break;
       index[d] = 0;
     }
   }
+}
+
+/** Plain as it is, the oracle still refuses to read outside an array (as the real backends' checks do). */
+function outside(at: number, storage: Float32Array): RangeError {
+  const detached = storage.length === 0 && storage.buffer.byteLength === 0 ? ' (its buffer was detached)' : '';
+  return new RangeError(`reference: element ${at} is outside a storage of ${storage.length}${detached}`);
 }
 
 function read(v: View): Float64Array {
@@ -114,8 +121,12 @@ export class ReferenceBackend implements Backend {
       for (let j = 0; j < g.n; j++) {
         let acc = 0;
         for (let p = 0; p < g.k; p++) {
-          const a = g.a[g.aOffset + (g.transA ? p * g.lda + i : i * g.lda + p)]!;
-          const b = g.b[g.bOffset + (g.transB ? j * g.ldb + p : p * g.ldb + j)]!;
+          const ai = g.aOffset + (g.transA ? p * g.lda + i : i * g.lda + p);
+          const bi = g.bOffset + (g.transB ? j * g.ldb + p : p * g.ldb + j);
+          if (!(ai < g.a.length)) throw outside(ai, g.a);
+          if (!(bi < g.b.length)) throw outside(bi, g.b);
+          const a = g.a[ai]!;
+          const b = g.b[bi]!;
           acc += a * b;
         }
         const c = g.cOffset + i * g.ldc + j;

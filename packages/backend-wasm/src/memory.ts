@@ -79,6 +79,11 @@ export class WasmStorage implements DeviceStorage {
     this[place] = placement;
   }
 
+  /** What JSON.stringify writes: where the block is, not the whole linear memory behind `memory`. */
+  toJSON(): { memory: string; ptr: number; length: number } {
+    return { memory: this.memory.name, ptr: this.ptr, length: this.length };
+  }
+
   /** Byte address of the block (-1 while spilled to host memory). */
   get ptr(): number {
     return this[place].ptr;

@@ -48,6 +48,12 @@ describe('memory', () => {
     expect(k.read(big[0]!, (1 << 20) - 1, 1)[0]).toBe(42);
   });
 
+  it('a storage writes itself to JSON as its place, not the linear memory it belongs to', () => {
+    const k = WasmKernels.load();
+    const s = k.alloc(10);
+    expect(JSON.parse(JSON.stringify(s))).toEqual({ memory: 'wasm', ptr: s.ptr, length: 10 });
+  });
+
   it('accounts bytes in use and cached', () => {
     const k = WasmKernels.load();
     const s = k.alloc(100);

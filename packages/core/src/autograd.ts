@@ -5,8 +5,11 @@
 import { NablaError, fmtShape } from './errors.js';
 import type { Tensor } from './tensor.js';
 import type { Storage } from './backend.js';
-import { beginTemporaries, endTemporaries } from './memory.js';
+import { beginTemporaries, endTemporaries, memoryOf } from './memory.js';
+import { backendForMemory, getBackend, withBackend } from './registry.js';
 import { backwardArguments, checkNotReleased, releaseGraph, type BackwardOptions } from './release.js';
+import { shared } from './shared.js';
+import { writeCount, writtenSince } from './versions.js';
 
 export type { BackwardOptions } from './release.js';
 
@@ -23,23 +26,23 @@ export interface GradNode {
   backward(grad: Tensor): readonly (Tensor | null)[];
 }
 
-let gradEnabled = true;
+const gradMode = shared('grad-mode', () => ({ enabled: true }));
 
 export function isGradEnabled(): boolean {
-  return gradEnabled;
+  return gradMode.enabled;
 }
 
 /** Runs fn with gradient recording off (torch.no_grad). fn must be synchronous (see noGradAsyncError). */
 export function noGrad<T>(fn: () => T): T {
   if (typeof fn !== 'function') throw new TypeError(`noGrad: expected a function, got ${fn === null ? 'null' : typeof fn}`);
   if (isAsyncFunction(fn)) throw noGradAsyncError();
-  const previous = gradEnabled;
-  gradEnabled = false;
+  const previous = gradMode.enabled;
+  gradMode.enabled = false;
   let result: T;
   try {
     result = fn();
   } finally {
-    gradEnabled = previous;
+    gradMode.enabled = previous;
   }
   if (isPromiseLike(result)) {
     // It runs on: do not let its outcome become an unhandled rejection on top of this error.
@@ -51,8 +54,9 @@ export function noGrad<T>(fn: () => T): T {
 
 /** Turns recording on or off and returns the previous setting (for code that cannot use a callback). */
 export function setGradEnabled(enabled: boolean): boolean {
-  const previous = gradEnabled;
-  gradEnabled = enabled;
+  if (typeof enabled !== 'boolean') throw new TypeError(`setGradEnabled: expected true or false, got ${typeof enabled}`);
+  const previous = gradMode.enabled;
+  gradMode.enabled = enabled;
   return previous;
 }
 
@@ -79,7 +83,7 @@ export type PostAccumulateGradHook = (leaf: Tensor) => void;
 
 // Kept beside the tensors rather than in a field: almost no tensor has a hook, and a WeakMap lookup per leaf
 // per backward costs nothing next to the gradients themselves.
-const postAccumulateHooks = new WeakMap<Tensor, PostAccumulateGradHook[]>();
+const postAccumulateHooks = shared('post-accumulate-hooks', () => new WeakMap<Tensor, PostAccumulateGradHook[]>());
 
 /**
  * Runs `hook(leaf)` each time backward() has finished accumulating `leaf`'s gradient (as PyTorch's
@@ -91,6 +95,10 @@ export function registerPostAccumulateGradHook(leaf: Tensor, hook: PostAccumulat
   if (typeof hook !== 'function') throw new TypeError(`registerPostAccumulateGradHook: hook must be a function, got ${typeof hook}`);
   if (leaf.gradFn !== null) {
     throw new NablaError('registerPostAccumulateGradHook: only leaf tensors accumulate gradients (this tensor was made by an op)');
+  }
+  if (!leaf.requiresGrad) {
+    // The hook would never run (as PyTorch, refuse it rather than wait silently).
+    throw new NablaError('registerPostAccumulateGradHook: the tensor does not require grad, so no gradient will ever reach it; call requiresGrad_() first');
   }
   const hooks = postAccumulateHooks.get(leaf) ?? [];
   hooks.push(hook);
@@ -105,7 +113,7 @@ export function registerPostAccumulateGradHook(leaf: Tensor, hook: PostAccumulat
 
 // Leaves whose gradient a backward closure added straight into leaf.grad (the fused linear's weight GEMM)
 // instead of returning it: their hooks still run when backward reaches them.
-const accumulatedInPlace = new Set<Tensor>();
+const accumulatedInPlace = shared('accumulated-in-place', () => new Set<Tensor>());
 
 /** For backward closures that add into a leaf's .grad themselves: its post-accumulate hooks still run. */
 export function noteGradAccumulatedInPlace(leaf: Tensor): void {
@@ -120,7 +128,7 @@ function runPostAccumulateHooks(leaf: Tensor): void {
 
 /** True when an op over these inputs must record a node. */
 export function needsGrad(a: Tensor, b?: Tensor, c?: Tensor): boolean {
-  return gradEnabled && (a.requiresGrad || (b?.requiresGrad ?? false) || (c?.requiresGrad ?? false));
+  return gradMode.enabled && (a.requiresGrad || (b?.requiresGrad ?? false) || (c?.requiresGrad ?? false));
 }
 
 /** Marks `out` as produced by an op, so gradients flow back to `inputs` through `backward`. */
@@ -128,8 +136,31 @@ export function record(
   out: Tensor, name: string, inputs: readonly Tensor[], backward: (grad: Tensor) => readonly (Tensor | null)[],
 ): Tensor {
   out.requiresGrad = true;
-  out.gradFn = { name, inputs, backward };
+  const node: RecordedNode = { name, inputs, backward, writes: writeCount() };
+  out.gradFn = node;
   return out;
+}
+
+/** A node as record() makes it: with the in-place write count when it was recorded. */
+interface RecordedNode extends GradNode {
+  readonly writes: number;
+}
+
+/** Refuses a graph in which a tensor that a node saved was written in place (copy_) after it was recorded. */
+function checkNotWritten(order: readonly Tensor[]): void {
+  const now = writeCount();
+  for (const t of order) {
+    const node = t.gradFn as RecordedNode | null;
+    if (node === null || node.writes === undefined || node.writes === now) continue;
+    const written = writtenSince(node.writes, [t, ...node.inputs]);
+    if (written !== undefined) {
+      throw new NablaError(
+        `backward: a tensor of shape ${fmtShape(written.shape)} that '${node.name}' saved for its gradient was modified ` +
+        'in place (copy_) after it was used; the gradient would use the new values. Modify a clone() instead, or ' +
+        'make the change before the op',
+      );
+    }
+  }
 }
 
 function topoOrder(root: Tensor): Tensor[] {
@@ -175,16 +206,24 @@ export function runBackward(
         '(only a single-element output has the implicit gradient 1)',
       );
     }
-    seed = helpers.onesLike(root);
+    seed = onBackendOf(root, () => helpers.onesLike(root));
   } else {
     if (grad.shape.length !== root.shape.length || grad.shape.some((d, i) => d !== root.shape[i])) {
       throw new NablaError(`backward: gradient of shape ${fmtShape(grad.shape)} does not match the output shape ${fmtShape(root.shape)}`);
+    }
+    const rootMemory = memoryOf(root.storage);
+    if (memoryOf(grad.storage) !== rootMemory) {
+      throw new NablaError(
+        `backward: the gradient lives in ${memoryOf(grad.storage).name} memory, the output in ${rootMemory.name} memory; ` +
+        `move the gradient first with grad.to('${backendForMemory(rootMemory).name}')`,
+      );
     }
     seed = grad;
   }
   // Before anything changes: a freed graph is refused with no gradient touched and no pool record open.
   const order = topoOrder(root);
   checkNotReleased(order);
+  checkNotWritten(order);
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
   // Storages that a leaf now owns as its .grad; the seed belongs to the caller, so it is never adopted.
   const owned = new Set<Storage>([seed.storage]);
@@ -202,21 +241,22 @@ export function runBackward(
       }
       grads.delete(t);
       if (t.gradFn === null || t.retainsGrad) {
-        helpers.accumulate(t, g, owned);
+        onBackendOf(t, () => helpers.accumulate(t, g, owned));
         reachable.add(t.gradValue!.storage);
       }
       if (t.gradFn === null) {
         runPostAccumulateHooks(t);
         continue;
       }
-      const inputGrads = t.gradFn.backward(g);
+      const node = t.gradFn;
+      const inputGrads = onBackendOf(t, () => node.backward(g));
       const inputs = t.gradFn.inputs;
       for (let i = 0; i < inputs.length; i++) {
         const input = inputs[i]!;
         const ig = inputGrads[i];
         if (!input.requiresGrad || ig === null || ig === undefined) continue;
         const existing = grads.get(input);
-        grads.set(input, existing === undefined ? ig : helpers.add(existing, ig));
+        grads.set(input, existing === undefined ? ig : onBackendOf(input, () => helpers.add(existing, ig)));
       }
     }
     completed = true;
@@ -226,6 +266,15 @@ export function runBackward(
     endTemporaries(outer, completed ? reachable : null);
   }
   if (!retainGraph) releaseGraph(order);
+}
+
+/**
+ * Runs `fn` on a backend of the memory `t` lives in: a graph is differentiated where its tensors are, even
+ * when the backend in use has changed since the forward pass (or the graph crosses memories through to()).
+ */
+function onBackendOf<T>(t: Tensor, fn: () => T): T {
+  const home = backendForMemory(memoryOf(t.storage));
+  return home === getBackend() ? fn() : withBackend(home, fn);
 }
 
 /** What runBackward needs from the tensor module (passed in to keep this file free of op imports). */

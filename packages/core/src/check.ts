@@ -4,6 +4,7 @@
 // (as Node's own argument checks do) for a value of the wrong kind.
 
 import { ValueError, fmtShape } from './errors.js';
+import { MAX_ELEMENTS } from './shape.js';
 import { Tensor } from './tensor.js';
 
 /** A short description of a value for messages: "a string ('1')", "an array of length 3", "null". */
@@ -80,11 +81,7 @@ export function checkShapeArg(fn: string, v: unknown): asserts v is readonly num
   }
 }
 
-/**
- * The largest element count of one tensor: its memory is one typed array, whose length V8 limits to 2^32
- * elements on 64-bit machines (2^31 - 1 on some others).
- */
-export const MAX_ELEMENTS = 2 ** 32;
+export { MAX_ELEMENTS } from './shape.js';
 
 /** Non-negative integer dimensions whose product fits in one tensor; names the function and the shape. */
 export function checkAllocatable(fn: string, shape: readonly number[]): void {

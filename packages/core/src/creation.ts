@@ -56,11 +56,27 @@ function flattenInto(data: NestedArray, shape: readonly number[], out: Float32Ar
   walk(data, 0, []);
 }
 
-function checkFinite(op: string, data: Float32Array): void {
+function checkFinite(op: string, data: Float32Array, source: unknown): void {
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
-    if (v - v !== 0) throw new ValueError(`${op}: value at flat index ${i} is ${v}; pass { allowNonFinite: true } to allow NaN/Infinity`);
+    if (v - v === 0) continue;
+    // What the caller wrote there (only looked up on this error path).
+    const given = typeof source === 'number' ? source
+      : Array.isArray(source) ? (source.flat(Infinity) as unknown[])[i] : (source as ArrayLike<unknown> | undefined)?.[i];
+    if (typeof given === 'number' && Number.isFinite(given)) {
+      throw new ValueError(`${op}: value at flat index ${i} is ${given}, beyond the float32 range (±3.4028235e38): it would be ${v}`);
+    }
+    if (typeof given === 'bigint') {
+      throw new ValueError(`${op}: value at flat index ${i} is ${given}n, beyond the float32 range (±3.4028235e38)`);
+    }
+    throw new ValueError(`${op}: value at flat index ${i} is ${v}; pass { allowNonFinite: true } to allow NaN/Infinity`);
   }
+}
+
+function checkRequiresGrad(op: string, options: CreateOptions | undefined): boolean {
+  const value = options?.requiresGrad ?? false;
+  if (typeof value !== 'boolean') throw new TypeError(`${op}: options.requiresGrad must be true or false, got ${typeof value}`);
+  return value;
 }
 
 /**
@@ -69,7 +85,7 @@ function checkFinite(op: string, data: Float32Array): void {
  * nesting (or [length]) and must hold exactly as many elements as the data.
  */
 export function tensor(
-  data: NestedArray | Float32Array | ArrayLike<number>, shape?: readonly number[], options: TensorOptions = {},
+  data: NestedArray | Float32Array | ArrayLike<number> | BigInt64Array | BigUint64Array, shape?: readonly number[], options: TensorOptions = {},
 ): Tensor {
   let flat: Float32Array;
   let inferred: number[];
@@ -83,6 +99,10 @@ export function tensor(
     inferred = inferShape(data as NestedArray);
     flat = new Float32Array(sizeOf(inferred));
     flattenInto(data as NestedArray, inferred, flat);
+  } else if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+    // int64 data (torch.tensor takes it too), converted to float32 as every other input is.
+    flat = Float32Array.from(data as ArrayLike<bigint>, (v) => Number(v));
+    inferred = [flat.length];
   } else if (ArrayBuffer.isView(data) || typeof (data as ArrayLike<number>).length === 'number') {
     flat = Float32Array.from(data as ArrayLike<number>);
     inferred = [flat.length];
@@ -94,14 +114,16 @@ export function tensor(
   if (sizeOf(finalShape) !== flat.length) {
     throw new ShapeError(`tensor: ${flat.length} values do not fit shape ${fmtShape(finalShape)} (needs ${sizeOf(finalShape)})`);
   }
-  if (!options.allowNonFinite) checkFinite('tensor', flat);
+  const requiresGrad = checkRequiresGrad('tensor', options);
+  if (!options.allowNonFinite) checkFinite('tensor', flat, data);
   const t = onBackend(flat, finalShape);
-  t.requiresGrad = options.requiresGrad ?? false;
+  t.requiresGrad = requiresGrad;
   return t;
 }
 
 export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
   checkShape('full', shape);
+  const requiresGrad = checkRequiresGrad('full', options);
   const n = sizeOf(shape);
   let t: Tensor;
   if (hasBackend()) {
@@ -112,7 +134,7 @@ export function full(shape: readonly number[], value: number, options: CreateOpt
   } else {
     t = new Tensor(new Float32Array(n).fill(value), [...shape]);
   }
-  t.requiresGrad = options.requiresGrad ?? false;
+  t.requiresGrad = requiresGrad;
   return t;
 }
 
@@ -149,19 +171,21 @@ export interface RandomOptions extends CreateOptions {
 /** Standard normal samples, scaled: mean + std * N(0, 1). */
 export function randn(shape: readonly number[], options: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
   checkShape('randn', shape);
+  const requiresGrad = checkRequiresGrad('randn', options);
   const g = options.generator ?? defaultGenerator();
   const mean = options.mean ?? 0;
   const std = options.std ?? 1;
   const data = new Float32Array(sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = mean + std * g.normal();
   const t = onBackend(data, [...shape]);
-  t.requiresGrad = options.requiresGrad ?? false;
+  t.requiresGrad = requiresGrad;
   return t;
 }
 
 /** Uniform samples in [low, high) (default [0, 1)). */
 export function rand(shape: readonly number[], options: RandomOptions & { low?: number; high?: number } = {}): Tensor {
   checkShape('rand', shape);
+  const requiresGrad = checkRequiresGrad('rand', options);
   const g = options.generator ?? defaultGenerator();
   const low = options.low ?? 0;
   const high = options.high ?? 1;
@@ -169,7 +193,7 @@ export function rand(shape: readonly number[], options: RandomOptions & { low?: 
   const data = new Float32Array(sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * g.uniform();
   const t = onBackend(data, [...shape]);
-  t.requiresGrad = options.requiresGrad ?? false;
+  t.requiresGrad = requiresGrad;
   return t;
 }
 

@@ -3,11 +3,28 @@
 // engine's "Invalid typed array length". The work is done by creation.ts.
 
 import * as create from './creation.js';
+import { ValueError } from './errors.js';
 import type { CreateOptions, RandomOptions, TensorOptions } from './creation.js';
 import {
   checkAllocatable, checkNumber, checkOptionalNumber, checkShapeArg, checkTensor, describeValue, shapeAndOptions,
 } from './check.js';
 import { Tensor, type NestedArray } from './tensor.js';
+
+/** A number that must be finite when given: a NaN or infinite parameter would fill the tensor with NaN or Infinity. */
+function checkOptionalFinite(fn: string, arg: string, v: unknown): void {
+  checkOptionalNumber(fn, arg, v);
+  if (v !== undefined && !Number.isFinite(v)) throw new ValueError(`${fn}: ${arg} must be a finite number, got ${v}`);
+}
+
+/** options.generator: a Generator (of any copy of core, so checked by what it can do). */
+function checkGenerator(fn: string, g: unknown): void {
+  if (g === undefined) return;
+  const methods = g as { normal?: unknown; uniform?: unknown; int?: unknown } | null;
+  if (methods === null || typeof methods !== 'object' || typeof methods.normal !== 'function' ||
+    typeof methods.uniform !== 'function' || typeof methods.int !== 'function') {
+    throw new TypeError(`${fn}: options.generator must be a Generator (new Generator(seed)), got ${describeValue(g)}`);
+  }
+}
 
 type ShapeArgs<O> = [shape: readonly number[], options?: O] | [...dims: number[]] | [...dims: number[], options: O];
 
@@ -20,7 +37,7 @@ export type RandOptions = RandomOptions & { low?: number; high?: number };
  * defaults to the nesting (or [length], or the tensor's shape) and must hold exactly as many elements.
  */
 export function tensor(
-  data: Tensor | NestedArray | Float32Array | ArrayLike<number>, shape?: readonly number[], options?: TensorOptions,
+  data: Tensor | NestedArray | Float32Array | ArrayLike<number> | BigInt64Array | BigUint64Array, shape?: readonly number[], options?: TensorOptions,
 ): Tensor {
   // torch.tensor(t) copies a tensor; so does this (detached: the copy starts a new leaf).
   if (data instanceof Tensor) return create.tensor(Float32Array.from(data.data()), shape ?? data.shape, options);
@@ -66,16 +83,19 @@ export function onesLike(t: Tensor, options?: CreateOptions): Tensor {
 /** Standard normal samples, scaled: mean + std * N(0, 1). `randn([2, 3])` or `randn(2, 3)`, then options. */
 export function randn(...args: ShapeArgs<RandnOptions>): Tensor {
   const [shape, options] = shapeAndOptions<RandnOptions>('randn', args);
-  checkOptionalNumber('randn', 'options.mean', options?.mean);
-  checkOptionalNumber('randn', 'options.std', options?.std);
+  checkOptionalFinite('randn', 'options.mean', options?.mean);
+  checkOptionalFinite('randn', 'options.std', options?.std);
+  if (options?.std !== undefined && options.std < 0) throw new ValueError(`randn: options.std must be >= 0, got ${options.std}`);
+  checkGenerator('randn', options?.generator);
   return create.randn(shape, options);
 }
 
 /** Uniform samples in [low, high) (default [0, 1)). `rand([2, 3])` or `rand(2, 3)`, then options. */
 export function rand(...args: ShapeArgs<RandOptions>): Tensor {
   const [shape, options] = shapeAndOptions<RandOptions>('rand', args);
-  checkOptionalNumber('rand', 'options.low', options?.low);
-  checkOptionalNumber('rand', 'options.high', options?.high);
+  checkOptionalFinite('rand', 'options.low', options?.low);
+  checkOptionalFinite('rand', 'options.high', options?.high);
+  checkGenerator('rand', options?.generator);
   return create.rand(shape, options);
 }
 
@@ -85,6 +105,7 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   checkNumber('randint', 'high', high);
   checkShapeArg('randint', shape);
   checkAllocatable('randint', shape);
+  checkGenerator('randint', options?.generator);
   return create.randint(low, high, shape, options);
 }
 
@@ -92,6 +113,7 @@ export function randint(low: number, high: number, shape: readonly number[], opt
 export function randperm(n: number, options?: RandomOptions): Tensor {
   checkNumber('randperm', 'n', n);
   checkAllocatable('randperm', [n]);
+  checkGenerator('randperm', options?.generator);
   return create.randperm(n, options);
 }
 
@@ -109,8 +131,8 @@ export function arange(start: number, end?: number, step?: number): Tensor {
 
 /** n evenly spaced values from start to end inclusive. */
 export function linspace(start: number, end: number, n: number): Tensor {
-  checkNumber('linspace', 'start', start);
-  checkNumber('linspace', 'end', end);
+  checkOptionalFinite('linspace', 'start', start);
+  checkOptionalFinite('linspace', 'end', end);
   checkNumber('linspace', 'n', n);
   if (Number.isInteger(n) && n >= 0) checkAllocatable('linspace', [n]);
   return create.linspace(start, end, n);

@@ -21,12 +21,18 @@ const printOptions: PrintOptions = { precision: 4, threshold: 1000, edgeItems: 3
 /** Changes how tensors print, like torch.set_printoptions; returns the previous options. */
 export function setPrintOptions(options: Partial<PrintOptions>): PrintOptions {
   const previous = { ...printOptions };
-  for (const key of ['precision', 'threshold', 'edgeItems', 'lineWidth'] as const) {
+  const keys = ['precision', 'threshold', 'edgeItems', 'lineWidth'] as const;
+  // All checked before any is applied, so a refused call changes nothing.
+  for (const key of keys) {
     const v = options[key];
     if (v === undefined) continue;
-    if (!Number.isInteger(v) || v < 0) throw new TypeError(`setPrintOptions: ${key} must be a non-negative integer, got ${String(v)}`);
-    printOptions[key] = v;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
+      throw new TypeError(`setPrintOptions: ${key} must be a non-negative integer, got ${typeof v === 'string' ? JSON.stringify(v) : String(v)}`);
+    }
+    // Number's toFixed and toExponential take at most 100 digits.
+    if (key === 'precision' && v > 100) throw new RangeError(`setPrintOptions: precision must be at most 100, got ${v}`);
   }
+  for (const key of keys) if (options[key] !== undefined) printOptions[key] = options[key];
   return previous;
 }
 

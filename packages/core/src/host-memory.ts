@@ -16,6 +16,8 @@ import type { Memory } from './backend.js';
 /** Below one page a fresh array is cheap, and small arrays would cost more in bookkeeping than they save. */
 const MIN_POOLED_FLOATS = 1024;
 const DEFAULT_LIMIT_BYTES = 64 * 1024 * 1024;
+/** The longest Float32Array V8 makes on 64-bit machines (core's MAX_ELEMENTS). */
+const MAX_FLOATS = 2 ** 32;
 /** Blocks kept per size class: enough for the same shape used several times in a step, and no hoarding. */
 const MAX_PER_CLASS = 64;
 
@@ -50,13 +52,16 @@ export class HostMemory implements Memory<Float32Array> {
 
   alloc(n: number): Float32Array {
     if (n < MIN_POOLED_FLOATS) return new Float32Array(n);
+    if (n > MAX_FLOATS) {
+      throw new RangeError(`host memory: a tensor of ${n} float32 elements is more than one typed array holds (${MAX_FLOATS})`);
+    }
     const bytes = sizeClass(4 * n);
     let block = this.free.get(bytes)?.pop();
     if (block !== undefined) {
       this.stats.freeBytes -= bytes;
       this.stats.reused++;
     } else {
-      block = uninitialized(bytes);
+      block = allocateBlock(bytes, n);
       this.stats.allocated++;
     }
     const storage = new Float32Array(block, 0, n);
@@ -83,8 +88,16 @@ export class HostMemory implements Memory<Float32Array> {
     this.recycle(s.buffer as ArrayBuffer);
   }
 
-  /** Caps the bytes kept in free blocks (default 64 MiB); 0 keeps none. Returns the previous cap. */
+  /**
+   * Caps the bytes kept in free blocks (default 64 MiB); 0 keeps none, Infinity sets no cap. Returns the
+   * previous cap.
+   */
   setLimit(bytes: number): number {
+    if (typeof bytes !== 'number' || !(bytes >= 0) || (Number.isFinite(bytes) && !Number.isInteger(bytes))) {
+      throw new RangeError(
+        `hostMemory.setLimit: expected a whole number of bytes >= 0 (or Infinity), got ${typeof bytes === 'number' ? bytes : typeof bytes}`,
+      );
+    }
     const previous = this.limitBytes;
     this.limitBytes = bytes;
     if (this.stats.freeBytes > bytes) this.clear();
@@ -109,13 +122,27 @@ export class HostMemory implements Memory<Float32Array> {
   }
 }
 
+/** A new block of `bytes` for `n` elements; an engine that cannot provide it is named with the size asked. */
+function allocateBlock(bytes: number, n: number): ArrayBuffer {
+  try {
+    return uninitialized(bytes);
+  } catch (err) {
+    throw new RangeError(
+      `host memory: cannot allocate a tensor of ${n} float32 elements (${(bytes / 2 ** 30).toFixed(2)} GiB): ` +
+      (err instanceof Error ? err.message : String(err)),
+      { cause: err },
+    );
+  }
+}
+
 /**
  * A new block without the zero fill of `new ArrayBuffer` where Node offers one (Buffer.allocUnsafeSlow gives
  * a buffer of its own): callers write every element they read, and the fill is a pass over cold memory.
  */
 function uninitialized(bytes: number): ArrayBuffer {
   const node = (globalThis as { Buffer?: { allocUnsafeSlow(n: number): Uint8Array } }).Buffer;
-  if (node === undefined) return new ArrayBuffer(bytes);
+  // Past 4 GiB Node's buffers end (buffer.constants.MAX_LENGTH), while an ArrayBuffer may go further.
+  if (node === undefined || bytes > 2 ** 32) return new ArrayBuffer(bytes);
   const b = node.allocUnsafeSlow(bytes);
   return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? (b.buffer as ArrayBuffer) : new ArrayBuffer(bytes);
 }

@@ -5,6 +5,7 @@
 import { NablaError } from './errors.js';
 import type { GradNode } from './autograd.js';
 import type { Tensor } from './tensor.js';
+import { shared } from './shared.js';
 
 export interface BackwardOptions {
   /**
@@ -38,7 +39,7 @@ export function backwardArguments(
 }
 
 /** The marker of a node whose graph a backward pass has freed. */
-const released = new WeakSet<GradNode>();
+const released = shared('released-graphs', () => new WeakSet<GradNode>());
 
 /**
  * Frees the graph behind a finished backward pass: each node forgets its inputs and its backward closure

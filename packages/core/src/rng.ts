@@ -38,7 +38,11 @@ export class Generator {
     return g;
   }
 
+  /** Reseeds from the low 32 bits of `seed` (an integer part of a finite number; NaN would silently be 0). */
   seed(seed: number): void {
+    if (typeof seed !== 'number' || !Number.isFinite(seed)) {
+      throw new RangeError(`Generator: the seed must be a finite number, got ${typeof seed === 'number' ? seed : typeof seed}`);
+    }
     let x = seed >>> 0;
     const next = (): number => {
       x = (x + 0x9e3779b9) >>> 0;

@@ -2,6 +2,12 @@
 
 import { fmtShape, ShapeError } from './errors.js';
 
+/**
+ * The largest element count of one tensor: its memory is one typed array, whose length V8 limits to 2^32
+ * elements on 64-bit machines (2^31 - 1 on some others).
+ */
+export const MAX_ELEMENTS = 2 ** 32;
+
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;
   for (let i = 0; i < shape.length; i++) n *= shape[i]!;
@@ -68,15 +74,19 @@ export function broadcastStrides(
   return out;
 }
 
-/** Turns a possibly negative axis into an index in [0, rank); throws naming the op otherwise. */
+/**
+ * Turns a possibly negative axis into an index in [0, rank); throws naming the op otherwise. As in PyTorch, a
+ * 0-d tensor takes axis 0 and -1 (it is treated as having one axis of size 1); callers handle rank 0.
+ */
 export function normalizeAxis(op: string, axis: number, rank: number): number {
-  if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
-    throw new ShapeError(`${op}: axis ${axis} is out of range for a tensor of rank ${rank} (expected -${rank}..${rank - 1})`);
+  const r = Math.max(rank, 1);
+  if (!Number.isInteger(axis) || axis < -r || axis >= r) {
+    throw new ShapeError(`${op}: axis ${axis} is out of range for a tensor of rank ${rank} (expected ${-r}..${r - 1})`);
   }
-  return axis < 0 ? axis + rank : axis;
+  return axis < 0 ? axis + r : axis;
 }
 
-/** Normalised, sorted, distinct axes; undefined means all axes. */
+/** Normalised, sorted, distinct axes; undefined means all axes. A 0-d tensor has none to reduce. */
 export function normalizeAxes(op: string, axes: number | readonly number[] | undefined, rank: number): number[] {
   if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
   const list = typeof axes === 'number' ? [axes] : axes;
@@ -84,7 +94,7 @@ export function normalizeAxes(op: string, axes: number | readonly number[] | und
   for (let i = 1; i < out.length; i++) {
     if (out[i] === out[i - 1]) throw new ShapeError(`${op}: axis ${out[i]} given twice in ${JSON.stringify(list)}`);
   }
-  return out;
+  return rank === 0 ? [] : out;
 }
 
 export function checkShape(op: string, shape: readonly number[]): void {

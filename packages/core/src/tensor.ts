@@ -2,25 +2,30 @@
 // autograd node.
 // Methods delegate to the op functions, which are also exported on their own (add(a, b) == a.add(b)).
 
-import type { Storage, View } from './backend.js';
-import { registerPostAccumulateGradHook, runBackward, type BackwardOptions, type GradNode, type PostAccumulateGradHook } from './autograd.js';
+import type { Memory, Storage, View } from './backend.js';
+import { needsGrad, record, registerPostAccumulateGradHook, runBackward, type BackwardOptions, type GradNode, type PostAccumulateGradHook } from './autograd.js';
 import { NablaError, ShapeError, fmtShape } from './errors.js';
 import { formatTensor } from './format.js';
-import { contiguousStrides, isContiguous, sizeOf } from './shape.js';
-import { getBackend, getBackendByName } from './registry.js';
-import { allocStorage, checkMemory, isTemporary, memoryOf, peek } from './memory.js';
+import { contiguousStrides, isContiguous } from './shape.js';
+import { backendForMemory, getBackend, getBackendByName } from './registry.js';
+import { allocStorage, checkHostRange, isTemporary, memoryOf, peek } from './memory.js';
 import { coalesceViews } from './plan.js';
 import * as ew from './ops/elementwise.js';
 import * as red from './ops/reduce.js';
 import * as vw from './ops/views.js';
 import { matmul } from './ops/matmul.js';
+import { shared } from './shared.js';
+import { noteWrite } from './versions.js';
 import * as nn from './ops/nn.js';
 
 export type Scalar = number;
 export type TensorLike = Tensor | number;
 export type NestedArray = number | NestedArray[];
 
-let nextId = 1;
+// Shared by every copy of core, so that ids stay distinct.
+const ids = shared('tensor-ids', () => ({ next: 1 }));
+/** Marks tensors of every copy of core, so that `instanceof Tensor` holds for them all (see hasInstance). */
+const BRAND = Symbol.for('@nabla/core/tensor');
 
 export class Tensor implements View<Storage> {
   /** The backend memory holding the elements (a Float32Array in host memory). Read values with data(). */
@@ -45,10 +50,18 @@ export class Tensor implements View<Storage> {
   get grad(): Tensor | null {
     const g = this.gradValue;
     if (g !== null) handedOut.add(g);
+    else if (this.gradFn !== null && !this.retainsGrad) warnNonLeafGrad();
     return g;
   }
 
+  /**
+   * Sets the gradient (null clears it). A gradient of another shape is refused by the next backward() that
+   * adds to it and by the optimizers' step().
+   */
   set grad(g: Tensor | null) {
+    if (g !== null && !(g instanceof Tensor)) {
+      throw new TypeError(`grad: expected a Tensor or null, got ${Array.isArray(g) ? 'an array' : typeof g}`);
+    }
     this.gradValue = g;
   }
   /** The op that produced this tensor, when it was recorded for autograd; null for leaves. */
@@ -57,13 +70,34 @@ export class Tensor implements View<Storage> {
 
   /** Low level: wraps storage without copying. Use `tensor()`, `zeros()`... to create tensors. */
   constructor(storage: Storage, shape: readonly number[], strides?: readonly number[], offset = 0) {
+    // Cheap checks of what no kernel looks at: a negative or fractional size would give a tensor of a wrong
+    // element count, and a fractional offset would be truncated by host reads.
+    if (storage === null || typeof storage !== 'object' || typeof storage.length !== 'number') {
+      throw new TypeError(`Tensor: storage must be a Float32Array or a backend's storage, got ${storage === null ? 'null' : typeof storage}`);
+    }
+    let size = 1;
+    for (let i = 0; i < shape.length; i++) {
+      const d = shape[i]!;
+      if (!Number.isInteger(d) || d < 0) throw new ShapeError(`Tensor: invalid shape ${fmtShape(shape)}: dimensions must be non-negative integers`);
+      size *= d;
+    }
+    if (!Number.isInteger(offset) || offset < 0) throw new RangeError(`Tensor: offset must be a non-negative integer, got ${offset}`);
     this.storage = storage;
     this.shape = shape;
     this.strides = strides ?? contiguousStrides(shape);
     this.offset = offset;
-    this.size = sizeOf(shape);
+    this.size = size;
     this.isContiguous = strides === undefined || isContiguous(shape, this.strides);
-    this.id = nextId++;
+    this.id = ids.next++;
+  }
+
+  /**
+   * True for tensors made by any copy of @nabla/core loaded in this process (two bundles, two node_modules),
+   * not only this one's: ops of one copy accept the other's tensors, since both share backends and memory.
+   */
+  static [Symbol.hasInstance](v: unknown): boolean {
+    if (this !== Tensor) return Function.prototype[Symbol.hasInstance].call(this, v);
+    return typeof v === 'object' && v !== null && (v as { [BRAND]?: unknown })[BRAND] === true;
   }
 
   get rank(): number {
@@ -77,15 +111,20 @@ export class Tensor implements View<Storage> {
    * .numpy()); in a backend's own memory it is a copy.
    */
   data(): Float32Array {
-    if (this.isContiguous) return memoryOf(this.storage).read(this.storage, this.offset, this.size);
+    if (this.isContiguous) {
+      checkHostRange(this.storage, this.offset, this.size);
+      return memoryOf(this.storage).read(this.storage, this.offset, this.size);
+    }
     const out = this.packed();
     return memoryOf(out).read(out, 0, this.size);
   }
 
-  /** A contiguous copy of a strided tensor's elements, not recorded for autograd. */
+  /**
+   * A contiguous copy of a strided tensor's elements, not recorded for autograd, made by a backend of the
+   * memory the tensor lives in (which need not be the backend in use).
+   */
   private packed(): Storage {
-    const backend = getBackend();
-    checkMemory('data', backend, this);
+    const backend = backendForMemory(memoryOf(this.storage));
     const out = allocStorage(backend, this.size);
     backend.copy(coalesceViews([this])[0]!, out);
     return out;
@@ -104,10 +143,20 @@ export class Tensor implements View<Storage> {
 
   /**
    * This tensor in the memory of backend `name`: the tensor itself when that backend computes in the same
-   * memory (js and native share host memory), else a copy (not recorded for autograd; detach first).
+   * memory (js and native share host memory), else a copy. The copy is recorded for autograd, as PyTorch's
+   * .to(device) is: gradients flow back into this tensor's memory (detach() first for a new leaf).
    */
   to(name: string): Tensor {
     const target = getBackendByName(name).memory;
+    const source = memoryOf(this.storage);
+    if (source === target) return this;
+    const out = this.copiedInto(target);
+    if (needsGrad(this)) record(out, 'to', [this], (g) => [g.copiedInto(source)]);
+    return out;
+  }
+
+  /** A contiguous copy in `target` memory, not recorded. */
+  private copiedInto(target: Memory): Tensor {
     if (memoryOf(this.storage) === target) return this;
     const storage = target.alloc(this.size);
     target.write(storage, 0, this.hostValues());
@@ -117,31 +166,48 @@ export class Tensor implements View<Storage> {
   /**
    * Writes `src`'s values into this tensor's memory in row-major order (like torch's copy_, not recorded
    * for autograd): a Tensor of the same size (from any backend) or an array of numbers. Returns this.
+   * A graph that saved this tensor (or a view of its storage) for backward refuses to run afterwards, as in
+   * PyTorch, since its gradient would use the new values.
    */
   copy_(src: Tensor | ArrayLike<number>): this {
-    const values = src instanceof Tensor ? src.hostValues() : Float32Array.from(src);
+    const values = src instanceof Tensor ? src.hostValues() : numbersOf(src);
     if (values.length !== this.size) {
       throw new ShapeError(`copy_: ${values.length} values do not fit a tensor of shape ${fmtShape(this.shape)}`);
     }
+    for (let d = 0; d < this.rank; d++) {
+      if (this.strides[d] === 0 && this.shape[d]! > 1) {
+        throw new NablaError(
+          `copy_: the tensor of shape ${fmtShape(this.shape)} is an expanded (broadcast) view: several of its elements ` +
+          'are one memory location, so the values would overwrite each other. Write into a contiguous() copy instead',
+        );
+      }
+    }
+    noteWrite(this.storage);
     const memory = memoryOf(this.storage);
     if (this.isContiguous) {
       memory.write(this.storage, this.offset, values);
       return this;
     }
-    if (!(this.storage instanceof Float32Array)) {
-      throw new NablaError(`copy_: writing into a strided view of ${memory.name} memory is not supported; use a contiguous tensor`);
-    }
-    const dst = this.storage;
+    if (this.size === 0) return this;
+    // A strided view: write into the range of memory it spans, in place in host memory, else through a copy
+    // of that range. Values read from the same storage are copied first, since writing would change them.
+    let span = 1;
+    for (let d = 0; d < this.rank; d++) span += (this.shape[d]! - 1) * this.strides[d]!;
+    const host = this.storage instanceof Float32Array;
+    const window = host ? (this.storage as Float32Array) : memory.read(this.storage, this.offset, span);
+    const base = host ? this.offset : 0;
+    const from = src instanceof Tensor && src.storage === this.storage ? values.slice() : values;
     const index = new Array<number>(this.rank).fill(0);
-    for (let i = 0; i < values.length; i++) {
-      let at = this.offset;
+    for (let i = 0; i < from.length; i++) {
+      let at = base;
       for (let d = 0; d < this.rank; d++) at += index[d]! * this.strides[d]!;
-      dst[at] = values[i]!;
+      window[at] = from[i]!;
       for (let d = this.rank - 1; d >= 0; d--) {
         if (++index[d]! < this.shape[d]!) break;
         index[d] = 0;
       }
     }
+    if (!host) memory.write(this.storage, this.offset, window);
     return this;
   }
 
@@ -163,6 +229,14 @@ export class Tensor implements View<Storage> {
   item(): number {
     if (this.size !== 1) throw new NablaError(`item: expected a tensor with one element, got shape ${fmtShape(this.shape)}`);
     return peek(this.storage, this.offset, 1)[0]!;
+  }
+
+  /**
+   * What JSON.stringify writes: the values as nested arrays (as toArray()), not the fields, whose storage
+   * may be a whole backend's memory (a WebAssembly heap would be written out element by element).
+   */
+  toJSON(): NestedArray {
+    return this.toArray();
   }
 
   /** The values as PyTorch prints them (summarised when large), with requiresGrad or gradFn. */
@@ -187,6 +261,7 @@ export class Tensor implements View<Storage> {
 
   /** Sets requiresGrad on a leaf (chainable). */
   requiresGrad_(value = true): this {
+    if (typeof value !== 'boolean') throw new TypeError(`requiresGrad_: expected true or false, got ${typeof value}`);
     if (this.gradFn !== null && !value) throw new NablaError('requiresGrad_(false): only leaves can stop requiring grad; use detach()');
     this.requiresGrad = value;
     return this;
@@ -235,6 +310,7 @@ export class Tensor implements View<Storage> {
   log(): Tensor { return ew.log(this); }
   sqrt(): Tensor { return ew.sqrt(this); }
   abs(): Tensor { return ew.abs(this); }
+  sign(): Tensor { return ew.sign(this); }
   square(): Tensor { return ew.mul(this, this); }
   clamp(min?: number, max?: number): Tensor { return ew.clamp(this, min, max); }
 
@@ -254,6 +330,7 @@ export class Tensor implements View<Storage> {
   max(axes?: number | number[], keepdims = false): Tensor { return red.max(this, axes, keepdims); }
   min(axes?: number | number[], keepdims = false): Tensor { return red.min(this, axes, keepdims); }
   argmax(axis = -1, keepdims = false): Tensor { return red.argmax(this, axis, keepdims); }
+  argmin(axis = -1, keepdims = false): Tensor { return red.argmin(this, axis, keepdims); }
 
   // ---- shape and views ------------------------------------------------------------------------
   matmul(other: Tensor): Tensor { return matmul(this, other); }
@@ -276,6 +353,40 @@ export class Tensor implements View<Storage> {
   contiguous(): Tensor { return this.isContiguous ? this : vw.clone(this); }
 }
 
+const warnings = shared('warnings', () => new Set<string>());
+
+/**
+ * PyTorch's warning, once per process: .grad of a tensor made by an op stays null, which a caller reading it
+ * after backward() would otherwise take for "no gradient".
+ */
+function warnNonLeafGrad(): void {
+  if (warnings.has('non-leaf-grad')) return;
+  warnings.add('non-leaf-grad');
+  const message =
+    '.grad of a tensor made by an op (not a leaf) is null: backward() fills .grad of leaves only. Call ' +
+    'retainGrad() on it before backward() to keep its gradient, or read the gradient of a leaf.';
+  const proc = (globalThis as { process?: { emitWarning?: (m: string, o: { code: string }) => void } }).process;
+  if (typeof proc?.emitWarning === 'function') proc.emitWarning(message, { code: 'NABLA_NON_LEAF_GRAD' });
+  else console.warn(`Warning: ${message}`);
+}
+
+/** The values of an array of numbers as float32; anything else in it is named rather than read as NaN. */
+function numbersOf(src: ArrayLike<number>): Float32Array {
+  if (src instanceof Float32Array) return src;
+  if (src === null || typeof src !== 'object' || typeof src.length !== 'number') {
+    throw new TypeError(`copy_: expected a Tensor or an array of numbers, got ${src === null ? 'null' : typeof src}`);
+  }
+  const out = new Float32Array(src.length);
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i] as unknown;
+    if (typeof v !== 'number') {
+      throw new TypeError(`copy_: element ${i} is ${typeof v === 'bigint' ? 'a bigint' : typeof v}, expected a number`);
+    }
+    out[i] = v;
+  }
+  return out;
+}
+
 function flatArgs(args: number[] | [number[]]): number[] {
   return Array.isArray(args[0]) ? args[0] : (args as number[]);
 }
@@ -283,14 +394,15 @@ function flatArgs(args: number[] | [number[]]): number[] {
 // Gradients whose memory nabla may recycle when an optimizer drops them: the storage was made during the
 // backward pass that set it (a temporary that became the .grad, or the copy made for it), so nothing but the
 // .grad tensor reaches it, until code outside nabla's packages reads .grad (handedOut): the reader may keep it.
-const recyclable = new WeakSet<Tensor>();
-const handedOut = new WeakSet<Tensor>();
+const recyclable = shared('recyclable-grads', () => new WeakSet<Tensor>());
+const handedOut = shared('handed-out-grads', () => new WeakSet<Tensor>());
 
 /**
  * `t`'s gradient, read by nabla's own packages (an optimizer's step, gradient clipping), which do not keep it:
  * unlike reading `t.grad`, this leaves its memory recyclable.
  */
 export function gradOf(t: Tensor): Tensor | null {
+  if (!(t instanceof Tensor)) throw new TypeError(`gradOf: expected a Tensor, got ${t === null ? 'null' : typeof t}`);
   return t.gradValue;
 }
 
@@ -301,6 +413,7 @@ export function gradOf(t: Tensor): Tensor | null {
  * gradients step after step, as with setToNone: false, while a gradient the caller did read keeps its values.
  */
 export function dropGrad(t: Tensor): void {
+  if (!(t instanceof Tensor)) throw new TypeError(`dropGrad: expected a Tensor, got ${t === null ? 'null' : typeof t}`);
   const g = t.gradValue;
   t.gradValue = null;
   if (g === null || !recyclable.has(g) || handedOut.has(g)) return;
@@ -325,6 +438,12 @@ const backwardHelpers = {
    */
   accumulate(leaf: Tensor, g: Tensor, owned: Set<Storage>): void {
     const acc = leaf.gradValue;
+    if (acc !== null && (acc.rank !== leaf.rank || acc.shape.some((d, i) => d !== leaf.shape[i]))) {
+      throw new ShapeError(
+        `backward: the .grad of a tensor of shape ${fmtShape(leaf.shape)} has shape ${fmtShape(acc.shape)} (assigned ` +
+        'by hand?), so this gradient cannot be added to it; set .grad to null or to a tensor of the same shape',
+      );
+    }
     if (acc === null && g.isContiguous && g.offset === 0 && g.storage.length === g.size && !owned.has(g.storage)) {
       owned.add(g.storage);
       leaf.gradValue = new Tensor(g.storage, leaf.shape);
@@ -344,3 +463,5 @@ const backwardHelpers = {
     if (acc === null) recyclable.add(t); // `own` was made just now, by this pass
   },
 };
+
+Object.defineProperty(Tensor.prototype, BRAND, { value: true });

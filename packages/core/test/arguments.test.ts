@@ -2,7 +2,7 @@
 // expected, before any backend is involved (these tests register none); creation takes PyTorch's forms.
 import { describe, expect, it } from 'vitest';
 import {
-  ValueError, Tensor, add, arange, concat, full, linear, matmul, ones, rand, randint, randn, randperm, reshape, sum,
+  ValueError, Tensor, add, linspace, dropGrad, expand, gradOf, setGradEnabled, isGradEnabled, transpose, unsqueeze, arange, concat, full, linear, matmul, ones, rand, randint, randn, randperm, reshape, sum,
   tensor, zeros, zerosLike, softmaxCrossEntropy, activation, where,
 } from '../src/index.js';
 
@@ -84,5 +84,91 @@ describe('ops name the argument that is not a tensor', () => {
     const x = new Tensor(new Float32Array(1), [1]);
     x.requiresGrad = true;
     expect(() => x.backward([1] as never)).toThrow(/backward: gradient must be a Tensor \(or omitted, for a single-element output\), got an array/);
+  });
+});
+
+describe('values and options of the wrong kind are named', () => {
+  it('int64 data is converted; a number beyond float32 is named as such, not as Infinity', () => {
+    expect(tensor(new BigInt64Array([1n, -2n, 3n])).toArray()).toEqual([1, -2, 3]);
+    expect(tensor(new BigUint64Array([4n]), [1, 1]).toArray()).toEqual([[4]]);
+    expect(() => tensor([1, 1e39])).toThrow(/tensor: value at flat index 1 is 1e\+39, beyond the float32 range/);
+    expect(() => tensor(new Float64Array([-1e39]))).toThrow(/is -1e\+39, beyond the float32 range .* it would be -Infinity/);
+    expect(() => tensor(1e39)).toThrow(/is 1e\+39, beyond the float32 range/);
+    expect(() => tensor([Infinity])).toThrow(/is Infinity; pass \{ allowNonFinite: true \}/);
+  });
+
+  it('requiresGrad must be a boolean, in options and in requiresGrad_', () => {
+    expect(() => tensor([1], undefined, { requiresGrad: 1 as never })).toThrow(/tensor: options.requiresGrad must be true or false, got number/);
+    expect(() => zeros([2], { requiresGrad: 'yes' as never })).toThrow(TypeError);
+    expect(() => randn([2], { requiresGrad: 1 as never })).toThrow(TypeError);
+    expect(() => tensor([1]).requiresGrad_('yes' as never)).toThrow(/requiresGrad_: expected true or false, got string/);
+    expect(() => setGradEnabled(0 as never)).toThrow(/setGradEnabled: expected true or false, got number/);
+    expect(isGradEnabled()).toBe(true);
+  });
+
+  it('.grad takes a Tensor or null; gradOf and dropGrad take tensors', () => {
+    const x = tensor([1, 2], undefined, { requiresGrad: true });
+    expect(() => { x.grad = [1, 2] as never; }).toThrow(/grad: expected a Tensor or null, got an array/);
+    x.grad = tensor([5, 6]);
+    expect(gradOf(x)!.toArray()).toEqual([5, 6]);
+    x.grad = null;
+    expect(gradOf(x)).toBeNull();
+    expect(() => gradOf(null as never)).toThrow(/gradOf: expected a Tensor, got null/);
+    expect(() => dropGrad({} as never)).toThrow(/dropGrad: expected a Tensor, got object/);
+  });
+
+  it('views check their axes and sizes instead of making a tensor of a bad shape', () => {
+    const v = tensor([1, 2]);
+    expect(() => transpose(v, 0, 5)).toThrow(/transpose: axis 5 is out of range for a tensor of rank 1/);
+    expect(() => expand(v, [-1, 2])).toThrow(/expand: -1 \(keep the size\) is not allowed for the new leading axis 0/);
+    expect(() => expand(tensor([1]), [2.5])).toThrow(/expand: invalid size 2.5/);
+    expect(() => expand(tensor([1]), [NaN])).toThrow(/expand: invalid size NaN/);
+    expect(() => unsqueeze(v, 2)).toThrow(/unsqueeze: axis 2 is out of range for a tensor of rank 1 \(expected -2\.\.1\)/);
+    expect(unsqueeze(v, -2).shape).toEqual([1, 2]);
+  });
+
+  it('random and range parameters that would fill a tensor with NaN or Infinity are refused', () => {
+    expect(() => randn([2], { mean: NaN })).toThrow(/randn: options.mean must be a finite number, got NaN/);
+    expect(() => randn([2], { std: Infinity })).toThrow(/randn: options.std must be a finite number/);
+    expect(() => randn([2], { std: -1 })).toThrow(/randn: options.std must be >= 0, got -1/);
+    expect(() => rand([2], { low: -Infinity })).toThrow(/rand: options.low must be a finite number/);
+    expect(() => linspace(0, NaN, 3)).toThrow(/linspace: end must be a finite number, got NaN/);
+    expect(randn([2], { std: 0, mean: 3 }).toArray()).toEqual([3, 3]);
+    expect(() => randn([2], { generator: {} as never })).toThrow(/randn: options.generator must be a Generator \(new Generator\(seed\)\), got an object/);
+    expect(() => randperm(3, { generator: 5 as never })).toThrow(/randperm: options.generator must be a Generator/);
+  });
+
+  it('the low-level Tensor constructor refuses sizes, offsets and storage that no kernel would check', () => {
+    const s = new Float32Array(4);
+    expect(() => new Tensor(s, [-2, -2])).toThrow(/Tensor: invalid shape \[-2, -2\]: dimensions must be non-negative integers/);
+    expect(() => new Tensor(s, [1.5])).toThrow(/invalid shape \[1.5\]/);
+    expect(() => new Tensor(s, [2], [1], 0.5)).toThrow(/Tensor: offset must be a non-negative integer, got 0.5/);
+    expect(() => new Tensor(null as never, [2])).toThrow(/Tensor: storage must be a Float32Array or a backend's storage, got null/);
+    expect(() => new Tensor({ length: 4 } as never, [4]).toArray()).toThrow(/neither a Float32Array nor a backend's storage/);
+    expect(new Tensor(s, [2, 2], [1, 2], 0).shape).toEqual([2, 2]);
+  });
+
+  it('reading .grad of a tensor made by an op warns once, as PyTorch does, and gives null', () => {
+    const warned: string[] = [];
+    const original = process.emitWarning;
+    process.emitWarning = ((message: string) => { warned.push(message); }) as typeof process.emitWarning;
+    try {
+      const x = new Tensor(new Float32Array(2), [2]);
+      const made = new Tensor(new Float32Array(2), [2]);
+      made.gradFn = { name: 'mul', inputs: [x], backward: () => [null] };
+      expect(made.grad).toBeNull();
+      expect(made.grad).toBeNull();
+      expect(x.grad).toBeNull(); // a leaf: no warning
+      expect(warned).toHaveLength(1);
+      expect(warned[0]).toMatch(/\.grad of a tensor made by an op \(not a leaf\) is null.* retainGrad\(\)/);
+    } finally {
+      process.emitWarning = original;
+    }
+  });
+
+  it('a post-accumulate hook on a tensor that does not require grad is refused, since it would never run', () => {
+    const frozen = new Tensor(new Float32Array(2), [2]);
+    expect(() => frozen.registerPostAccumulateGradHook(() => undefined)).toThrow(/does not require grad, so no gradient will ever reach it/);
+    expect(() => frozen.requiresGrad_().registerPostAccumulateGradHook(() => undefined)).not.toThrow();
   });
 });

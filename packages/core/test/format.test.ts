@@ -75,5 +75,9 @@ describe('printing tensors', () => {
       setPrintOptions(previous);
     }
     expect(() => setPrintOptions({ precision: -1 })).toThrow(/precision must be a non-negative integer/);
+    // Past what toFixed takes, refused when set rather than when printing; a refused call changes nothing.
+    expect(() => setPrintOptions({ threshold: 5, precision: 1e9 })).toThrow(/setPrintOptions: precision must be at most 100, got 1000000000/);
+    expect(() => setPrintOptions({ edgeItems: '3' as never })).toThrow(/edgeItems must be a non-negative integer, got "3"/);
+    expect(setPrintOptions({}).threshold).toBe(1000);
   });
 });

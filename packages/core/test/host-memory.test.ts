@@ -85,3 +85,26 @@ describe('HostMemory', () => {
     expect(memory.stats.freeBytes).toBe(0);
   });
 });
+
+describe('HostMemory settings and failures', () => {
+  it('setLimit takes a whole number of bytes or Infinity, and names anything else', () => {
+    const memory = new HostMemory();
+    for (const bad of [-1, NaN, 1.5, '1', null]) {
+      expect(() => memory.setLimit(bad as never)).toThrow(/hostMemory.setLimit: expected a whole number of bytes >= 0 \(or Infinity\)/);
+    }
+    expect(memory.setLimit(Infinity)).toBe(64 * 1024 * 1024);
+    expect(memory.setLimit(0)).toBe(Infinity);
+  });
+
+  it('a block the engine cannot provide is named with the tensor size, not only the engine message', () => {
+    const memory = new HostMemory();
+    const node = globalThis.Buffer;
+    const original = node.allocUnsafeSlow;
+    node.allocUnsafeSlow = () => { throw new RangeError('Array buffer allocation failed'); };
+    try {
+      expect(() => memory.alloc(1 << 20)).toThrow(/host memory: cannot allocate a tensor of 1048576 float32 elements \(0\.00 GiB\): Array buffer allocation failed/);
+    } finally {
+      node.allocUnsafeSlow = original;
+    }
+  });
+});

@@ -127,3 +127,13 @@ function referenceXoshiro(seed: number, n: number): number[] {
   }
   return out;
 }
+
+describe('seeds', () => {
+  it('a seed that is not a finite number is refused instead of becoming seed 0', () => {
+    for (const bad of [NaN, Infinity, 'x', null]) {
+      expect(() => new Generator(bad as never)).toThrow(/Generator: the seed must be a finite number/);
+      expect(() => new Generator(1).seed(bad as never)).toThrow(RangeError);
+    }
+    expect(new Generator(undefined).nextUint32()).toBe(new Generator(0).nextUint32());
+  });
+});

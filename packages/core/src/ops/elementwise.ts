@@ -76,7 +76,8 @@ export const div = (a: TensorLike, b: TensorLike): Tensor =>
 
 export const pow = (a: TensorLike, b: TensorLike): Tensor =>
   binary('pow', 'pow', a, b, (g, x, y, out) => [
-    x.requiresGrad ? mul(g, mul(y, pow(x, sub(y, 1)))) : null,
+    // y x^(y-1), and 0 where y is 0 (x^0 is constant; at x = 0 the formula would give 0 * Infinity = NaN), as PyTorch.
+    x.requiresGrad ? mul(g, where(eq(y, 0), 0, mul(y, pow(x, sub(y, 1))))) : null,
     // d/dy x^y = x^y log x, defined for x > 0 (0 elsewhere, rather than NaN).
     y.requiresGrad ? where(gt(x, 0), mul(g, mul(out, log(maximum(x, Number.MIN_VALUE)))), 0) : null,
   ]);

@@ -97,6 +97,18 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.rank === 0 || b.rank === 0) {
     throw new ShapeError(`matmul: operands must have at least one axis, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
   }
+  if (a.rank === 1 || b.rank === 1) {
+    // Errors name the shapes the caller passed, not the promoted ones.
+    const k = b.rank === 1 ? b.shape[0]! : b.shape[b.rank - 2]!;
+    if (a.shape[a.rank - 1] !== k) {
+      throw new ShapeError(
+        `matmul: shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} do not fit: the last axis of the first ` +
+        `(${a.shape[a.rank - 1]}) must equal ${b.rank === 1 ? 'the length of the second' : 'the second-to-last axis of the second'} (${k})`,
+      );
+    }
+  }
+  // 1-D × 1-D is the dot product, a 0-d tensor (as in PyTorch and NumPy).
+  if (a.rank === 1 && b.rank === 1) return reshape(matmul(reshape(a, [1, a.shape[0]!]), reshape(b, [b.shape[0]!, 1])), []);
   if (a.rank === 1) return squeeze(matmul(reshape(a, [1, a.shape[0]!]), b), -2);
   if (b.rank === 1) return squeeze(matmul(a, reshape(b, [b.shape[0]!, 1])), -1);
   const out = matmul2d(a, b);

@@ -21,6 +21,7 @@ export * from './activations.js';
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   checkTensorAndAxes('logSoftmax', x, axis);
   const a = normalizeAxis('logSoftmax', axis, x.rank);
+  if (x.size === 0) return mul(x, 1); // nothing to normalise (PyTorch returns the empty shape too)
   const shifted = sub(x, noGrad(() => max(x, a, true)));
   return sub(shifted, log(sum(exp(shifted), a, true)));
 }
@@ -28,6 +29,7 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
 export function softmax(x: Tensor, axis = -1): Tensor {
   checkTensorAndAxes('softmax', x, axis);
   const a = normalizeAxis('softmax', axis, x.rank);
+  if (x.size === 0) return mul(x, 1);
   const e = exp(sub(x, noGrad(() => max(x, a, true))));
   return e.div(sum(e, a, true));
 }
@@ -141,6 +143,10 @@ function checkTargets(op: string, targets: Tensor, rows: number, classes: number
 
 /** One-hot rows (no autograd) for class indices, via the primitives. */
 export function oneHotOf(targets: Tensor, classes: number): Tensor {
+  checkTensorAndAxes('oneHotOf', targets, classes);
+  if (!Number.isInteger(classes) || classes < 1) throw new ValueError(`oneHotOf: classes must be a positive integer, got ${classes}`);
+  // A target outside 0..classes-1 would give a row of zeros, silently (PyTorch's one_hot refuses it too).
+  checkTargets('oneHotOf', reshape(targets, [-1]), targets.size, classes);
   const ids = new Float32Array(classes);
   for (let i = 0; i < classes; i++) ids[i] = i;
   return eq(reshape(targets, [-1, 1]), new Tensor(fromHost(getBackend(), ids), [1, classes]));

@@ -1,14 +1,16 @@
 // Reductions over axes (sum, mean, max, min, argmax) and sumTo, which undoes broadcasting in gradients.
 
 import type { ReduceOp } from '../backend.js';
+import { ShapeError, fmtShape } from '../errors.js';
 import { needsGrad, record } from '../autograd.js';
 import { getBackend } from '../registry.js';
 import { normalizeAxes, normalizeAxis, sameShape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { binaryRaw, div, eq, mul } from './elementwise.js';
+import { binaryRaw, div, eq, maximum, mul, ne } from './elementwise.js';
 import { expand, reshape } from './views.js';
 import { allocStorage, checkMemory, constant } from '../memory.js';
 import { checkReduction } from '../check.js';
+import { full } from '../creation.js';
 
 function keptShape(shape: readonly number[], axes: readonly number[]): number[] {
   const out = shape.slice();
@@ -56,10 +58,12 @@ function extreme(op: 'max' | 'min', x: Tensor, axes: number | readonly number[] 
   }
   const out = reduceRaw(op, x, ax, keepdims);
   if (needsGrad(x)) {
-    // The gradient is shared equally among the elements that attain the extreme.
+    // The gradient is shared equally among the elements that attain the extreme; where the extreme is NaN,
+    // among the NaN elements (which no comparison finds), as PyTorch's max() sends it to the NaN.
     record(out, op, [x], (g) => {
       const kept = keptShape(x.shape, ax);
-      const hit = eq(x, reshape(out, kept));
+      const extreme = reshape(out, kept);
+      const hit = maximum(eq(x, extreme), mul(ne(x, x), ne(extreme, extreme)));
       const count = reduceRaw('sum', hit, ax, true);
       return [mul(hit, div(reshape(g, kept), count))];
     });
@@ -74,6 +78,7 @@ export const min = (x: Tensor, axes?: number | readonly number[], keepdims = fal
 export function argmax(x: Tensor, axis = -1, keepdims = false): Tensor {
   checkReduction('argmax', x, axis);
   const a = normalizeAxis('argmax', axis, x.rank);
+  if (x.rank === 0) return full([], 0); // the one element is the maximum, as in PyTorch
   if (x.shape[a] === 0) throw new RangeError(`argmax: axis ${a} has size 0`);
   const kept = keptShape(x.shape, [a]);
   const backend = getBackend();
@@ -93,6 +98,9 @@ export function argmin(x: Tensor, axis = -1, keepdims = false): Tensor {
 export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
   if (sameShape(g.shape, shape)) return g;
   const lead = g.rank - shape.length;
+  if (lead < 0 || shape.some((d, i) => d !== 1 && d !== g.shape[i + lead])) {
+    throw new ShapeError(`sumTo: a tensor of shape ${fmtShape(g.shape)} cannot be summed to ${fmtShape(shape)}, which does not broadcast to it`);
+  }
   const axes: number[] = [];
   for (let i = 0; i < g.rank; i++) {
     if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);

@@ -85,9 +85,9 @@ export function permute(x: Tensor, axes: readonly number[]): Tensor {
 
 export function transpose(x: Tensor, axis0 = -2, axis1 = -1): Tensor {
   checkTensorAndAxes('transpose', x, axis0, axis1);
-  if (x.rank < 2) return x;
   const a = normalizeAxis('transpose', axis0, x.rank);
   const b = normalizeAxis('transpose', axis1, x.rank);
+  if (x.rank < 2) return x;
   const axes = Array.from({ length: x.rank }, (_, i) => i);
   axes[a] = b;
   axes[b] = a;
@@ -97,6 +97,15 @@ export function transpose(x: Tensor, axis0 = -2, axis1 = -1): Tensor {
 /** Broadcasts to `shape` without copying (stride 0 along the broadcast axes). */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
   checkTensorAndShape('expand', x, shape);
+  const lead = shape.length - x.rank;
+  shape.forEach((d, i) => {
+    if (d === -1 && i < lead) {
+      throw new ShapeError(`expand: -1 (keep the size) is not allowed for the new leading axis ${i} of ${fmtShape(shape)}`);
+    }
+    if (d !== -1 && (!Number.isInteger(d) || d < 0)) {
+      throw new ShapeError(`expand: invalid size ${d} in ${fmtShape(shape)}: sizes must be non-negative integers or -1`);
+    }
+  });
   const target = shape.map((d, i) => (d === -1 ? x.shape[i - (shape.length - x.rank)] ?? -1 : d));
   const full = broadcastShapes('expand', x.shape, target);
   if (!sameShape(full, target)) {
@@ -118,6 +127,9 @@ export function squeeze(x: Tensor, axis?: number): Tensor {
 
 export function unsqueeze(x: Tensor, axis: number): Tensor {
   checkTensorAndAxes('unsqueeze', x, axis);
+  if (!Number.isInteger(axis) || axis < -x.rank - 1 || axis > x.rank) {
+    throw new ShapeError(`unsqueeze: axis ${axis} is out of range for a tensor of rank ${x.rank} (expected ${-x.rank - 1}..${x.rank})`);
+  }
   const a = normalizeAxis('unsqueeze', axis, x.rank + 1);
   const shape = x.shape.slice();
   shape.splice(a, 0, 1);
@@ -131,6 +143,7 @@ export function unsqueeze(x: Tensor, axis: number): Tensor {
 /** Elements start, start+step, ... before end along `axis` (Python slice semantics, step >= 1). */
 export function slice(x: Tensor, axis: number, start: number, end?: number, step = 1): Tensor {
   checkTensorAndAxes('slice', x, axis, start, end, step);
+  if (x.rank === 0) throw new ShapeError('slice: a 0-d tensor has no axis to slice');
   const a = normalizeAxis('slice', axis, x.rank);
   const n = x.shape[a]!;
   if (!Number.isInteger(step) || step < 1) throw new RangeError(`slice: step must be a positive integer, got ${step}`);
@@ -182,6 +195,7 @@ function padSlice(g: Tensor, shape: readonly number[], axis: number, s: number, 
 /** The sub-tensor at index i along `axis`, with the axis removed. */
 export function select(x: Tensor, axis: number, i: number): Tensor {
   checkTensorAndAxes('select', x, axis, i);
+  if (x.rank === 0) throw new ShapeError('select: a 0-d tensor has no axis to index (read it with item())');
   const a = normalizeAxis('select', axis, x.rank);
   const n = x.shape[a]!;
   if (!Number.isInteger(i) || i < -n || i >= n) {
@@ -195,6 +209,9 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   checkTensorList('concat', tensors, axis);
   if (tensors.length === 0) throw new ShapeError('concat: needs at least one tensor');
   const first = tensors[0]!;
+  tensors.forEach((t, k) => {
+    if (t.rank === 0) throw new ShapeError(`concat: tensor ${k} is 0-d and has no axis to join along; use stack() to make a new axis`);
+  });
   const a = normalizeAxis('concat', axis, first.rank);
   let total = 0;
   for (const [k, t] of tensors.entries()) {
