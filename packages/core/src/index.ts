@@ -1,7 +1,11 @@
 // @nabla/core: tensors with reverse-mode autograd, and the interface every backend implements.
 export type * from './backend.js';
 export * from './errors.js';
-export * from './registry.js';
+// backendForMemory and withBackend stay internal: autograd and reads use them to reach a tensor's memory.
+export {
+  registerBackend, registerUnavailableBackend, setBackend, hasBackend, getBackendByName, getBackend, listBackends,
+  backendInfo, setNumThreads, getNumThreads, kernel, type AnyBackend,
+} from './registry.js';
 export { Generator, manualSeed, defaultGenerator } from './rng.js';
 export { Tensor, dropGrad, gradOf, type TensorLike, type NestedArray } from './tensor.js';
 export type { CreateOptions, TensorOptions, RandomOptions } from './creation.js';
