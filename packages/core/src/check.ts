@@ -210,3 +210,26 @@ export function checkActivation(x: unknown, act: unknown, alpha: unknown): void 
   }
   checkNumber(act, 'alpha', alpha);
 }
+
+/**
+ * Returns `options` as an object: undefined becomes {}; anything else that is not a plain object, and any key
+ * outside `known`, is an error. An option that is ignored would silently do other than asked (PyTorch's
+ * `batch_size` giving batches of 1), so a package refuses the keys it does not know. `hints` adds a sentence for
+ * a key (or its camel-cased form) that means something elsewhere; else a key whose camel-cased form is known is
+ * pointed to it.
+ */
+export function checkOptions<T extends object>(
+  where: string, options: T | undefined, known: readonly string[], hints: Readonly<Record<string, string>> = {},
+): T {
+  if (options === undefined) return {} as T;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ValueError(`${where}: options must be an object, got ${describeValue(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const camel = key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+    const hint = hints[key] ?? hints[camel] ?? (camel !== key && known.includes(camel) ? `did you mean '${camel}'?` : '');
+    throw new ValueError(`${where}: unknown option '${key}'${hint ? ` (${hint})` : ''}; known options: ${known.join(', ')}`);
+  }
+  return options;
+}

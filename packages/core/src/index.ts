@@ -22,7 +22,7 @@ export {
 export { gradcheck, GradcheckError, type GradcheckOptions } from './gradcheck.js';
 export { formatTensor, setPrintOptions, type PrintOptions } from './format.js';
 // For packages and custom ops that check their own arguments the way core does.
-export { checkTensor, describeValue } from './check.js';
+export { checkOptions, checkTensor, describeValue } from './check.js';
 export {
   add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge, neg, exp, log, sqrt, abs, sign, where, clamp,
 } from './ops/elementwise.js';

@@ -51,26 +51,8 @@ export function checkAllFinite(where: string, data: Float32Array, rowLength: num
   }
 }
 
-/**
- * Returns `options` as an object: undefined becomes {}; anything else that is not a plain object, and any key
- * outside `known`, is an error: an ignored option (PyTorch's `batch_size`) would silently load other data
- * than asked for. `hints` adds a sentence for keys that mean something elsewhere (torchvision's `train`).
- */
-export function checkOptions<T extends object>(
-  where: string, options: T | undefined, known: readonly string[], hints: Record<string, string> = {},
-): T {
-  if (options === undefined) return {} as T;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ValueError(`${where}: options must be an object, got ${describe(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (known.includes(key)) continue;
-    const camel = key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
-    const hint = hints[key] ?? (known.includes(camel) ? `did you mean '${camel}'?` : '');
-    throw new ValueError(`${where}: unknown option '${key}'${hint ? ` (${hint})` : ''}; known options: ${known.join(', ')}`);
-  }
-  return options;
-}
+// Unknown option keys are refused (an ignored `batch_size` would load other batches than asked for).
+export { checkOptions } from '@nabla/core';
 
 /** A short, readable rendering of a bad value for error messages. */
 export function describe(value: unknown): string {

@@ -20,7 +20,7 @@ describe('options under other libraries\' names', () => {
   test('DataLoader: batch_size is an error naming batchSize; a number is the batch size, as in PyTorch', () => {
     expect(() => new DataLoader(ds, { batch_size: 2 } as never)).toThrow(/DataLoader: unknown option 'batch_size' \(did you mean 'batchSize'\?\)/);
     expect(() => new DataLoader(ds, { batchSize: 2, num_workers: 4 } as never)).toThrow(/unknown option 'num_workers' \(batches are built in this process/);
-    expect(() => new DataLoader(ds, 'big' as never)).toThrow(/DataLoader: options must be an object, got "big"/);
+    expect(() => new DataLoader(ds, 'big' as never)).toThrow(/DataLoader: options must be an object, got a string \("big"\)/);
     const loader = new DataLoader(ds, 2);
     expect(loader.batchSize).toBe(2);
     expect([...loader].map((b) => b.x.shape[0])).toEqual([2, 2, 1]);

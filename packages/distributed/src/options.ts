@@ -1,7 +1,7 @@
 // Option keys a constructor does not know are refused, not ignored: PyTorch's names (num_replicas,
 // bucket_cap_mb, find_unused_parameters, timeout) would otherwise change nothing without a word.
 
-import { ValueError } from '@nabla/core';
+import { checkOptions } from '@nabla/core';
 
 /** PyTorch's names (camel-cased too) with what to do here instead. */
 const PYTORCH_NAMES: Record<string, string> = {
@@ -16,10 +16,5 @@ const PYTORCH_NAMES: Record<string, string> = {
 };
 
 export function checkKnownKeys(where: string, options: object, known: readonly string[]): void {
-  for (const key of Object.keys(options)) {
-    if (known.includes(key)) continue;
-    const camel = key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
-    const hint = PYTORCH_NAMES[camel] ?? (camel !== key && known.includes(camel) ? `did you mean '${camel}'?` : undefined);
-    throw new ValueError(`${where}: unknown option '${key}'${hint ? ` (${hint})` : ''}; known options: ${known.join(', ')}`);
-  }
+  checkOptions(where, options, known, PYTORCH_NAMES);
 }
