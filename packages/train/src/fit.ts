@@ -47,7 +47,7 @@ export interface FitOptions {
    * the data, with a model that averages gradients (DistributedDataParallel). The epoch's loss and metrics
    * (and validation's) are then averaged over all processes' samples, so every process logs, schedules and
    * stops alike; samples and samples/s count all processes. Only the main process shows progress, and
-   * ModelCheckpoint writes from it alone.
+   * ModelCheckpoint writes from it alone. Default: the `group` of a model that has one (DistributedDataParallel).
    */
   parallel?: ParallelContext;
 }
@@ -103,7 +103,7 @@ export async function fit(model: TrainableModel, data: BatchSource, options: Fit
   const metrics = resolveMetrics(options.metrics);
   const stepsPerEpoch = typeof data.length === 'number' ? data.length : undefined;
   const history = new History(metrics.map((m) => m.name), (stepsPerEpoch ?? 256) * epochs);
-  const parallel = checkParallel(options.parallel);
+  const parallel = checkParallel(options.parallel ?? groupOf(model));
   const callbacks: Callback[] = checkCallbacks(options.callbacks);
   if (options.progress !== false && (parallel?.isMain ?? true)) {
     callbacks.push(new ProgressBar(typeof options.progress === 'object' ? options.progress : {}));
@@ -210,6 +210,19 @@ export async function fit(model: TrainableModel, data: BatchSource, options: Fit
     throw err;
   }
   return history;
+}
+
+/**
+ * The process group a data-parallel model carries (DistributedDataParallel's `group`), for when fit's
+ * `parallel` is not given: without it every process would log and write checkpoints as if it trained alone.
+ * Every process runs fit anyway (each step's gradients are averaged across them). evaluate takes no default:
+ * it may run on one process only.
+ */
+function groupOf(model: unknown): ParallelContext | undefined {
+  const group = (model as { group?: Partial<ParallelContext> } | null)?.group;
+  const looksLikeOne = typeof group === 'object' && group !== null && typeof group.allSum === 'function' &&
+    typeof group.barrier === 'function' && typeof group.isMain === 'boolean';
+  return looksLikeOne ? (group as ParallelContext) : undefined;
 }
 
 function checkParallel(p: ParallelContext | undefined, where = 'fit'): ParallelContext | undefined {

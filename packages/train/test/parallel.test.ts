@@ -82,3 +82,30 @@ describe('fit with parallel', () => {
     })).rejects.toThrow(/parallel must have isMain, allSum\(values\) and barrier\(\)/);
   });
 });
+
+describe('fit with a model that carries its process group', () => {
+  it('takes the group as parallel when none is given: progress on the main process only, logs averaged', async () => {
+    const data = blobs(3, 32, 16);
+    for (const isMain of [true, false]) {
+      const out = captureStream();
+      const model = Object.assign(new TinyLinear(2, 3), { group: twin(isMain) });
+      const history = await fit(model, data, {
+        loss: meanCrossEntropy, optimizer: new PlainSgd(model.parameters(), 0.5), epochs: 1,
+        progress: { stream: out.stream, mode: 'line' },
+      });
+      expect(model.group.sums).toBe(1);
+      expect(out.text().includes('epoch 1/1')).toBe(isMain);
+      expect(history.epochs[0]!.samples).toBe(2 * 32 * 3);
+    }
+  });
+
+  it('an explicit parallel wins, and evaluate takes no default (it may run on one process only)', async () => {
+    const data = blobs(3, 32, 16);
+    const model = Object.assign(new TinyLinear(2, 3), { group: twin(true) });
+    const other = twin(true);
+    await fit(model, data, { loss: meanCrossEntropy, optimizer: new PlainSgd(model.parameters(), 0.5), progress: false, parallel: other });
+    expect([model.group.sums, other.sums]).toEqual([0, 1]);
+    await evaluate(model, data, { loss: meanCrossEntropy });
+    expect(model.group.sums).toBe(0);
+  });
+});
