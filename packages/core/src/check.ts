@@ -216,14 +216,15 @@ export function checkActivation(x: unknown, act: unknown, alpha: unknown): void 
  * outside `known`, is an error. An option that is ignored would silently do other than asked (PyTorch's
  * `batch_size` giving batches of 1), so a package refuses the keys it does not know. `hints` adds a sentence for
  * a key (or its camel-cased form) that means something elsewhere; else a key whose camel-cased form is known is
- * pointed to it.
+ * pointed to it. `example` shows what options look like, for a value passed where the object goes.
  */
 export function checkOptions<T extends object>(
   where: string, options: T | undefined, known: readonly string[], hints: Readonly<Record<string, string>> = {},
+  example = '',
 ): T {
   if (options === undefined) return {} as T;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ValueError(`${where}: options must be an object, got ${describeValue(options)}`);
+    throw new ValueError(`${where}: options must be an object${example ? ` such as ${example}` : ''}, got ${describeValue(options)}`);
   }
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;

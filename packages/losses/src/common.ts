@@ -3,8 +3,8 @@
 // the derivative of a stable composition, e.g. BCE's clamped logs).
 
 import {
-  ShapeError, Tensor, ValueError, checkTensor, describeValue, fmtShape, isGradEnabled, record, tensor,
-  type NestedArray,
+  ShapeError, Tensor, ValueError, checkOptions as checkOptionsObject, checkTensor, describeValue, fmtShape,
+  isGradEnabled, record, tensor, type NestedArray,
 } from '@nabla/core';
 
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -45,22 +45,11 @@ export function reduce(op: string, loss: Tensor, reduction: Reduction): Tensor {
 }
 
 /**
- * The options object of a loss: undefined becomes {}; anything else that is not an object, or a key the loss
- * does not know (PyTorch's `label_smoothing`, `pos_weight`), is an error, since an ignored option would
- * silently compute a different loss.
+ * The options object of a loss: a key the loss does not know (PyTorch's `label_smoothing`, `pos_weight`) is an
+ * error, since an ignored option would silently compute a different loss.
  */
 export function checkOptions<T extends object>(op: string, options: T | undefined, known: readonly string[]): T {
-  if (options === undefined) return {} as T;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ValueError(`${op}: options must be an object such as { reduction: 'sum' }, got ${describeValue(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (known.includes(key)) continue;
-    const camel = key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
-    const hint = known.includes(camel) ? ` (did you mean '${camel}'?)` : '';
-    throw new ValueError(`${op}: unknown option '${key}'${hint}; known options: ${known.join(', ')}`);
-  }
-  return options;
+  return checkOptionsObject(op, options, known, {}, "{ reduction: 'sum' }");
 }
 
 /** An optional weight option must be a Tensor (or null), checked where the loss is built. */
