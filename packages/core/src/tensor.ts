@@ -6,7 +6,7 @@ import type { Memory, Storage, View } from './backend.js';
 import { needsGrad, record, registerPostAccumulateGradHook, runBackward, type BackwardOptions, type GradNode, type PostAccumulateGradHook } from './autograd.js';
 import { NablaError, ShapeError, fmtShape } from './errors.js';
 import { formatTensor } from './format.js';
-import { contiguousStrides, isContiguous } from './shape.js';
+import { checkShape, contiguousStrides, isContiguous, sameShape, sizeOf } from './shape.js';
 import { backendForMemory, getBackend, getBackendByName } from './registry.js';
 import { allocStorage, checkHostRange, isTemporary, memoryOf, peek } from './memory.js';
 import { coalesceViews } from './plan.js';
@@ -75,18 +75,13 @@ export class Tensor implements View<Storage> {
     if (storage === null || typeof storage !== 'object' || typeof storage.length !== 'number') {
       throw new TypeError(`Tensor: storage must be a Float32Array or a backend's storage, got ${storage === null ? 'null' : typeof storage}`);
     }
-    let size = 1;
-    for (let i = 0; i < shape.length; i++) {
-      const d = shape[i]!;
-      if (!Number.isInteger(d) || d < 0) throw new ShapeError(`Tensor: invalid shape ${fmtShape(shape)}: dimensions must be non-negative integers`);
-      size *= d;
-    }
+    checkShape('Tensor', shape);
     if (!Number.isInteger(offset) || offset < 0) throw new RangeError(`Tensor: offset must be a non-negative integer, got ${offset}`);
     this.storage = storage;
     this.shape = shape;
     this.strides = strides ?? contiguousStrides(shape);
     this.offset = offset;
-    this.size = size;
+    this.size = sizeOf(shape);
     this.isContiguous = strides === undefined || isContiguous(shape, this.strides);
     this.id = ids.next++;
   }
@@ -438,7 +433,7 @@ const backwardHelpers = {
    */
   accumulate(leaf: Tensor, g: Tensor, owned: Set<Storage>): void {
     const acc = leaf.gradValue;
-    if (acc !== null && (acc.rank !== leaf.rank || acc.shape.some((d, i) => d !== leaf.shape[i]))) {
+    if (acc !== null && !sameShape(acc.shape, leaf.shape)) {
       throw new ShapeError(
         `backward: the .grad of a tensor of shape ${fmtShape(leaf.shape)} has shape ${fmtShape(acc.shape)} (assigned ` +
         'by hand?), so this gradient cannot be added to it; set .grad to null or to a tensor of the same shape',

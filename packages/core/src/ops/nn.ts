@@ -147,6 +147,11 @@ export function oneHotOf(targets: Tensor, classes: number): Tensor {
   if (!Number.isInteger(classes) || classes < 1) throw new ValueError(`oneHotOf: classes must be a positive integer, got ${classes}`);
   // A target outside 0..classes-1 would give a row of zeros, silently (PyTorch's one_hot refuses it too).
   checkTargets('oneHotOf', reshape(targets, [-1]), targets.size, classes);
+  return oneHotRows(targets, classes);
+}
+
+/** oneHotOf for targets already checked (softmaxCrossEntropy's composition checks them once per call). */
+function oneHotRows(targets: Tensor, classes: number): Tensor {
   const ids = new Float32Array(classes);
   for (let i = 0; i < classes; i++) ids[i] = i;
   return eq(reshape(targets, [-1, 1]), new Tensor(fromHost(getBackend(), ids), [1, classes]));
@@ -173,7 +178,7 @@ export function softmaxCrossEntropy(logits: Tensor, targets: Tensor): Tensor {
     backend.crossEntropy(denseStorage(logits), t, rows, classes, logProbs.storage, loss.storage);
   } else {
     logProbs = noGrad(() => logSoftmax(logits, 1));
-    loss = noGrad(() => sum(mul(logProbs, oneHotOf(targets, classes)), 1).neg());
+    loss = noGrad(() => sum(mul(logProbs, oneHotRows(targets, classes)), 1).neg());
   }
   if (needsGrad(logits)) {
     record(loss, 'softmaxCrossEntropy', [logits], (g) => {
@@ -182,7 +187,7 @@ export function softmaxCrossEntropy(logits: Tensor, targets: Tensor): Tensor {
         backend.crossEntropyBackward(logProbs.storage, t, denseStorage(g), rows, classes, d);
         return [new Tensor(d, [rows, classes])];
       }
-      return [mul(sub(exp(logProbs), oneHotOf(targets, classes)), reshape(g, [rows, 1]))];
+      return [mul(sub(exp(logProbs), oneHotRows(targets, classes)), reshape(g, [rows, 1]))];
     });
   }
   return loss;
